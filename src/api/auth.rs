@@ -1,0 +1,195 @@
+//! Staff sign-in: `POST /auth/login`, `POST /auth/logout`, `GET /auth/me`.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::extract::ApiJson;
+use crate::auth::{self, Auth, Role, SESSION_COOKIE, Staff, policy::AnyStaff};
+use crate::db::{audit, rate_limit, users};
+use crate::error::{AppError, AppResult, Problem};
+use crate::startup::AppState;
+
+const SESSION_HOURS: i64 = 12;
+const FAIL_WINDOW_MINUTES: i64 = 15;
+const MAX_FAILS_PER_ACCOUNT: i64 = 5;
+const MAX_FAILS_PER_ADDRESS: i64 = 20;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub id: String,
+    pub email: String,
+    pub name: Option<String>,
+    /// The role in force for this request (a token's role may be narrower than its owner's).
+    pub role: Role,
+    /// `cookie` or `token`.
+    pub auth: &'static str,
+}
+
+impl From<&Staff> for Me {
+    fn from(s: &Staff) -> Self {
+        Self {
+            id: s.user_id.clone(),
+            email: s.email.clone(),
+            name: s.name.clone(),
+            role: s.role,
+            auth: if s.via == auth::Via::Cookie {
+                "cookie"
+            } else {
+                "token"
+            },
+        }
+    }
+}
+
+pub fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+}
+
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = Me),
+        (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<LoginRequest>,
+) -> AppResult<HttpResponse> {
+    let LoginRequest { email, password } = body.0;
+    let email = email.trim().to_lowercase();
+    let addr = client_address(&req);
+    let secure = state.config.secure_cookies();
+    let secret = auth::new_secret("s_");
+    let secret_hash = auth::hash_secret(&secret);
+    let user = state
+        .db
+        .run(move |c| {
+            let window = Duration::minutes(FAIL_WINDOW_MINUTES);
+            let acct_key = format!("login:acct:{email}");
+            let addr_key = format!("login:addr:{addr}");
+            for (key, limit) in [
+                (&acct_key, MAX_FAILS_PER_ACCOUNT),
+                (&addr_key, MAX_FAILS_PER_ADDRESS),
+            ] {
+                if let Some(wait) = rate_limit::blocked_for(c, key, limit, window)? {
+                    return Err(AppError::TooManyRequests {
+                        retry_after_secs: wait,
+                    });
+                }
+            }
+            let user = users::find_by_email(c, &email)?;
+            // Verify against a dummy hash for unknown e-mails: same work, same answer.
+            let hash = user
+                .as_ref()
+                .map_or(auth::dummy_hash(), |u| u.password_hash.as_str());
+            let ok = auth::verify_password(&password, hash) && user.is_some();
+            let Some(user) = user.filter(|_| ok) else {
+                rate_limit::hit(c, &acct_key, window)?;
+                rate_limit::hit(c, &addr_key, window)?;
+                return Err(AppError::Unauthorized);
+            };
+            rate_limit::clear(c, &acct_key)?;
+            users::create_session(
+                c,
+                &secret_hash,
+                &user.id,
+                Utc::now().naive_utc() + Duration::hours(SESSION_HOURS),
+            )?;
+            audit::record(
+                c,
+                &audit::Actor {
+                    id: Some(user.id.clone()),
+                    label: user.email.clone(),
+                },
+                "login",
+                "user",
+                Some(&user.id),
+                &serde_json::json!({}),
+            )?;
+            Ok(user)
+        })
+        .await?;
+    let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("stored role unknown"))?;
+    let cookie = Cookie::build(SESSION_COOKIE, secret)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(CookieDuration::hours(SESSION_HOURS))
+        .finish();
+    Ok(HttpResponse::Ok().cookie(cookie).json(Me {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role,
+        auth: "cookie",
+    }))
+}
+
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "Signed out; the session is gone in every process"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Auth<AnyStaff>,
+) -> AppResult<HttpResponse> {
+    if let Some(cookie) = req.cookie(SESSION_COOKIE) {
+        let hash = auth::hash_secret(cookie.value());
+        let actor = staff.actor();
+        state
+            .db
+            .run(move |c| {
+                users::delete_session(c, &hash)?;
+                audit::record(
+                    c,
+                    &actor,
+                    "logout",
+                    "user",
+                    actor.id.as_deref(),
+                    &serde_json::json!({}),
+                )
+            })
+            .await?;
+    }
+    let mut gone = Cookie::build(SESSION_COOKIE, "")
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .finish();
+    gone.make_removal();
+    Ok(HttpResponse::NoContent().cookie(gone).finish())
+}
+
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 200, description = "The signed-in staff member", body = Me),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/auth/me")]
+pub async fn me(staff: Auth<AnyStaff>) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(Me::from(&staff.0)))
+}

@@ -1,0 +1,132 @@
+//! Request extractors that answer bad input with problem+json naming the field.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, FieldError};
+use crate::startup::AppState;
+
+/// A JSON body: 415 unless `application/json`, 413 past the configured limit, 400 when it
+/// is not JSON, 422 naming the field when it does not fit the type.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map_or(1024 * 1024, |s| s.config.json_limit);
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<mime::Mime>().ok())
+            .is_some_and(|m| {
+                m.type_() == mime::APPLICATION
+                    && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+            });
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json {
+                return Err(AppError::UnsupportedMediaType(
+                    "The body must be application/json.".into(),
+                ));
+            }
+            if declared.is_some_and(|n| n > limit) {
+                return Err(too_large(limit));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk
+                    .map_err(|_| AppError::BadRequest("The body could not be read.".into()))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(ApiJson)
+        })
+    }
+}
+
+fn too_large(limit: usize) -> AppError {
+    AppError::PayloadTooLarge(format!("The body is larger than {limit} bytes."))
+}
+
+/// Deserializes JSON, telling a syntax error (400) from a shape error (422 with the path).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                AppError::Validation(vec![shape_error(&path, &inner.to_string())])
+            }
+            _ => AppError::BadRequest(format!(
+                "The body is not valid JSON: {}",
+                strip_position(&inner.to_string())
+            )),
+        }
+    })
+}
+
+fn strip_position(msg: &str) -> &str {
+    msg.split(" at line ").next().unwrap_or(msg)
+}
+
+/// Names the field an error is about: serde reports unknown and missing fields at their
+/// parent's path.
+fn shape_error(path: &str, msg: &str) -> FieldError {
+    let msg = strip_position(msg);
+    let parent = if path == "." { "" } else { path };
+    let named = |prefix: &str| {
+        msg.strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(|name| {
+                if parent.is_empty() {
+                    name.to_owned()
+                } else if parent == name || parent.ends_with(&format!(".{name}")) {
+                    parent.to_owned()
+                } else {
+                    format!("{parent}.{name}")
+                }
+            })
+    };
+    if let Some(field) = named("unknown field `") {
+        return FieldError::new(field, "is not a known field");
+    }
+    if let Some(field) = named("missing field `") {
+        return FieldError::new(field, "is required");
+    }
+    let field = if parent.is_empty() { "body" } else { parent };
+    FieldError::new(field, msg)
+}
+
+/// For actix's own `web::Json`, should a handler use it.
+pub fn json_config_error(e: &actix_web::error::JsonPayloadError) -> AppError {
+    use actix_web::error::JsonPayloadError as E;
+    match e {
+        E::ContentType => {
+            AppError::UnsupportedMediaType("The body must be application/json.".into())
+        }
+        E::Overflow { limit } | E::OverflowKnownLength { limit, .. } => too_large(*limit),
+        E::Deserialize(inner) if inner.is_data() => {
+            AppError::Validation(vec![shape_error(".", &inner.to_string())])
+        }
+        _ => AppError::BadRequest("The body is not valid JSON.".into()),
+    }
+}

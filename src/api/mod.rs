@@ -1,0 +1,14 @@
+//! The HTTP API: public delivery, staff sign-in and the admin API.
+
+pub mod auth;
+pub mod extract;
+pub mod health;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every route under `/api/v1`.
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(auth::login)
+        .service(auth::logout)
+        .service(auth::me);
+}

@@ -1,0 +1,102 @@
+//! The command line: `serve`, `migrate`, `user add`, `openapi`, `backup`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "oa-cms",
+    version,
+    about = "Headless CMS for the Onderwijs Alliantie"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DbArgs),
+    /// Manage staff users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Folder for the SQLite database and uploaded files.
+    #[arg(long, env = "DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// `postgres://...` for PostgreSQL; default: SQLite at `<data-dir>/cms.db`.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("cms.db").to_string_lossy().into_owned())
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Load the demo content when the database is empty.
+    #[arg(long, env = "DEMO")]
+    pub demo: bool,
+    /// Origins allowed to call the public API from a browser (comma list).
+    #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// The origin the admin UI is served from, checked on cookie-authenticated writes.
+    #[arg(long, env = "ADMIN_ORIGIN")]
+    pub admin_origin: Option<String>,
+    /// `Cache-Control: max-age` of public responses, in seconds.
+    #[arg(long, env = "CACHE_MAX_AGE", default_value_t = 60)]
+    pub cache_max_age: u32,
+    /// Largest JSON body, in bytes.
+    #[arg(long, env = "JSON_LIMIT", default_value_t = 1024 * 1024)]
+    pub json_limit: usize,
+    /// Largest upload, in bytes.
+    #[arg(long, env = "UPLOAD_LIMIT", default_value_t = 50 * 1024 * 1024)]
+    pub upload_limit: u64,
+    /// Database connections in the pool.
+    #[arg(long, env = "POOL_SIZE", default_value_t = 8)]
+    pub pool_size: u32,
+    /// Worker threads (default: one per core).
+    #[arg(long, env = "WORKERS")]
+    pub workers: Option<usize>,
+    /// `text` or `json`.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a staff user; the password is read from stdin, or generated and printed once.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub email: String,
+    /// admin, editor, membership or read.
+    #[arg(long)]
+    pub role: String,
+    #[arg(long)]
+    pub name: Option<String>,
+}

@@ -1,0 +1,270 @@
+//! Database access: one connection type over SQLite and PostgreSQL, the pool, migrations.
+
+pub mod audit;
+pub mod rate_limit;
+pub mod schema;
+pub mod settings;
+pub mod users;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::{AppError, AppResult};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend; queries written once with diesel's DSL run on both.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+}
+
+/// Picks the backend by URL scheme, so a connection failure says what failed.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+    backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConnectError(String);
+
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+     PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL;";
+
+impl Manager {
+    pub fn new(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            backend: Backend::from_url(url),
+        }
+    }
+
+    fn connect_typed(&self) -> Result<AnyConnection, ConnectError> {
+        match self.backend {
+            Backend::Postgres => diesel::PgConnection::establish(&self.url)
+                .map(AnyConnection::Postgresql)
+                .map_err(|e| ConnectError(format!("cannot connect to PostgreSQL: {e}"))),
+            Backend::Sqlite => {
+                let mut c = diesel::SqliteConnection::establish(sqlite_path(&self.url))
+                    .map_err(|e| ConnectError(format!("cannot open the SQLite database: {e}")))?;
+                c.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(|e| ConnectError(format!("cannot configure SQLite: {e}")))?;
+                Ok(AnyConnection::Sqlite(c))
+            }
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<AnyConnection, ConnectError> {
+        self.connect_typed()
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), ConnectError> {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(|e| ConnectError(e.to_string()))
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+pub type DbPool = Pool<Manager>;
+pub type Conn = PooledConnection<Manager>;
+
+/// The pool plus the knowledge of which backend it talks to.
+#[derive(Clone)]
+pub struct Db {
+    pool: DbPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Runs the migrations on a typed connection, then builds the pool.
+    pub fn connect(url: &str, pool_size: u32) -> Result<Self, ConnectError> {
+        let manager = Manager::new(url);
+        if manager.backend == Backend::Sqlite
+            && let Some(parent) = std::path::Path::new(sqlite_path(url)).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            {
+                {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        ConnectError(format!("cannot create the database folder: {e}"))
+                    })?;
+                }
+            }
+        }
+        run_migrations(&manager)?;
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .connection_timeout(Duration::from_secs(5))
+            .build(manager.clone())
+            .map_err(|e| ConnectError(format!("cannot build the connection pool: {e}")))?;
+        Ok(Self {
+            pool,
+            backend: manager.backend,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// Takes a connection, blocking; for code that already runs off the async threads.
+    pub fn get(&self) -> AppResult<Conn> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs blocking database work on actix's blocking thread pool.
+    pub async fn run<F, T>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        actix_web::web::block(move || {
+            let _guard = span.enter();
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Like [`Db::run`], inside one transaction.
+    pub async fn tx<F, T>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| transaction(conn, f)).await
+    }
+
+    pub fn state(&self) -> r2d2::State {
+        self.pool.state()
+    }
+}
+
+/// One transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
+/// writers wait for each other instead of failing on a lock upgrade. Code inside never opens
+/// a nested transaction.
+pub fn transaction<T>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
+) -> AppResult<T> {
+    if matches!(conn, AnyConnection::Postgresql(_)) {
+        return conn
+            .transaction(|c| f(c).map_err(TxError::App))
+            .map_err(TxError::into_app);
+    }
+    conn.batch_execute("BEGIN IMMEDIATE")?;
+    let mut guard = RollbackGuard(Some(conn));
+    let out = f(guard.conn());
+    let conn = guard
+        .0
+        .take()
+        .ok_or_else(|| AppError::internal("transaction guard"))?;
+    match out {
+        Ok(v) => {
+            if let Err(e) = conn.batch_execute("COMMIT") {
+                let _ = conn.batch_execute("ROLLBACK");
+                return Err(e.into());
+            }
+            Ok(v)
+        }
+        Err(e) => {
+            conn.batch_execute("ROLLBACK")?;
+            Err(e)
+        }
+    }
+}
+
+/// Rolls back if the closure panicked, so the pooled connection is clean again.
+struct RollbackGuard<'a>(Option<&'a mut AnyConnection>);
+
+impl RollbackGuard<'_> {
+    fn conn(&mut self) -> &mut AnyConnection {
+        match self.0.as_deref_mut() {
+            Some(c) => c,
+            None => unreachable!("guard used after release"),
+        }
+    }
+}
+
+impl Drop for RollbackGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            let _ = c.batch_execute("ROLLBACK");
+        }
+    }
+}
+
+enum TxError {
+    App(AppError),
+    Db(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Db(e)
+    }
+}
+
+impl TxError {
+    fn into_app(self) -> AppError {
+        match self {
+            Self::App(e) => e,
+            Self::Db(e) => e.into(),
+        }
+    }
+}
+
+fn run_migrations(manager: &Manager) -> Result<(), ConnectError> {
+    let mut conn = manager.connect_typed()?;
+    let result = match &mut conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| ConnectError(format!("migrations failed: {e}")))
+}

@@ -1,0 +1,3 @@
+//! Validated types and the rules of the product, free of HTTP.
+
+pub mod users;

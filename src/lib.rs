@@ -1,0 +1,12 @@
+//! The Onderwijs Alliantie CMS: content with versions, files, memberships, and the public
+//! delivery API, on SQLite or PostgreSQL.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod startup;
+pub mod telemetry;

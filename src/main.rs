@@ -1,0 +1,103 @@
+//! The `oa-cms` binary: parses the command line and calls the library.
+
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use clap::Parser;
+use oa_cms::cli::{Cli, Command, UserCommand};
+use oa_cms::config::Config;
+use oa_cms::{auth, db, startup, telemetry};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve(args) => {
+            let config = Config::from_args(&args)?;
+            telemetry::init(&config.log_format);
+            serve(config)
+        }
+        Command::Migrate(args) => {
+            db::Db::connect(&args.database_url(), 1).map_err(|e| e.to_string())?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Openapi => {
+            let doc = startup::openapi_doc()
+                .to_pretty_json()
+                .map_err(|e| e.to_string())?;
+            println!("{doc}");
+            Ok(())
+        }
+        Command::User(UserCommand::Add(args)) => {
+            let role = auth::Role::parse(&args.role).ok_or_else(|| {
+                format!(
+                    "--role must be one of admin, editor, membership, read, not '{}'",
+                    args.role
+                )
+            })?;
+            let db = db::Db::connect(&args.db.database_url(), 1).map_err(|e| e.to_string())?;
+            let stdin = std::io::stdin();
+            let mut password = String::new();
+            if !stdin.is_terminal() {
+                stdin
+                    .lock()
+                    .read_to_string(&mut password)
+                    .map_err(|e| e.to_string())?;
+            }
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let generated = password.is_empty();
+            let password = if generated {
+                auth::new_password()
+            } else {
+                password
+            };
+            oa_cms::domain::users::create_user_blocking(
+                &db,
+                &args.email,
+                args.name.as_deref(),
+                &password,
+                role,
+            )
+            .map_err(|e| e.to_string())?;
+            println!(
+                "user {} added with role {}",
+                args.email.trim().to_lowercase(),
+                role.as_str()
+            );
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    actix_web::rt::System::new().block_on(async move {
+        let state = startup::prepare(config)?;
+        startup::on_start(&state).await?;
+        let (server, addr) = startup::run(state.clone())
+            .map_err(|e| format!("cannot listen on {}: {e}", state.config.bind))?;
+        tracing::info!(%addr, "listening");
+        println!("Listening on http://{addr}");
+        println!("Admin: http://{addr}/admin");
+        server.await.map_err(|e| e.to_string())
+    })
+}

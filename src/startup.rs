@@ -1,0 +1,246 @@
+//! Builds the application and the server; `run` returns the bound address so tests can use
+//! port 0.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ResourceDef, Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::telemetry;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    /// Known route patterns and their methods, to tell 405 from 404.
+    pub routes: Arc<Vec<(ResourceDef, Vec<Method>)>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> Self {
+        let doc = openapi_doc();
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    (item.get.is_some(), Method::GET),
+                    (item.post.is_some(), Method::POST),
+                    (item.put.is_some(), Method::PUT),
+                    (item.patch.is_some(), Method::PATCH),
+                    (item.delete.is_some(), Method::DELETE),
+                ]
+                .into_iter()
+                .filter_map(|(has, m)| has.then_some(m))
+                .collect();
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self {
+            db,
+            config: Arc::new(config),
+            routes: Arc::new(routes),
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Onderwijs Alliantie CMS",
+        description = "Public delivery API and admin API of the Onderwijs Alliantie's headless CMS. \
+            Every error is application/problem+json (RFC 9457).",
+        license(name = "MIT")
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    modifiers(&SecurityAddon)
+)]
+struct ApiDoc;
+
+struct SecurityAddon;
+
+impl utoipa::Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+fn routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.openapi(ApiDoc::openapi())
+        .service(crate::api::health::health)
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::configure))
+}
+
+/// The OpenAPI document: the same one `GET /api/openapi.json` serves.
+pub fn openapi_doc() -> utoipa::openapi::OpenApi {
+    routes(App::new().into_utoipa_app()).split_for_parts().1
+}
+
+/// The whole application, ready for `HttpServer` or `actix_web::test::init_service`.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let cors = cors(&state.config);
+    let (app, doc) = routes(
+        App::new()
+            .app_data(web::Data::new(state.clone()))
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|e, _| AppError::field("query", e.to_string()).into()),
+            )
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|_, _| AppError::not_found("No such resource.").into()),
+            )
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(state.config.json_limit)
+                    .error_handler(|e, _| crate::api::extract::json_config_error(&e).into()),
+            )
+            .into_utoipa_app(),
+    )
+    .split_for_parts();
+    app.service(web::redirect("/api/docs", "/api/docs/"))
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))
+        .default_service(web::to(fallback))
+        .wrap(cors)
+        .wrap(from_fn(telemetry::log_requests))
+}
+
+fn cors(config: &Config) -> Cors {
+    let origins = config.cors_origins.clone();
+    Cors::default()
+        .allowed_origin_fn(move |origin, _| {
+            origin
+                .to_str()
+                .is_ok_and(|o| origins.iter().any(|a| a == o))
+        })
+        .allowed_methods(["GET", "HEAD", "POST", "OPTIONS"])
+        .allowed_headers([
+            "content-type",
+            "if-none-match",
+            "if-match",
+            "authorization",
+            "range",
+        ])
+        .expose_headers([
+            "etag",
+            "content-range",
+            "content-disposition",
+            "retry-after",
+        ])
+        .max_age(3600)
+}
+
+/// Unknown routes: 405 when the path exists with other methods, 404 otherwise.
+async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let path = req.path();
+    let allowed: Vec<&Method> = state
+        .routes
+        .iter()
+        .filter(|(def, _)| def.is_match(path))
+        .flat_map(|(_, m)| m.iter())
+        .collect();
+    if allowed.is_empty() {
+        return Err(AppError::not_found("No such resource."));
+    }
+    let list = allowed
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut resp = actix_web::ResponseError::error_response(&AppError::MethodNotAllowed);
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&list) {
+        resp.headers_mut().insert(actix_web::http::header::ALLOW, v);
+    }
+    Ok(resp)
+}
+
+/// Opens the database (running migrations) and builds the state.
+pub fn prepare(config: Config) -> Result<AppState, String> {
+    let db = Db::connect(&config.database_url, config.pool_size).map_err(|e| e.to_string())?;
+    Ok(AppState::new(db, config))
+}
+
+/// Binds and starts the server; returns it with the address it listens on.
+pub fn run(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
+    let bind = state.config.bind.clone();
+    let workers = state.config.workers;
+    let listener = std::net::TcpListener::bind(&bind)?;
+    let addr = listener.local_addr()?;
+    let st = state.clone();
+    let mut server = HttpServer::new(move || build_app(st.clone())).listen(listener)?;
+    if let Some(w) = workers {
+        server = server.workers(w);
+    }
+    Ok((server.shutdown_timeout(30).run(), addr))
+}
+
+/// First-start work: an admin when there is no user (its password printed once), then the
+/// background jobs.
+pub async fn on_start(state: &AppState) -> Result<(), String> {
+    let created = state
+        .db
+        .run(|c| {
+            if crate::db::users::count(c)? > 0 {
+                return Ok(None);
+            }
+            let password = crate::auth::new_password();
+            let email = "admin@onderwijsalliantie.local";
+            crate::domain::users::create(
+                c,
+                &crate::db::audit::Actor::system("first start"),
+                email,
+                Some("Beheerder"),
+                &password,
+                crate::auth::Role::Admin,
+            )?;
+            Ok(Some((email.to_owned(), password)))
+        })
+        .await
+        .map_err(|e| format!("cannot create the first admin: {e}"))?;
+    if let Some((email, password)) = created {
+        let port = state.config.bind.rsplit(':').next().unwrap_or("8080");
+        println!("Admin URL: http://localhost:{port}/admin");
+        println!("E-mail:    {email}");
+        println!("Password:  {password}");
+    }
+    Ok(())
+}

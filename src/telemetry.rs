@@ -1,0 +1,70 @@
+//! Logging set-up and the per-request id that ties a log line to an error answer.
+
+use std::time::Instant;
+
+use actix_web::Error;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being answered, or a fresh one outside a request.
+pub fn current_request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| uuid::Uuid::new_v4().to_string())
+}
+
+pub fn init(format: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// One log line per request: method, route pattern (never the query, which may hold
+/// personal data), status, duration and request id.
+pub async fn log_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let start = Instant::now();
+    let method = req.method().clone();
+    let res = REQUEST_ID.scope(id.clone(), next.call(req)).await;
+    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+    match res {
+        Ok(mut res) => {
+            let route = res
+                .request()
+                .match_pattern()
+                .unwrap_or_else(|| "(unmatched)".to_owned());
+            tracing::info!(
+                method = %method,
+                route = %route,
+                status = res.status().as_u16(),
+                duration_ms = format!("{elapsed_ms:.2}"),
+                request_id = %id,
+                "request"
+            );
+            if let Ok(v) = HeaderValue::from_str(&id) {
+                res.headers_mut().insert(X_REQUEST_ID.clone(), v);
+            }
+            Ok(res)
+        }
+        Err(e) => Err(e),
+    }
+}
