@@ -61,8 +61,64 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    files (id) {
+        id -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        label -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    content_items (id) {
+        id -> Text,
+        kind -> Text,
+        slug -> Text,
+        title -> Text,
+        latest_version -> BigInt,
+        published_version -> Nullable<BigInt>,
+        published_at -> Nullable<Timestamp>,
+        publish_version -> Nullable<BigInt>,
+        publish_at -> Nullable<Timestamp>,
+        unpublish_at -> Nullable<Timestamp>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    content_versions (item_id, version) {
+        item_id -> Text,
+        version -> BigInt,
+        content -> Text,
+        author_id -> Nullable<Text>,
+        author -> Text,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_file_refs (item_id, version, file_id) {
+        item_id -> Text,
+        version -> BigInt,
+        file_id -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(content_versions -> content_items (item_id));
+diesel::joinable!(content_file_refs -> content_items (item_id));
+diesel::joinable!(content_file_refs -> files (file_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -70,5 +126,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     api_tokens,
     audit_log,
-    rate_limits
+    rate_limits,
+    files,
+    content_items,
+    content_versions,
+    content_file_refs,
 );
