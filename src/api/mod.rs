@@ -1,5 +1,6 @@
 //! The HTTP API: public delivery, staff sign-in and the admin API.
 
+pub mod admin;
 pub mod auth;
 pub mod extract;
 pub mod health;
@@ -10,5 +11,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(auth::login)
         .service(auth::logout)
-        .service(auth::me);
+        .service(auth::me)
+        .service(admin::users::list)
+        .service(admin::users::create)
+        .service(admin::users::update)
+        .service(admin::users::remove)
+        .service(admin::tokens::list)
+        .service(admin::tokens::create)
+        .service(admin::tokens::remove)
+        .service(admin::audit::list);
 }

@@ -192,6 +192,14 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Staff, AppError> {
         let hash = hash_secret(&secret);
         let found = state.db.run(move |c| users::token_user(c, &hash)).await?;
         let (token, user) = found.ok_or(AppError::Unauthorized)?;
+        let needs_stamp = token
+            .last_used_at
+            .is_none_or(|t| t < chrono::Utc::now().naive_utc() - chrono::Duration::minutes(10));
+        if needs_stamp {
+            let id = token.id.clone();
+            // Best effort and at most every ten minutes: a failed stamp must not fail the request.
+            let _ = state.db.run(move |c| users::touch_token(c, &id)).await;
+        }
         let role = Role::parse(&token.role).ok_or(AppError::Unauthorized)?;
         let user_role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
         return Ok(Staff {

@@ -243,3 +243,10 @@ pub fn find_token(conn: &mut AnyConnection, id: &str) -> AppResult<ApiToken> {
 pub fn delete_token(conn: &mut AnyConnection, id: &str) -> AppResult<usize> {
     Ok(diesel::delete(api_tokens::table.find(id)).execute(conn)?)
 }
+
+pub fn touch_token(conn: &mut AnyConnection, id: &str) -> AppResult<()> {
+    diesel::update(api_tokens::table.find(id))
+        .set(api_tokens::last_used_at.eq(Utc::now().naive_utc()))
+        .execute(conn)?;
+    Ok(())
+}

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use crate::both_backends;
 use crate::support::{TestApp, send};
+use oa_cms::auth::Role;
 
 both_backends!(
     login_me_logout,
@@ -108,4 +109,366 @@ async fn unknown_email_answers_like_wrong_password(app: TestApp) {
     .await
     .problem(401);
     assert_eq!(a["detail"], b["detail"]);
+}
+
+both_backends!(
+    users_are_managed_by_admins,
+    last_admin_stays,
+    tokens_are_shown_once_and_revoked_at_once,
+    token_role_is_never_wider,
+    audit_log_records_writes_without_secrets,
+    deleting_a_user_ends_its_sessions_and_tokens,
+);
+
+async fn users_are_managed_by_admins(app: TestApp) {
+    let u = app
+        .admin_json(Method::POST, "/api/v1/admin/users", &json!({"email": "Redacteur@Test.nl", "password": "lang genoeg wachtwoord", "role": "editor", "name": "Eva"}))
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(u["email"], "redacteur@test.nl");
+    assert_eq!(u["role"], "editor");
+    assert!(u.get("password").is_none() && u.get("password_hash").is_none());
+    let id = u["id"].as_str().unwrap().to_owned();
+    // Duplicate e-mail: 409 naming the field.
+    let p = app
+        .admin_json(Method::POST, "/api/v1/admin/users", &json!({"email": "redacteur@test.nl", "password": "lang genoeg wachtwoord", "role": "editor"}))
+        .await
+        .problem(409);
+    assert_eq!(crate::support::Resp::fields(&p), vec!["email"]);
+    // Every bad field at once.
+    let p = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/admin/users",
+            &json!({"email": "geen-mail", "password": "kort", "role": "baas"}),
+        )
+        .await
+        .problem(422);
+    let mut f = crate::support::Resp::fields(&p);
+    f.sort();
+    assert_eq!(f, vec!["email", "password", "role"]);
+    // The new user can log in, then the admin changes the role and the password.
+    send(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!({"email": "redacteur@test.nl", "password": "lang genoeg wachtwoord"})),
+    )
+    .await
+    .expect(200);
+    let u = app
+        .admin_json(
+            Method::PATCH,
+            &format!("/api/v1/admin/users/{id}"),
+            &json!({"role": "read", "name": null, "password": "een nieuw wachtwoord"}),
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(u["role"], "read");
+    assert!(u["name"].is_null());
+    send(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!({"email": "redacteur@test.nl", "password": "lang genoeg wachtwoord"})),
+    )
+    .await
+    .problem(401);
+    send(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!({"email": "redacteur@test.nl", "password": "een nieuw wachtwoord"})),
+    )
+    .await
+    .expect(200);
+    let list = app
+        .admin_get("/api/v1/admin/users")
+        .await
+        .expect(200)
+        .json();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == id.as_str())
+    );
+    send(app.admin(Method::DELETE, &format!("/api/v1/admin/users/{id}")))
+        .await
+        .expect(204);
+    send(app.admin(Method::DELETE, &format!("/api/v1/admin/users/{id}")))
+        .await
+        .problem(404);
+}
+
+async fn last_admin_stays(app: TestApp) {
+    let p = app
+        .admin_json(
+            Method::PATCH,
+            &format!("/api/v1/admin/users/{}", app.admin_id),
+            &json!({"role": "editor"}),
+        )
+        .await
+        .problem(409);
+    assert_eq!(crate::support::Resp::fields(&p), vec!["role"]);
+    send(app.admin(
+        Method::DELETE,
+        &format!("/api/v1/admin/users/{}", app.admin_id),
+    ))
+    .await
+    .problem(409);
+    // With a second admin, the first may go.
+    let (_, second) = app.staff("tweede@test.nl", Role::Admin).await;
+    send(
+        app.request(
+            Method::DELETE,
+            &format!("/api/v1/admin/users/{}", app.admin_id),
+        )
+        .bearer_auth(&second),
+    )
+    .await
+    .expect(204);
+}
+
+async fn tokens_are_shown_once_and_revoked_at_once(app: TestApp) {
+    let t = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/admin/tokens",
+            &json!({"name": "bouwserver", "role": "read"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    let secret = t["secret"].as_str().unwrap().to_owned();
+    let id = t["id"].as_str().unwrap().to_owned();
+    assert_eq!(t["role"], "read");
+    let me = send(
+        app.request(Method::GET, "/api/v1/auth/me")
+            .bearer_auth(&secret),
+    )
+    .await
+    .expect(200)
+    .json();
+    assert_eq!(me["role"], "read");
+    // The list never shows a secret.
+    let list = app
+        .admin_get("/api/v1/admin/tokens")
+        .await
+        .expect(200)
+        .text();
+    assert!(!list.contains(&secret));
+    assert!(!list.contains("secret"));
+    // A read token changes nothing.
+    send(
+        app.request(Method::POST, "/api/v1/admin/tokens")
+            .bearer_auth(&secret)
+            .json(&json!({"name": "x"})),
+    )
+    .await
+    .problem(403);
+    send(app.admin(Method::DELETE, &format!("/api/v1/admin/tokens/{id}")))
+        .await
+        .expect(204);
+    send(
+        app.request(Method::GET, "/api/v1/auth/me")
+            .bearer_auth(&secret),
+    )
+    .await
+    .problem(401);
+    send(
+        app.request(Method::GET, "/api/v1/auth/me")
+            .bearer_auth("oa_made-up"),
+    )
+    .await
+    .problem(401);
+}
+
+async fn token_role_is_never_wider(app: TestApp) {
+    // A role outside the list, and an empty name, are named.
+    let p = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/admin/tokens",
+            &json!({"name": "x", "role": "god"}),
+        )
+        .await
+        .problem(422);
+    assert_eq!(crate::support::Resp::fields(&p), vec!["role"]);
+    let p = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/admin/tokens",
+            &json!({"name": " ", "role": "editor"}),
+        )
+        .await
+        .problem(422);
+    assert_eq!(crate::support::Resp::fields(&p), vec!["name"]);
+    // Demoting a user narrows the tokens it made.
+    let (_, tok) = app.staff("beheer3@test.nl", Role::Admin).await;
+    let t = send(
+        app.request(Method::POST, "/api/v1/admin/tokens")
+            .bearer_auth(&tok)
+            .json(&json!({"name": "breed"})),
+    )
+    .await
+    .expect(201)
+    .json();
+    assert_eq!(t["role"], "admin");
+    let owner = t["user_id"].as_str().unwrap().to_owned();
+    app.admin_json(
+        Method::PATCH,
+        &format!("/api/v1/admin/users/{owner}"),
+        &json!({"role": "editor"}),
+    )
+    .await
+    .expect(200);
+    let secret = t["secret"].as_str().unwrap();
+    let me = send(
+        app.request(Method::GET, "/api/v1/auth/me")
+            .bearer_auth(secret),
+    )
+    .await
+    .expect(200)
+    .json();
+    assert_eq!(me["role"], "editor");
+}
+
+async fn audit_log_records_writes_without_secrets(app: TestApp) {
+    let password = "geheim wachtwoord 123";
+    let u = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/admin/users",
+            &json!({"email": "audit@test.nl", "password": password, "role": "membership"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    let uid = u["id"].as_str().unwrap();
+    let t = app
+        .admin_json(Method::POST, "/api/v1/admin/tokens", &json!({"name": "ci"}))
+        .await
+        .expect(201)
+        .json();
+    let secret = t["secret"].as_str().unwrap();
+    send(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!({"email": "audit@test.nl", "password": password})),
+    )
+    .await
+    .expect(200);
+    let all = app
+        .admin_get("/api/v1/admin/audit?limit=200")
+        .await
+        .expect(200);
+    let text = all.text();
+    assert!(!text.contains(password) && !text.contains(secret));
+    let v = all.json();
+    let items = v["items"].as_array().unwrap();
+    assert!(items.iter().any(|e| e["action"] == "create"
+        && e["record_type"] == "user"
+        && e["record_id"] == uid
+        && e["actor"] == "admin@test.nl"));
+    assert!(
+        items
+            .iter()
+            .any(|e| e["action"] == "create" && e["record_type"] == "token")
+    );
+    assert!(
+        items
+            .iter()
+            .any(|e| e["action"] == "login" && e["record_id"] == uid)
+    );
+    // Filters and cursor.
+    let v = app
+        .admin_get(&format!(
+            "/api/v1/admin/audit?record_type=user&record_id={uid}"
+        ))
+        .await
+        .expect(200)
+        .json();
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["record_id"] == uid)
+    );
+    let v = app
+        .admin_get("/api/v1/admin/audit?action=login")
+        .await
+        .expect(200)
+        .json();
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["action"] == "login")
+    );
+    let mut seen = std::collections::HashSet::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/admin/audit?limit=1&cursor={c}"),
+            None => "/api/v1/admin/audit?limit=1".to_owned(),
+        };
+        let v = app.admin_get(&path).await.expect(200).json();
+        for e in v["items"].as_array().unwrap() {
+            assert!(
+                seen.insert(e["id"].as_str().unwrap().to_owned()),
+                "an entry came twice"
+            );
+        }
+        match v["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), items.len());
+    let p = app
+        .admin_get("/api/v1/admin/audit?since=gisteren&limit=0")
+        .await
+        .problem(422);
+    let mut f = crate::support::Resp::fields(&p);
+    f.sort();
+    assert_eq!(f, vec!["limit", "since"]);
+    app.admin_get("/api/v1/admin/audit?cursor=not-ours")
+        .await
+        .problem(400);
+}
+
+async fn deleting_a_user_ends_its_sessions_and_tokens(app: TestApp) {
+    let (uid, tok) = app.staff("weg@test.nl", Role::Editor).await;
+    let r = send(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!({"email": "weg@test.nl", "password": PW})),
+    )
+    .await
+    .expect(200);
+    let session = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    send(
+        app.request(Method::GET, "/api/v1/auth/me")
+            .bearer_auth(&tok),
+    )
+    .await
+    .expect(200);
+    send(app.admin(Method::DELETE, &format!("/api/v1/admin/users/{uid}")))
+        .await
+        .expect(204);
+    send(
+        app.request(Method::GET, "/api/v1/auth/me")
+            .bearer_auth(&tok),
+    )
+    .await
+    .problem(401);
+    send(
+        app.request(Method::GET, "/api/v1/auth/me")
+            .header("cookie", &session),
+    )
+    .await
+    .problem(401);
 }

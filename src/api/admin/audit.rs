@@ -1,0 +1,111 @@
+//! `GET /admin/audit`: who did what to which record, when (admin only).
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Auth, policy::AdminOnly};
+use crate::db::audit::{self, AuditEntry, AuditFilter};
+use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::startup::AppState;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// A user id or e-mail.
+    pub actor: Option<String>,
+    /// e.g. `content`, `file`, `membership`, `user`, `token`.
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    /// e.g. `create`, `update`, `delete`, `publish`, `login`.
+    pub action: Option<String>,
+    /// RFC 3339; entries at or after.
+    pub since: Option<String>,
+    /// RFC 3339; entries before.
+    pub until: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    pub next_cursor: Option<String>,
+}
+
+fn time(name: &str, v: Option<&str>, errors: &mut Vec<FieldError>) -> Option<NaiveDateTime> {
+    let v = v?;
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        Some(t.naive_utc())
+    } else {
+        errors.push(FieldError::new(name, "must be an RFC 3339 time"));
+        None
+    }
+}
+
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = []), ("session" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "Newest first", body = AuditPage),
+        (status = 400, description = "A cursor that is not ours", body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/audit")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _staff: Auth<AdminOnly>,
+    q: web::Query<AuditQuery>,
+) -> AppResult<HttpResponse> {
+    let q = q.into_inner();
+    let mut errors = Vec::new();
+    let since = time("since", q.since.as_deref(), &mut errors);
+    let until = time("until", q.until.as_deref(), &mut errors);
+    let limit = match q.limit.as_deref().map(str::parse::<i64>) {
+        None => 50,
+        Some(Ok(n)) if (1..=200).contains(&n) => n,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "limit",
+                "must be a whole number from 1 to 200",
+            ));
+            50
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let before_id = match q.cursor {
+        None => None,
+        Some(c) => Some(
+            uuid::Uuid::parse_str(&c)
+                .map_err(|_| AppError::BadRequest("The cursor is not valid.".into()))?
+                .to_string(),
+        ),
+    };
+    let filter = AuditFilter {
+        actor: q.actor,
+        record_type: q.record_type,
+        record_id: q.record_id,
+        action: q.action,
+        since,
+        until,
+        before_id,
+        limit: limit + 1,
+    };
+    let mut items = state.db.run(move |c| audit::list(c, &filter)).await?;
+    let more = items.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        items.last().map(|e| e.id.clone())
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(AuditPage { items, next_cursor }))
+}

@@ -1,0 +1,5 @@
+//! The admin API (`/api/v1/admin/...`): staff only, access checked by the `Auth` extractor.
+
+pub mod audit;
+pub mod tokens;
+pub mod users;

@@ -1,0 +1,172 @@
+//! API tokens (admin only): the secret is shown once, stored hashed, its role never wider
+//! than its creator's.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::extract::ApiJson;
+use crate::auth::{self, Auth, Role, policy::AdminOnly};
+use crate::db::{audit, users};
+use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::startup::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenOut {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub user_id: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+impl From<users::ApiToken> for TokenOut {
+    fn from(t: users::ApiToken) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            role: t.role,
+            user_id: t.user_id,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    pub token: TokenOut,
+    /// The bearer secret. Shown in this response only; store it now.
+    pub secret: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    pub name: String,
+    /// Defaults to the creator's role; never wider.
+    pub role: Option<String>,
+}
+
+#[utoipa::path(
+    tag = "tokens",
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "All API tokens (never their secrets)", body = [TokenOut]),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/tokens")]
+pub async fn list(state: web::Data<AppState>, _staff: Auth<AdminOnly>) -> AppResult<HttpResponse> {
+    let list = state.db.run(|c| users::list_tokens(c, None)).await?;
+    Ok(HttpResponse::Ok().json(list.into_iter().map(TokenOut::from).collect::<Vec<_>>()))
+}
+
+#[utoipa::path(
+    tag = "tokens",
+    security(("bearer" = []), ("session" = [])),
+    request_body = CreateToken,
+    responses(
+        (status = 201, description = "Created; `secret` is shown only here", body = CreatedToken),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/tokens")]
+pub async fn create(
+    state: web::Data<AppState>,
+    staff: Auth<AdminOnly>,
+    body: ApiJson<CreateToken>,
+) -> AppResult<HttpResponse> {
+    let b = body.0;
+    let mut errors = Vec::new();
+    let name = b.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError::new("name", "must be 1 to 100 characters"));
+    }
+    let role = match b.role.as_deref() {
+        None => Some(staff.role),
+        Some(r) => match Role::parse(r) {
+            None => {
+                errors.push(FieldError::new(
+                    "role",
+                    "must be one of admin, editor, membership, read",
+                ));
+                None
+            }
+            Some(r) if !staff.role.covers(r) => {
+                errors.push(FieldError::new(
+                    "role",
+                    "may not be wider than your own role",
+                ));
+                None
+            }
+            Some(r) => Some(r),
+        },
+    };
+    let Some(role) = role.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let secret = auth::new_secret("oa_");
+    let hash = auth::hash_secret(&secret);
+    let actor = staff.actor();
+    let user_id = staff.user_id.clone();
+    let token = state
+        .db
+        .tx(move |c| {
+            let t = users::insert_token(c, &name, &hash, role.as_str(), &user_id)?;
+            audit::record(
+                c,
+                &actor,
+                "create",
+                "token",
+                Some(&t.id),
+                &serde_json::json!({ "name": t.name, "role": t.role }),
+            )?;
+            Ok(t)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(CreatedToken {
+        token: TokenOut::from(token),
+        secret,
+    }))
+}
+
+#[utoipa::path(
+    tag = "tokens",
+    security(("bearer" = []), ("session" = [])),
+    params(("id" = String, Path, description = "Token id")),
+    responses(
+        (status = 204, description = "Revoked; refused on its next request in every process"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/admin/tokens/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    staff: Auth<AdminOnly>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let actor = staff.actor();
+    let id = id.into_inner();
+    state
+        .db
+        .tx(move |c| {
+            let t = users::find_token(c, &id)?;
+            users::delete_token(c, &id)?;
+            audit::record(
+                c,
+                &actor,
+                "delete",
+                "token",
+                Some(&id),
+                &serde_json::json!({ "name": t.name }),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,260 @@
+//! Staff users (admin only): list, create, change, delete. The last admin stays.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::extract::ApiJson;
+use crate::auth::{self, Auth, Role, policy::AdminOnly};
+use crate::db::{AnyConnection, audit, users};
+use crate::domain::users as rules;
+use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::startup::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub role: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<users::User> for UserOut {
+    fn from(u: users::User) -> Self {
+        Self {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    pub email: String,
+    pub password: String,
+    /// admin, editor, membership or read.
+    pub role: String,
+    pub name: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    /// `null` clears the name.
+    #[serde(default, deserialize_with = "serde_with_none::deserialize")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
+    pub role: Option<String>,
+    pub password: Option<String>,
+}
+
+/// Distinguishes an absent field from an explicit `null`.
+mod serde_with_none {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<String>>, D::Error> {
+        Option::<String>::deserialize(d).map(Some)
+    }
+}
+
+fn parse_role(role: &str, errors: &mut Vec<FieldError>) -> Option<Role> {
+    let r = Role::parse(role);
+    if r.is_none() {
+        errors.push(FieldError::new(
+            "role",
+            "must be one of admin, editor, membership, read",
+        ));
+    }
+    r
+}
+
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "All staff users", body = [UserOut]),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/users")]
+pub async fn list(state: web::Data<AppState>, _staff: Auth<AdminOnly>) -> AppResult<HttpResponse> {
+    let list = state.db.run(users::list).await?;
+    Ok(HttpResponse::Ok().json(list.into_iter().map(UserOut::from).collect::<Vec<_>>()))
+}
+
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = []), ("session" = [])),
+    request_body = CreateUser,
+    responses(
+        (status = 201, description = "Created", body = UserOut),
+        (status = 409, description = "The e-mail is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/users")]
+pub async fn create(
+    state: web::Data<AppState>,
+    staff: Auth<AdminOnly>,
+    body: ApiJson<CreateUser>,
+) -> AppResult<HttpResponse> {
+    let b = body.0;
+    let mut errors = Vec::new();
+    let role = parse_role(&b.role, &mut errors);
+    rules::check_email(&b.email, &mut errors);
+    rules::check_password(&b.password, &mut errors);
+    rules::check_name(b.name.as_deref(), &mut errors);
+    let Some(role) = role.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let actor = staff.actor();
+    let user = state
+        .db
+        .tx(move |c| rules::create(c, &actor, &b.email, b.name.as_deref(), &b.password, role))
+        .await?;
+    Ok(HttpResponse::Created().json(UserOut::from(user)))
+}
+
+fn other_admins(c: &mut AnyConnection, user: &users::User) -> AppResult<i64> {
+    let admins = users::count_role(c, Role::Admin.as_str())?;
+    Ok(if user.role == Role::Admin.as_str() {
+        admins - 1
+    } else {
+        admins
+    })
+}
+
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = []), ("session" = [])),
+    request_body = UpdateUser,
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, description = "Updated", body = UserOut),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Would leave no admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/admin/users/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    staff: Auth<AdminOnly>,
+    id: web::Path<String>,
+    body: ApiJson<UpdateUser>,
+) -> AppResult<HttpResponse> {
+    let b = body.0;
+    let mut errors = Vec::new();
+    let role = b.role.as_deref().and_then(|r| parse_role(r, &mut errors));
+    if let Some(p) = &b.password {
+        rules::check_password(p, &mut errors);
+    }
+    if let Some(Some(n)) = &b.name {
+        rules::check_name(Some(n), &mut errors);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let hash = b.password.as_deref().map(auth::hash_password).transpose()?;
+    let actor = staff.actor();
+    let id = id.into_inner();
+    let user = state
+        .db
+        .tx(move |c| {
+            let user = users::find(c, &id)?;
+            if let Some(r) = role
+                && r != Role::Admin
+                && user.role == Role::Admin.as_str()
+                && other_admins(c, &user)? == 0
+            {
+                return Err(AppError::conflict(
+                    "role",
+                    "The last admin cannot be demoted.",
+                ));
+            }
+            let updated = users::update(
+                c,
+                &id,
+                &users::UserChanges {
+                    name: b.name.as_ref().map(Option::as_deref),
+                    role: role.map(Role::as_str),
+                    password_hash: hash.as_deref(),
+                },
+            )?;
+            let mut changed = Vec::new();
+            if b.name.is_some() {
+                changed.push("name");
+            }
+            if role.is_some() {
+                changed.push("role");
+            }
+            if hash.is_some() {
+                changed.push("password");
+            }
+            audit::record(
+                c,
+                &actor,
+                "update",
+                "user",
+                Some(&id),
+                &serde_json::json!({ "changed": changed, "role": updated.role }),
+            )?;
+            Ok(updated)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(UserOut::from(user)))
+}
+
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = []), ("session" = [])),
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Deleted, with its sessions and tokens"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The last admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/admin/users/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    staff: Auth<AdminOnly>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let actor = staff.actor();
+    let id = id.into_inner();
+    state
+        .db
+        .tx(move |c| {
+            let user = users::find(c, &id)?;
+            if user.role == Role::Admin.as_str() && other_admins(c, &user)? == 0 {
+                return Err(AppError::conflict(
+                    "id",
+                    "The last admin cannot be removed.",
+                ));
+            }
+            users::delete(c, &id)?;
+            audit::record(
+                c,
+                &actor,
+                "delete",
+                "user",
+                Some(&id),
+                &serde_json::json!({ "email": user.email }),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
