@@ -236,6 +236,7 @@ pub async fn on_start(state: &AppState) -> Result<(), String> {
         })
         .await
         .map_err(|e| format!("cannot create the first admin: {e}"))?;
+    crate::jobs::spawn(state);
     if let Some((email, password)) = created {
         let port = state.config.bind.rsplit(':').next().unwrap_or("8080");
         println!("Admin URL: http://localhost:{port}/admin");

@@ -4,12 +4,15 @@ pub mod admin;
 pub mod auth;
 pub mod extract;
 pub mod health;
+pub mod public;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Every route under `/api/v1`.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(auth::login)
+    cfg.service(public::content::list)
+        .service(public::content::item)
+        .service(auth::login)
         .service(auth::logout)
         .service(auth::me)
         .service(admin::users::list)

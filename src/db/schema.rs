@@ -114,11 +114,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    public_docs (id) {
+        id -> Text,
+        item_id -> Text,
+        version -> BigInt,
+        kind -> Text,
+        slug -> Text,
+        title_key -> Text,
+        published_at -> Timestamp,
+        updated_at -> Timestamp,
+        visible_from -> Timestamp,
+        visible_until -> Nullable<Timestamp>,
+        etag -> Text,
+        list_json -> Text,
+        item_json -> Text,
+        terms -> Text,
+        search_key -> BigInt,
+    }
+}
+
+diesel::table! {
+    public_doc_tags (tag, published_at, doc_id) {
+        doc_id -> Text,
+        tag -> Text,
+        published_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(content_versions -> content_items (item_id));
 diesel::joinable!(content_file_refs -> content_items (item_id));
 diesel::joinable!(content_file_refs -> files (file_id));
+diesel::joinable!(public_docs -> content_items (item_id));
+diesel::joinable!(public_doc_tags -> public_docs (doc_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -131,4 +161,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     content_items,
     content_versions,
     content_file_refs,
+    public_docs,
+    public_doc_tags,
 );

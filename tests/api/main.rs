@@ -5,10 +5,12 @@
     clippy::expect_used,
     clippy::too_many_lines,
     clippy::many_single_char_names,
-    clippy::similar_names
+    clippy::similar_names,
+    clippy::unnecessary_wraps
 )]
 
 mod support;
 
 mod auth;
 mod platform;
+mod public;

@@ -192,6 +192,7 @@ impl TestApp {
             .expect("prepare");
         let (admin_id, admin_token) =
             make_staff(&state, "admin@test.nl", oa_cms::auth::Role::Admin).await;
+        oa_cms::jobs::spawn(&state);
         let (server, addr) = startup::run(state.clone()).expect("run server");
         let handle = server.handle();
         actix_web::rt::spawn(server);

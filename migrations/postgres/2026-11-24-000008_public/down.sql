@@ -1,0 +1,2 @@
+DROP TABLE public_doc_tags;
+DROP TABLE public_docs;

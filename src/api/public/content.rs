@@ -1,0 +1,274 @@
+//! `GET /content` and `GET /content/{kind}/{slug}`: published items, served from the
+//! public read model as stored JSON.
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::cursor;
+use crate::db::public::query::{self, After, Key, ListQuery, Sort};
+use crate::domain::search;
+use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::startup::AppState;
+
+/// The content kinds.
+pub const KINDS: [&str; 6] = ["news", "manifest", "download", "video", "page", "location"];
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListParams {
+    /// Comma list of kinds: news, manifest, download, video, page, location.
+    kind: Option<String>,
+    /// Only items with this tag.
+    tag: Option<String>,
+    /// Full-text search over title, summary and body (Dutch stemming, diacritics folded);
+    /// results ranked by relevance.
+    q: Option<String>,
+    /// `-published_at` (default), `published_at`, `title`, `-updated_at`.
+    sort: Option<String>,
+    /// RFC 3339; items updated at or after (inclusive), for syncing.
+    updated_since: Option<String>,
+    /// 1–100, default 20.
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// A published item as lists show it (everything but `body` and `body_html`).
+#[derive(Serialize, ToSchema)]
+pub struct PublicItem {
+    pub id: String,
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub tags: Vec<String>,
+    /// Resolved: `{id, label, filename, content_type, size, sha256, url}`.
+    #[schema(value_type = Vec<Object>)]
+    pub attachments: Vec<serde_json::Value>,
+    /// The kind's own fields; `file_id` resolved beside it as `file`, `cover_file_id` as `cover`.
+    #[schema(value_type = Object)]
+    pub fields: serde_json::Value,
+    pub version: i64,
+    pub published_at: String,
+    pub updated_at: String,
+    /// Only on single items.
+    pub body: Option<String>,
+    /// Only on single items: the body rendered and sanitised.
+    pub body_html: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicList {
+    pub items: Vec<PublicItem>,
+    pub next_cursor: Option<String>,
+    pub total: i64,
+}
+
+fn cache_control(state: &AppState) -> (header::HeaderName, String) {
+    (
+        header::CACHE_CONTROL,
+        format!("public, max-age={}", state.config.cache_max_age),
+    )
+}
+
+fn parse_list(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {
+    let mut errors = Vec::new();
+    for k in params.keys() {
+        if !matches!(
+            k.as_str(),
+            "kind" | "tag" | "q" | "sort" | "updated_since" | "limit" | "cursor"
+        ) {
+            errors.push(FieldError::new(k.clone(), "is not a known parameter"));
+        }
+    }
+    let kinds: Vec<String> = params
+        .get("kind")
+        .map(|k| {
+            k.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(bad) = kinds.iter().find(|k| !KINDS.contains(&k.as_str())) {
+        errors.push(FieldError::new(
+            "kind",
+            format!("'{bad}' is not a kind; use {}", KINDS.join(", ")),
+        ));
+    }
+    let sort = match params.get("sort").map(String::as_str) {
+        None | Some("") => Sort::PublishedDesc,
+        Some(s) => Sort::parse(s).unwrap_or_else(|| {
+            errors.push(FieldError::new(
+                "sort",
+                "must be -published_at, published_at, title or -updated_at",
+            ));
+            Sort::PublishedDesc
+        }),
+    };
+    let updated_since = params.get("updated_since").and_then(|v| {
+        DateTime::parse_from_rfc3339(v)
+            .map(|t| t.naive_utc())
+            .map_err(|_| errors.push(FieldError::new("updated_since", "must be an RFC 3339 time")))
+            .ok()
+    });
+    let limit = match params.get("limit").map(|l| l.parse::<i64>()) {
+        None => 20,
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "limit",
+                "must be a whole number from 1 to 100",
+            ));
+            20
+        }
+    };
+    let q = params
+        .get("q")
+        .map(|q| q.trim())
+        .filter(|q| !q.is_empty())
+        .map(|q| {
+            if q.chars().count() > 200 {
+                errors.push(FieldError::new("q", "must be at most 200 characters"));
+            }
+            search::query_stems(q)
+        });
+    let tag = params.get("tag").filter(|t| !t.is_empty()).cloned();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let after = params
+        .get("cursor")
+        .filter(|c| !c.is_empty())
+        .map(|c| cursor::decode(c, sort, q.is_some()))
+        .transpose()?;
+    Ok(ListQuery {
+        kinds,
+        tag,
+        q,
+        sort,
+        updated_since,
+        limit,
+        after,
+        now: Utc::now().naive_utc(),
+    })
+}
+
+#[utoipa::path(
+    tag = "public",
+    params(ListParams),
+    responses(
+        (status = 200, description = "Published items, newest first by default", body = PublicList),
+        (status = 400, description = "A cursor that is not ours", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown kind or sort, bad time or limit", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/content")]
+pub async fn list(
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let q = parse_list(&params)?;
+    let ranked = q.q.is_some();
+    let no_terms = q.q.as_ref().is_some_and(Vec::is_empty);
+    let (limit, sort) = (q.limit, q.sort);
+    let offset = match &q.after {
+        Some(After::Offset(o)) => *o,
+        _ => 0,
+    };
+    let (mut rows, total) = if no_terms {
+        (Vec::new(), 0)
+    } else {
+        state.db.run(move |c| query::list(c, &q)).await?
+    };
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next = match (more, rows.last()) {
+        (true, Some(_)) if ranked => Some(cursor::encode_offset(offset + limit)),
+        (true, Some(last)) => {
+            let key = match sort {
+                Sort::PublishedDesc | Sort::PublishedAsc => Key::Time(last.published_at),
+                Sort::UpdatedDesc => Key::Time(last.updated_at),
+                Sort::Title => Key::Text(last.title_key.clone()),
+            };
+            Some(cursor::encode_key(sort, &key, &last.id))
+        }
+        _ => None,
+    };
+    // The rows hold their JSON already; the page is stitched, not re-serialised.
+    let mut body =
+        String::with_capacity(rows.iter().map(|r| r.list_json.len() + 1).sum::<usize>() + 64);
+    body.push_str("{\"items\":[");
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&r.list_json);
+    }
+    body.push_str("],\"next_cursor\":");
+    body.push_str(&serde_json::to_string(&next)?);
+    body.push_str(",\"total\":");
+    body.push_str(&total.to_string());
+    body.push('}');
+    Ok(HttpResponse::Ok()
+        .insert_header(cache_control(&state))
+        .content_type("application/json")
+        .body(body))
+}
+
+#[utoipa::path(
+    tag = "public",
+    params(
+        ("kind" = String, Path, description = "news, manifest, download, video, page or location"),
+        ("slug" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "The published version, with `body` and `body_html`", body = PublicItem,
+         headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 404, description = "No such published item, or unknown kind", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/content/{kind}/{slug}")]
+pub async fn item(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (kind, slug) = path.into_inner();
+    if !KINDS.contains(&kind.as_str()) {
+        return Err(AppError::not_found(format!(
+            "'{kind}' is not a content kind."
+        )));
+    }
+    let now = Utc::now().naive_utc();
+    let found = state
+        .db
+        .run(move |c| query::by_slug(c, &kind, &slug, now))
+        .await?;
+    let (etag, json) =
+        found.ok_or_else(|| AppError::not_found("No published item has this slug."))?;
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut resp = if matches {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    resp.insert_header(cache_control(&state))
+        .insert_header((header::ETAG, etag));
+    if matches {
+        return Ok(resp.finish());
+    }
+    Ok(resp.content_type("application/json").body(json))
+}

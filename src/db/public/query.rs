@@ -1,0 +1,247 @@
+//! Reads of the public read model: one item by slug, and lists with filters, full-text
+//! search and keyset cursors. Every read filters on the visibility window with `now`, so a
+//! scheduled change shows exactly at its time.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+
+use crate::db::rate_limit::dialect_sql;
+use crate::db::schema::public_docs;
+use crate::db::{AnyConnection, MultiBackend};
+use crate::error::AppResult;
+
+/// The published document of `kind`/`slug` visible at `now`: (etag, JSON).
+pub fn by_slug(
+    conn: &mut AnyConnection,
+    kind: &str,
+    slug: &str,
+    now: NaiveDateTime,
+) -> AppResult<Option<(String, String)>> {
+    Ok(public_docs::table
+        .filter(public_docs::kind.eq(kind))
+        .filter(public_docs::slug.eq(slug))
+        .filter(public_docs::visible_from.le(now))
+        .filter(
+            public_docs::visible_until
+                .is_null()
+                .or(public_docs::visible_until.gt(now)),
+        )
+        .order(public_docs::visible_from.desc())
+        .select((public_docs::etag, public_docs::item_json))
+        .first(conn)
+        .optional()?)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    PublishedDesc,
+    PublishedAsc,
+    Title,
+    UpdatedDesc,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "-published_at" => Some(Self::PublishedDesc),
+            "published_at" => Some(Self::PublishedAsc),
+            "title" => Some(Self::Title),
+            "-updated_at" => Some(Self::UpdatedDesc),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PublishedDesc => "-published_at",
+            Self::PublishedAsc => "published_at",
+            Self::Title => "title",
+            Self::UpdatedDesc => "-updated_at",
+        }
+    }
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum After {
+    /// The last row's sort value and id (keyset).
+    Key(Key, String),
+    /// Ranked full-text results page by position.
+    Offset(i64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Key {
+    Time(NaiveDateTime),
+    Text(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub kinds: Vec<String>,
+    pub tag: Option<String>,
+    /// Stems of the full-text query.
+    pub q: Option<Vec<String>>,
+    pub sort: Sort,
+    pub updated_since: Option<NaiveDateTime>,
+    pub limit: i64,
+    pub after: Option<After>,
+    pub now: NaiveDateTime,
+}
+
+#[derive(QueryableByName, Debug)]
+pub struct Row {
+    #[diesel(sql_type = Text)]
+    pub id: String,
+    #[diesel(sql_type = Text)]
+    pub list_json: String,
+    #[diesel(sql_type = Timestamp)]
+    pub published_at: NaiveDateTime,
+    #[diesel(sql_type = Timestamp)]
+    pub updated_at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    pub title_key: String,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+enum Bind {
+    Text(String),
+    Time(NaiveDateTime),
+    Int(i64),
+}
+
+struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+    fn bind(&mut self, s: &str, b: Bind) {
+        self.text.push_str(s);
+        self.binds.push(b);
+    }
+    fn load<T: QueryableByName<MultiBackend> + 'static>(
+        self,
+        conn: &mut AnyConnection,
+    ) -> AppResult<Vec<T>> {
+        let sql = dialect_sql(conn, &self.text);
+        let mut q = diesel::sql_query(sql).into_boxed::<MultiBackend>();
+        for b in self.binds {
+            q = match b {
+                Bind::Text(s) => q.bind::<Text, _>(s),
+                Bind::Time(t) => q.bind::<Timestamp, _>(t),
+                Bind::Int(i) => q.bind::<BigInt, _>(i),
+            };
+        }
+        Ok(q.load(conn)?)
+    }
+}
+
+/// The FROM and WHERE shared by the page and the count.
+fn from_where(conn: &AnyConnection, q: &ListQuery, sql: &mut Sql) {
+    let sqlite = matches!(conn, AnyConnection::Sqlite(_));
+    sql.push(" FROM public_docs d");
+    if let Some(tag) = &q.tag {
+        sql.bind(
+            " JOIN public_doc_tags t ON t.doc_id = d.id AND t.tag = ?",
+            Bind::Text(tag.clone()),
+        );
+    }
+    if let (Some(stems), true) = (&q.q, sqlite) {
+        let expr = stems
+            .iter()
+            .map(|s| format!("\"{s}\""))
+            .collect::<Vec<_>>()
+            .join(" ");
+        sql.bind(
+            " JOIN (SELECT rowid AS k, bm25(public_docs_fts) AS score FROM public_docs_fts \
+             WHERE public_docs_fts MATCH ?) f ON f.k = d.search_key",
+            Bind::Text(expr),
+        );
+    }
+    sql.bind(" WHERE d.visible_from <= ?", Bind::Time(q.now));
+    sql.bind(
+        " AND (d.visible_until IS NULL OR d.visible_until > ?)",
+        Bind::Time(q.now),
+    );
+    if !q.kinds.is_empty() {
+        sql.push(" AND d.kind IN (");
+        for (i, k) in q.kinds.iter().enumerate() {
+            sql.bind(if i == 0 { "?" } else { ", ?" }, Bind::Text(k.clone()));
+        }
+        sql.push(")");
+    }
+    if let Some(t) = q.updated_since {
+        sql.bind(" AND d.updated_at >= ?", Bind::Time(t));
+    }
+    if let (Some(stems), false) = (&q.q, sqlite) {
+        sql.bind(
+            " AND to_tsvector('simple', d.terms) @@ plainto_tsquery('simple', ?)",
+            Bind::Text(stems.join(" ")),
+        );
+    }
+}
+
+/// One page (up to `limit` rows, plus one to tell whether more follow) and the total.
+pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64)> {
+    let sqlite = matches!(conn, AnyConnection::Sqlite(_));
+    let mut count = Sql {
+        text: "SELECT COUNT(*) AS n".into(),
+        binds: Vec::new(),
+    };
+    from_where(conn, q, &mut count);
+    let total = count.load::<Count>(conn)?.first().map_or(0, |c| c.n);
+
+    let mut page = Sql {
+        text: "SELECT d.id, d.list_json, d.published_at, d.updated_at, d.title_key".into(),
+        binds: Vec::new(),
+    };
+    from_where(conn, q, &mut page);
+    if let Some(stems) = &q.q {
+        let offset = match &q.after {
+            Some(After::Offset(n)) => *n,
+            _ => 0,
+        };
+        if sqlite {
+            page.push(" ORDER BY f.score ASC, d.id ASC");
+        } else {
+            page.bind(
+                " ORDER BY ts_rank(to_tsvector('simple', d.terms), plainto_tsquery('simple', ?)) DESC, d.id ASC",
+                Bind::Text(stems.join(" ")),
+            );
+        }
+        page.bind(" LIMIT ?", Bind::Int(q.limit + 1));
+        page.bind(" OFFSET ?", Bind::Int(offset));
+        return Ok((page.load(conn)?, total));
+    }
+    // With a tag, sort on the tag row's copy of published_at: its index is in that order.
+    let (col, id) = match (q.sort, q.tag.is_some()) {
+        (Sort::PublishedDesc | Sort::PublishedAsc, true) => ("t.published_at", "t.doc_id"),
+        (Sort::PublishedDesc | Sort::PublishedAsc, false) => ("d.published_at", "d.id"),
+        (Sort::Title, _) => ("d.title_key", "d.id"),
+        (Sort::UpdatedDesc, _) => ("d.updated_at", "d.id"),
+    };
+    let desc = matches!(q.sort, Sort::PublishedDesc | Sort::UpdatedDesc);
+    let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
+    if let Some(After::Key(key, last_id)) = &q.after {
+        let b = || match key {
+            Key::Time(t) => Bind::Time(*t),
+            Key::Text(s) => Bind::Text(s.clone()),
+        };
+        page.bind(&format!(" AND ({col} {cmp} ?"), b());
+        page.bind(&format!(" OR ({col} = ?"), b());
+        page.bind(&format!(" AND {id} {cmp} ?))"), Bind::Text(last_id.clone()));
+    }
+    page.push(&format!(" ORDER BY {col} {dir}, {id} {dir}"));
+    page.bind(" LIMIT ?", Bind::Int(q.limit + 1));
+    Ok((page.load(conn)?, total))
+}

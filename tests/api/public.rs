@@ -1,0 +1,511 @@
+//! The public delivery API: visibility, filters, cursors, full-text search, caching, and
+//! scheduled changes applied exactly once across processes.
+
+use std::collections::HashSet;
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use oa_cms::db::schema::{content_items, content_versions};
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::support::{Resp, TestApp};
+
+/// Stores an item with one version straight in the database, in the given publication
+/// state, and rebuilds its public rows as the admin API does.
+pub async fn seed(
+    app: &TestApp,
+    kind: &str,
+    slug: &str,
+    doc: Value,
+    published_at: Option<NaiveDateTime>,
+    publish_at: Option<NaiveDateTime>,
+    unpublish_at: Option<NaiveDateTime>,
+) -> String {
+    let id = uuid::Uuid::now_v7().to_string();
+    let (kind, slug, iid) = (kind.to_owned(), slug.to_owned(), id.clone());
+    let mut doc = doc;
+    doc["slug"] = json!(slug);
+    app.state
+        .db
+        .tx(move |c| {
+            let now = Utc::now().naive_utc();
+            diesel::insert_into(content_items::table)
+                .values((
+                    content_items::id.eq(&iid),
+                    content_items::kind.eq(&kind),
+                    content_items::slug.eq(&slug),
+                    content_items::title.eq(doc["title"].as_str().unwrap_or("")),
+                    content_items::latest_version.eq(1_i64),
+                    content_items::published_version.eq(published_at.map(|_| 1_i64)),
+                    content_items::published_at.eq(published_at),
+                    content_items::publish_version.eq(publish_at.map(|_| 1_i64)),
+                    content_items::publish_at.eq(publish_at),
+                    content_items::unpublish_at.eq(unpublish_at),
+                    content_items::created_at.eq(now),
+                    content_items::updated_at.eq(now),
+                ))
+                .execute(c)?;
+            diesel::insert_into(content_versions::table)
+                .values((
+                    content_versions::item_id.eq(&iid),
+                    content_versions::version.eq(1_i64),
+                    content_versions::content.eq(doc.to_string()),
+                    content_versions::author.eq("test"),
+                    content_versions::created_at.eq(now),
+                ))
+                .execute(c)?;
+            oa_cms::db::public::sync_item(c, &iid, now)
+        })
+        .await
+        .expect("seed");
+    id
+}
+
+fn doc(title: &str, body: &str, tags: &[&str]) -> Value {
+    json!({"title": title, "summary": format!("Samenvatting van {title}"), "body": body, "tags": tags, "attachments": [], "fields": {}})
+}
+
+fn ago(secs: i64) -> Option<NaiveDateTime> {
+    Some(Utc::now().naive_utc() - Duration::seconds(secs))
+}
+
+fn ahead(secs: i64) -> Option<NaiveDateTime> {
+    Some(Utc::now().naive_utc() + Duration::seconds(secs))
+}
+
+fn slugs(v: &Value) -> Vec<String> {
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["slug"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+both_backends!(
+    only_what_is_published_now_is_shown,
+    single_item_is_cacheable,
+    lists_filter_sort_and_validate,
+    cursor_walk_returns_every_item_once,
+    dutch_full_text_search,
+);
+
+async fn only_what_is_published_now_is_shown(app: TestApp) {
+    seed(
+        &app,
+        "news",
+        "live",
+        doc("Live", "x", &[]),
+        ago(60),
+        None,
+        None,
+    )
+    .await;
+    seed(
+        &app,
+        "news",
+        "concept",
+        doc("Concept", "x", &[]),
+        None,
+        None,
+        None,
+    )
+    .await;
+    seed(
+        &app,
+        "news",
+        "straks",
+        doc("Straks", "x", &[]),
+        None,
+        ahead(2),
+        None,
+    )
+    .await;
+    seed(
+        &app,
+        "news",
+        "bijna-weg",
+        doc("Bijna weg", "x", &[]),
+        ago(60),
+        None,
+        ahead(2),
+    )
+    .await;
+    let v = app.get("/api/v1/content").await.expect(200).json();
+    let mut s = slugs(&v);
+    s.sort();
+    assert_eq!(s, vec!["bijna-weg", "live"]);
+    assert_eq!(v["total"], 2);
+    app.get("/api/v1/content/news/concept").await.problem(404);
+    app.get("/api/v1/content/news/straks").await.problem(404);
+    // At their time, with no request in between, the scheduled changes are there.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(2600)).await;
+    let v = app.get("/api/v1/content").await.expect(200).json();
+    let mut s = slugs(&v);
+    s.sort();
+    assert_eq!(s, vec!["live", "straks"]);
+    app.get("/api/v1/content/news/straks").await.expect(200);
+    app.get("/api/v1/content/news/bijna-weg").await.problem(404);
+}
+
+async fn single_item_is_cacheable(app: TestApp) {
+    seed(&app, "page", "missie", doc("Missie", "# Missie\n\n<script>alert(1)</script>\n\n[klik](javascript:alert(1)) <a href=\"#\" onclick=\"x()\">a</a> [site](https://onderwijsalliantie.nl)", &["over-ons"]), ago(10), None, None).await;
+    let r = app.get("/api/v1/content/page/missie").await.expect(200);
+    assert_eq!(
+        r.header("cache-control").as_deref(),
+        Some("public, max-age=60")
+    );
+    let etag = r.header("etag").expect("etag");
+    assert!(etag.starts_with('"') && !etag.starts_with("W/"));
+    let v = r.json();
+    assert_eq!(v["title"], "Missie");
+    assert_eq!(v["version"], 1);
+    assert!(v["body"].as_str().unwrap().contains("# Missie"));
+    let html = v["body_html"].as_str().unwrap();
+    assert!(html.contains("<h1>Missie</h1>"));
+    assert!(
+        !html.contains("<script") && !html.contains("javascript:") && !html.contains("onclick"),
+        "{html}"
+    );
+    assert!(html.contains("noopener"));
+    assert!(v["published_at"].as_str().unwrap().ends_with('Z'));
+    let r = crate::support::send(
+        app.request(reqwest::Method::GET, "/api/v1/content/page/missie")
+            .header("if-none-match", &etag),
+    )
+    .await;
+    assert_eq!(r.status, 304);
+    assert!(r.body.is_empty());
+    assert_eq!(r.header("etag").as_deref(), Some(etag.as_str()));
+    app.get("/api/v1/content/recepten/missie")
+        .await
+        .problem(404);
+    app.get("/api/v1/content/page/visie").await.problem(404);
+    let list = app.get("/api/v1/content").await.expect(200);
+    assert_eq!(
+        list.header("cache-control").as_deref(),
+        Some("public, max-age=60")
+    );
+    let item = &list.json()["items"][0];
+    assert!(item.get("body").is_none() && item.get("body_html").is_none());
+    assert_eq!(item["tags"], json!(["over-ons"]));
+}
+
+async fn lists_filter_sort_and_validate(app: TestApp) {
+    seed(
+        &app,
+        "news",
+        "a-nieuws",
+        doc("Beta nieuws", "x", &["corona"]),
+        ago(30),
+        None,
+        None,
+    )
+    .await;
+    seed(
+        &app,
+        "news",
+        "b-nieuws",
+        doc("Alfa nieuws", "x", &["beleid"]),
+        ago(20),
+        None,
+        None,
+    )
+    .await;
+    seed(
+        &app,
+        "page",
+        "c-pagina",
+        doc("Gamma", "x", &["corona"]),
+        ago(10),
+        None,
+        None,
+    )
+    .await;
+    let v = app.get("/api/v1/content").await.expect(200).json();
+    assert_eq!(slugs(&v), vec!["c-pagina", "b-nieuws", "a-nieuws"]);
+    let v = app
+        .get("/api/v1/content?sort=published_at")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slugs(&v), vec!["a-nieuws", "b-nieuws", "c-pagina"]);
+    let v = app
+        .get("/api/v1/content?sort=title")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slugs(&v), vec!["b-nieuws", "a-nieuws", "c-pagina"]);
+    let v = app
+        .get("/api/v1/content?kind=news")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slugs(&v), vec!["b-nieuws", "a-nieuws"]);
+    assert_eq!(v["total"], 2);
+    let v = app
+        .get("/api/v1/content?kind=news,page&tag=corona")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slugs(&v), vec!["c-pagina", "a-nieuws"]);
+    let v = app
+        .get("/api/v1/content?kind=news&tag=corona")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slugs(&v), vec!["a-nieuws"]);
+    let since = oa_cms::db::public::rfc3339(ago(15).unwrap());
+    let v = app
+        .get(&format!(
+            "/api/v1/content?updated_since={}",
+            since.replace('+', "%2B")
+        ))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slugs(&v), vec!["c-pagina"]);
+    let v = app.get("/api/v1/content?limit=1").await.expect(200).json();
+    assert_eq!(slugs(&v).len(), 1);
+    assert_eq!(v["total"], 3);
+    assert!(v["next_cursor"].is_string());
+    for (q, field) in [
+        ("kind=recept", "kind"),
+        ("sort=random", "sort"),
+        ("updated_since=gisteren", "updated_since"),
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=tien", "limit"),
+    ] {
+        let p = app.get(&format!("/api/v1/content?{q}")).await.problem(422);
+        assert_eq!(Resp::fields(&p), vec![field], "{q}");
+    }
+    app.get("/api/v1/content?cursor=bm90LW91cnM")
+        .await
+        .problem(400);
+    app.get("/api/v1/content?cursor=%%%").await.problem(400);
+    // A cursor of one sort is not one of another.
+    let c = v["next_cursor"].as_str().unwrap();
+    app.get(&format!("/api/v1/content?sort=title&cursor={c}"))
+        .await
+        .problem(400);
+}
+
+async fn cursor_walk_returns_every_item_once(app: TestApp) {
+    for i in 0..25 {
+        seed(
+            &app,
+            "news",
+            &format!("bericht-{i}"),
+            doc(&format!("Bericht {i}"), "x", &[]),
+            ago(100 - i),
+            None,
+            None,
+        )
+        .await;
+    }
+    for sort in ["-published_at", "published_at", "title", "-updated_at"] {
+        let mut seen = HashSet::new();
+        let mut cursor: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/content?limit=7&sort={sort}&cursor={c}"),
+                None => format!("/api/v1/content?limit=7&sort={sort}"),
+            };
+            let v = app.get(&path).await.expect(200).json();
+            for s in slugs(&v) {
+                assert!(seen.insert(s.clone()), "{s} came twice ({sort})");
+            }
+            // Items published during the walk do not disturb it.
+            if pages == 1 {
+                seed(
+                    &app,
+                    "news",
+                    &format!("nieuw-{sort}"),
+                    doc("Nieuw", "x", &[]),
+                    ago(200),
+                    None,
+                    None,
+                )
+                .await;
+            }
+            pages += 1;
+            match v["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        assert!(
+            (0..25).all(|i| seen.contains(&format!("bericht-{i}"))),
+            "{sort}: missing items"
+        );
+    }
+}
+
+async fn dutch_full_text_search(app: TestApp) {
+    seed(
+        &app,
+        "news",
+        "leraren",
+        doc(
+            "Tekort aan leraren",
+            "De scholen zoeken nieuwe leraren.",
+            &[],
+        ),
+        ago(30),
+        None,
+        None,
+    )
+    .await;
+    seed(
+        &app,
+        "news",
+        "reunie",
+        doc("Reünie in Sittard", "Een feest.", &[]),
+        ago(20),
+        None,
+        None,
+    )
+    .await;
+    seed(
+        &app,
+        "page",
+        "visie",
+        doc(
+            "Visie",
+            "Goed onderwijs voor ieder kind; een leraar maakt het verschil.",
+            &[],
+        ),
+        ago(10),
+        None,
+        None,
+    )
+    .await;
+    seed(
+        &app,
+        "news",
+        "concept",
+        doc("Leraar concept", "leraar leraar", &[]),
+        None,
+        None,
+        None,
+    )
+    .await;
+    let v = app.get("/api/v1/content?q=leraar").await.expect(200).json();
+    let s = slugs(&v);
+    assert_eq!(s.len(), 2, "{s:?}");
+    // Ranked: two mentions and the title beat one mention.
+    assert_eq!(s[0], "leraren");
+    assert_eq!(v["total"], 2);
+    let v = app.get("/api/v1/content?q=reunie").await.expect(200).json();
+    assert_eq!(slugs(&v), vec!["reunie"]);
+    let v = app
+        .get("/api/v1/content?q=R%C3%89UNIE")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slugs(&v), vec!["reunie"]);
+    let v = app.get("/api/v1/content?q=school").await.expect(200).json();
+    assert_eq!(slugs(&v), vec!["leraren"]);
+    let v = app
+        .get("/api/v1/content?q=leraar&kind=page")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slugs(&v), vec!["visie"]);
+    let v = app
+        .get("/api/v1/content?q=leraar%20kind")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slugs(&v), vec!["visie"]);
+    // Syntax of either engine is just words here.
+    let v = app
+        .get("/api/v1/content?q=%22leraar%22%20OR%20*%20NEAR(")
+        .await
+        .expect(200)
+        .json();
+    assert!(v["items"].is_array());
+    let v = app
+        .get("/api/v1/content?q=leraar&limit=1")
+        .await
+        .expect(200)
+        .json();
+    let c = v["next_cursor"].as_str().unwrap().to_owned();
+    let v2 = app
+        .get(&format!("/api/v1/content?q=leraar&limit=1&cursor={c}"))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slugs(&v2), vec!["visie"]);
+    assert!(v2["next_cursor"].is_null());
+}
+
+/// Two server processes on one PostgreSQL database, schedules due: each change is applied
+/// exactly once.
+#[actix_web::test]
+async fn two_processes_apply_each_scheduled_change_once() {
+    let Some(app) = TestApp::spawn_postgres().await else {
+        return;
+    };
+    let url = app.pg.as_ref().unwrap().url.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let config = oa_cms::config::Config::for_tests(dir.path().to_path_buf(), url);
+    let second = actix_web::web::block(move || oa_cms::startup::prepare(config))
+        .await
+        .unwrap()
+        .unwrap();
+    oa_cms::jobs::spawn(&second);
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        ids.push(
+            seed(
+                &app,
+                "news",
+                &format!("gepland-{i}"),
+                doc("Gepland", "x", &[]),
+                None,
+                ahead(1),
+                None,
+            )
+            .await,
+        );
+        ids.push(
+            seed(
+                &app,
+                "news",
+                &format!("verloopt-{i}"),
+                doc("Verloopt", "x", &[]),
+                ago(10),
+                None,
+                ahead(1),
+            )
+            .await,
+        );
+    }
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(3500)).await;
+    for id in &ids {
+        let v = app
+            .admin_get(&format!("/api/v1/admin/audit?record_id={id}"))
+            .await
+            .expect(200)
+            .json();
+        let applied: Vec<&Value> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"].as_str().unwrap().ends_with("_applied"))
+            .collect();
+        assert_eq!(applied.len(), 1, "item {id}: {applied:?}");
+    }
+    let v = app
+        .get("/api/v1/content?limit=100")
+        .await
+        .expect(200)
+        .json();
+    let s = slugs(&v);
+    assert_eq!(s.len(), 10);
+    assert!(s.iter().all(|s| s.starts_with("gepland-")));
+}
