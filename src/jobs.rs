@@ -132,11 +132,19 @@ pub fn run_once(conn: &mut AnyConnection) -> AppResult<usize> {
     Ok(applied)
 }
 
-/// Runs the scheduler every second for as long as the server runs.
+/// Forgets expired sessions and old rate-limit windows.
+pub fn housekeeping(conn: &mut AnyConnection) -> AppResult<()> {
+    crate::db::users::delete_expired_sessions(conn)?;
+    crate::db::rate_limit::prune(conn, Utc::now().naive_utc() - chrono::Duration::days(1))?;
+    Ok(())
+}
+
+/// Runs the scheduler every second, and housekeeping every minute, while the server runs.
 pub fn spawn(state: &AppState) {
     let db = state.db.clone();
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(Duration::from_secs(1));
+        let mut passes: u64 = 0;
         loop {
             tick.tick().await;
             match db.run(run_once).await {
@@ -144,6 +152,12 @@ pub fn spawn(state: &AppState) {
                 Ok(n) => tracing::info!(applied = n, "scheduled publication changes applied"),
                 Err(e) => tracing::warn!(error = %e, "scheduler pass failed"),
             }
+            if passes.is_multiple_of(60)
+                && let Err(e) = db.run(housekeeping).await
+            {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+            passes += 1;
         }
     });
 }

@@ -93,3 +93,11 @@ pub fn clear(conn: &mut AnyConnection, key: &str) -> AppResult<()> {
     diesel::delete(rate_limits::table.find(key)).execute(conn)?;
     Ok(())
 }
+
+/// Forgets windows that started before `before`.
+pub fn prune(conn: &mut AnyConnection, before: NaiveDateTime) -> AppResult<usize> {
+    Ok(
+        diesel::delete(rate_limits::table.filter(rate_limits::window_start.lt(before)))
+            .execute(conn)?,
+    )
+}

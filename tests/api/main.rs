@@ -12,5 +12,6 @@
 mod support;
 
 mod auth;
+mod cli;
 mod platform;
 mod public;
