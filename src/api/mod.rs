@@ -22,5 +22,17 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(admin::tokens::list)
         .service(admin::tokens::create)
         .service(admin::tokens::remove)
-        .service(admin::audit::list);
+        .service(admin::audit::list)
+        .service(admin::content::list::list)
+        .service(admin::content::create::create)
+        .service(admin::content::read::read)
+        .service(admin::content::update::update)
+        .service(admin::content::archive::archive_item)
+        .service(admin::content::unarchive::unarchive_item)
+        .service(admin::content::versions::versions)
+        .service(admin::content::version::version)
+        .service(admin::content::diff::diff)
+        .service(admin::content::restore::restore)
+        .service(admin::content::publish::publish)
+        .service(admin::content::unpublish::unpublish);
 }

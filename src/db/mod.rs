@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, the pool, migrations.
 
 pub mod audit;
+pub mod content;
 pub mod public;
 pub mod rate_limit;
 pub mod schema;

@@ -142,11 +142,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    content_tags (item_id, version, tag) {
+        item_id -> Text,
+        version -> BigInt,
+        tag -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(content_versions -> content_items (item_id));
 diesel::joinable!(content_file_refs -> content_items (item_id));
 diesel::joinable!(content_file_refs -> files (file_id));
+diesel::joinable!(content_tags -> content_items (item_id));
 diesel::joinable!(public_docs -> content_items (item_id));
 diesel::joinable!(public_doc_tags -> public_docs (doc_id));
 
@@ -161,6 +170,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     content_items,
     content_versions,
     content_file_refs,
+    content_tags,
     public_docs,
     public_doc_tags,
 );

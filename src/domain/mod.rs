@@ -1,5 +1,6 @@
 //! Validated types and the rules of the product, free of HTTP.
 
+pub mod content;
 pub mod markdown;
 pub mod search;
 pub mod users;

@@ -13,5 +13,6 @@ mod support;
 
 mod auth;
 mod cli;
+mod content;
 mod platform;
 mod public;

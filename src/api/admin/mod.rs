@@ -1,5 +1,6 @@
 //! The admin API (`/api/v1/admin/...`): staff only, access checked by the `Auth` extractor.
 
 pub mod audit;
+pub mod content;
 pub mod tokens;
 pub mod users;

@@ -1,0 +1,82 @@
+//! `GET /admin/content/{id}/diff?from=n&to=m`
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::{Auth, policy::Content};
+use crate::domain::content::{diff::VersionDiff, history, view};
+use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::startup::AppState;
+
+/// Both versions are required.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffQuery {
+    /// The older side (a version number).
+    pub from: i64,
+    /// The newer side (a version number).
+    pub to: i64,
+}
+
+fn version_param(q: &HashMap<String, String>, name: &str, errors: &mut Vec<FieldError>) -> i64 {
+    match q.get(name).map(|v| v.trim().parse::<i64>()) {
+        Some(Ok(n)) if n >= 1 => n,
+        Some(_) => {
+            errors.push(FieldError::new(
+                name,
+                "must be a version number (1 or more)",
+            ));
+            0
+        }
+        None => {
+            errors.push(FieldError::new(name, "is required"));
+            0
+        }
+    }
+}
+
+#[utoipa::path(
+    tag = super::TAG,
+    params(("id" = String, Path, description = "The item's id"), DiffQuery),
+    responses(
+        (status = 200, description = "Changed fields and a line diff of the body", body = VersionDiff),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not read content", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`from` or `to` missing or not a version of the item", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+#[get("/admin/content/{id}/diff")]
+pub async fn diff(
+    state: web::Data<AppState>,
+    _staff: Auth<Content>,
+    id: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let mut errors = Vec::new();
+    for key in query.keys() {
+        if key != "from" && key != "to" {
+            errors.push(FieldError::new(key.clone(), "is not a known parameter"));
+        }
+    }
+    let from = version_param(&query, "from", &mut errors);
+    let to = version_param(&query, "to", &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let id = id.into_inner();
+    let etag_id = id.clone();
+    let (d, latest) = state
+        .db
+        .run(move |c| history::diff(c, &id, from, to))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, view::etag(&etag_id, latest)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(d))
+}

@@ -1,0 +1,90 @@
+//! `/admin/content`: content items, their versions, and their publication, one file per
+//! action. Every read of an item carries `ETag: "<id>:<version>"`; every write needs it
+//! back in `If-Match`.
+
+pub mod archive;
+pub mod create;
+pub mod diff;
+pub mod list;
+pub mod publish;
+pub mod read;
+pub mod restore;
+pub mod unarchive;
+pub mod unpublish;
+pub mod update;
+pub mod version;
+pub mod versions;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::api::extract::parse_json;
+use crate::domain::content::view::AdminItem;
+use crate::error::{AppError, AppResult};
+
+pub const TAG: &str = "content";
+
+/// The versions of item `id` that the request's `If-Match` names: 428 without the header.
+/// An ETag of another item, `*` or a malformed value names no version, which the write
+/// then answers with 412.
+pub fn if_match(req: &HttpRequest, id: &str) -> AppResult<Vec<i64>> {
+    let mut seen = false;
+    let mut versions = Vec::new();
+    for value in req.headers().get_all(header::IF_MATCH) {
+        seen = true;
+        let Ok(s) = value.to_str() else { continue };
+        for tag in s.split(',') {
+            let tag = tag.trim();
+            let tag = tag.strip_prefix("W/").unwrap_or(tag);
+            let Some(inner) = tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
+                continue;
+            };
+            if let Some((tid, n)) = inner.rsplit_once(':')
+                && tid == id
+                && let Ok(n) = n.parse::<i64>()
+            {
+                versions.push(n);
+            }
+        }
+    }
+    if seen {
+        Ok(versions)
+    } else {
+        Err(AppError::PreconditionRequired)
+    }
+}
+
+/// An answer carrying the item and its ETag.
+pub fn item_response(status: StatusCode, item: &AdminItem, body: &impl Serialize) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, item.etag()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+/// A JSON body that may be left out entirely (then `T::default()`).
+pub fn optional_json<T: DeserializeOwned + Default>(
+    req: &HttpRequest,
+    body: &web::Bytes,
+) -> AppResult<T> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| {
+            m.type_() == mime::APPLICATION
+                && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+        });
+    if !is_json {
+        return Err(AppError::UnsupportedMediaType(
+            "The body must be application/json.".into(),
+        ));
+    }
+    parse_json(body)
+}

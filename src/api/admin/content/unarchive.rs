@@ -1,0 +1,44 @@
+//! `POST /admin/content/{id}/unarchive`
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+
+use super::{if_match, item_response};
+use crate::auth::{Auth, policy::Content};
+use crate::domain::content::{state as item_state, view::AdminItem};
+use crate::error::{AppResult, Problem};
+use crate::startup::AppState;
+
+#[utoipa::path(
+    tag = super::TAG,
+    params(
+        ("id" = String, Path, description = "The item's id"),
+        ("If-Match" = String, Header, description = "The item's current ETag"),
+    ),
+    responses(
+        (status = 200, description = "Back as a draft", body = AdminItem),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not write content", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The item is not archived", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match`; `current_version` and `current_etag` in the body", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+#[post("/admin/content/{id}/unarchive")]
+pub async fn unarchive_item(
+    state: web::Data<AppState>,
+    staff: Auth<Content>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let expected = if_match(&req, &id)?;
+    let actor = staff.actor();
+    let item = state
+        .db
+        .tx(move |c| item_state::unarchive(c, &actor, &id, &expected))
+        .await?;
+    Ok(item_response(StatusCode::OK, &item, &item))
+}

@@ -1,0 +1,60 @@
+//! `POST /admin/content/{id}/unpublish`
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{if_match, item_response, optional_json};
+use crate::auth::{Auth, policy::Content};
+use crate::domain::content::{state as item_state, view::AdminItem};
+use crate::error::{AppResult, Problem};
+use crate::startup::AppState;
+
+/// The body may be left out: then the item goes off the public API now.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnpublishRequest {
+    /// RFC 3339; a time ahead schedules the unpublish (shown as `unpublish_at`).
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[utoipa::path(
+    tag = super::TAG,
+    params(
+        ("id" = String, Path, description = "The item's id"),
+        ("If-Match" = String, Header, description = "The item's current ETag"),
+    ),
+    request_body(content = Option<UnpublishRequest>, description = "Optional"),
+    responses(
+        (status = 200, description = "Unpublished now (a pending publish is dropped too), or scheduled as `unpublish_at`", body = AdminItem),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not write content", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The item is archived", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match`; `current_version` and `current_etag` in the body", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad `at`", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+#[post("/admin/content/{id}/unpublish")]
+pub async fn unpublish(
+    state: web::Data<AppState>,
+    staff: Auth<Content>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let body: UnpublishRequest = optional_json(&req, &body)?;
+    let expected = if_match(&req, &id)?;
+    let actor = staff.actor();
+    let at = body.at.map(|t| t.naive_utc());
+    let item = state
+        .db
+        .tx(move |c| item_state::unpublish(c, &actor, &id, &expected, at))
+        .await?;
+    Ok(item_response(StatusCode::OK, &item, &item))
+}

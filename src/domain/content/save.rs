@@ -1,0 +1,191 @@
+//! Saving documents: create, edit and restore, each making at most one new version.
+
+use serde_json::json;
+
+use super::document::{self, DocumentInput};
+use super::view::{self, AdminItem, SavedItem};
+use super::{Document, Kind};
+use crate::db::AnyConnection;
+use crate::db::audit::{self, Actor};
+use crate::db::content::{ItemRow, items, now, versions};
+use crate::error::{AppError, AppResult};
+
+/// 412 unless the caller's `If-Match` named the item's current version.
+pub fn check_version(row: &ItemRow, if_match: &[i64]) -> AppResult<()> {
+    if if_match.contains(&row.latest_version) {
+        return Ok(());
+    }
+    let mut extra = serde_json::Map::new();
+    extra.insert("current_version".into(), json!(row.latest_version));
+    extra.insert(
+        "current_etag".into(),
+        json!(view::etag(&row.id, row.latest_version)),
+    );
+    Err(AppError::PreconditionFailed {
+        detail: format!(
+            "The item has changed since you read it; it is now at version {}.",
+            row.latest_version
+        ),
+        extra,
+    })
+}
+
+pub fn not_archived(row: &ItemRow) -> AppResult<()> {
+    if row.archived_at.is_some() {
+        return Err(AppError::Conflict {
+            detail: "The item is archived; unarchive it first.".into(),
+            errors: Vec::new(),
+        });
+    }
+    Ok(())
+}
+
+/// The item as the admin API shows it.
+pub fn load(conn: &mut AnyConnection, id: &str) -> AppResult<AdminItem> {
+    let row = items::get(conn, id)?;
+    let latest = versions::get(conn, id, row.latest_version)?;
+    AdminItem::build(&row, &latest, now())
+}
+
+fn validate(
+    conn: &mut AnyConnection,
+    kind: Kind,
+    input: DocumentInput,
+    current_slug: Option<&str>,
+) -> AppResult<(Document, Option<String>)> {
+    document::validate(kind, input, current_slug, |ids| {
+        items::existing_files(conn, ids)
+    })
+}
+
+/// Creates an item at version 1.
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    kind: Kind,
+    input: DocumentInput,
+) -> AppResult<AdminItem> {
+    let (doc, comment) = validate(conn, kind, input, None)?;
+    items::check_slug_free(conn, kind, &doc.slug, None)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let now = now();
+    items::insert(
+        conn,
+        &items::NewItem {
+            id: &id,
+            kind,
+            slug: &doc.slug,
+            title: &doc.title,
+            now,
+            actor_id: actor.id.as_deref(),
+        },
+    )?;
+    versions::insert(conn, &id, 1, &doc, actor, comment.as_deref(), now)?;
+    audit::record(
+        conn,
+        actor,
+        "create",
+        "content",
+        Some(&id),
+        &json!({ "kind": kind, "slug": doc.slug, "version": 1 }),
+    )?;
+    load(conn, &id)
+}
+
+/// Replaces the document of item `id`, if `if_match` names its current version.
+pub fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: &str,
+    if_match: &[i64],
+    input: DocumentInput,
+) -> AppResult<SavedItem> {
+    let row = items::lock(conn, id)?;
+    check_version(&row, if_match)?;
+    not_archived(&row)?;
+    let (doc, comment) = validate(conn, row.kind()?, input, Some(&row.slug))?;
+    save(conn, actor, &row, &doc, comment.as_deref(), "update", None)
+}
+
+/// Makes a new latest version with version `n`'s content.
+pub fn restore(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: &str,
+    if_match: &[i64],
+    n: i64,
+) -> AppResult<SavedItem> {
+    let row = items::lock(conn, id)?;
+    check_version(&row, if_match)?;
+    not_archived(&row)?;
+    let kind = row.kind()?;
+    let old = Document::from_json(kind, &versions::get(conn, id, n)?.content)?;
+    // Validated again: a file it used may be gone since.
+    let input = DocumentInput {
+        slug: Some(old.slug.clone()),
+        title: old.title.clone(),
+        summary: Some(old.summary.clone()),
+        body: Some(old.body.clone()),
+        tags: Some(old.tags.clone()),
+        attachments: Some(old.attachments.clone()),
+        fields: serde_json::to_value(&old.fields)?,
+        comment: None,
+    };
+    let (doc, _) = validate(conn, kind, input, Some(&row.slug))?;
+    let comment = format!("Restored from version {n}");
+    save(conn, actor, &row, &doc, Some(&comment), "restore", Some(n))
+}
+
+/// Writes `doc` as the next version unless it equals the latest one.
+fn save(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    row: &ItemRow,
+    doc: &Document,
+    comment: Option<&str>,
+    action: &str,
+    restored_from: Option<i64>,
+) -> AppResult<SavedItem> {
+    let kind = row.kind()?;
+    let latest = versions::get(conn, &row.id, row.latest_version)?;
+    let unchanged = Document::from_json(kind, &latest.content)? == *doc;
+    let version = if unchanged {
+        row.latest_version
+    } else {
+        if doc.slug != row.slug {
+            items::check_slug_free(conn, kind, &doc.slug, Some(&row.id))?;
+        }
+        let next = row.latest_version + 1;
+        let now = now();
+        items::advance(
+            conn,
+            &row.id,
+            row.latest_version,
+            &items::Head {
+                version: next,
+                slug: &doc.slug,
+                title: &doc.title,
+                at: now,
+                actor_id: actor.id.as_deref(),
+            },
+        )?;
+        versions::insert(conn, &row.id, next, doc, actor, comment, now)?;
+        next
+    };
+    audit::record(
+        conn,
+        actor,
+        action,
+        "content",
+        Some(&row.id),
+        &json!({
+            "version": version,
+            "unchanged": unchanged,
+            "restored_from": restored_from,
+        }),
+    )?;
+    Ok(SavedItem {
+        item: load(conn, &row.id)?,
+        unchanged,
+    })
+}

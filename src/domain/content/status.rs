@@ -1,0 +1,179 @@
+//! Publication state and the status derived from it (never stored).
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Not published now and nothing scheduled.
+    Draft,
+    /// A publish is pending.
+    Scheduled,
+    /// The published version is the latest.
+    Published,
+    /// Published, with newer versions not published.
+    Changed,
+    Archived,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Draft,
+        Status::Scheduled,
+        Status::Published,
+        Status::Changed,
+        Status::Archived,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Scheduled => "scheduled",
+            Self::Published => "published",
+            Self::Changed => "changed",
+            Self::Archived => "archived",
+        }
+    }
+}
+
+/// The stored publication columns of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Publication {
+    pub latest_version: i64,
+    pub published_version: Option<i64>,
+    pub published_at: Option<NaiveDateTime>,
+    pub publish_version: Option<i64>,
+    pub publish_at: Option<NaiveDateTime>,
+    pub unpublish_at: Option<NaiveDateTime>,
+    pub archived: bool,
+}
+
+impl Publication {
+    /// The state at `now`: schedules whose time has come count as done, whether or not a
+    /// background job has written them yet. Due changes apply in time order.
+    #[must_use]
+    pub fn at(self, now: NaiveDateTime) -> Self {
+        let mut s = self;
+        let due_publish = s.publish_at.filter(|t| *t <= now);
+        let due_unpublish = s.unpublish_at.filter(|t| *t <= now);
+        let publish = |s: &mut Self, at: NaiveDateTime| {
+            s.published_version = s.publish_version.take().or(s.published_version);
+            s.published_at = Some(at);
+            s.publish_at = None;
+        };
+        let unpublish = |s: &mut Self| {
+            s.published_version = None;
+            s.published_at = None;
+            s.unpublish_at = None;
+        };
+        match (due_publish, due_unpublish) {
+            (Some(p), Some(u)) if u < p => {
+                unpublish(&mut s);
+                publish(&mut s, p);
+            }
+            (Some(p), Some(_)) => {
+                publish(&mut s, p);
+                unpublish(&mut s);
+            }
+            (Some(p), None) => publish(&mut s, p),
+            (None, Some(_)) => unpublish(&mut s),
+            (None, None) => {}
+        }
+        s
+    }
+
+    /// The status at `now`.
+    pub fn status(self, now: NaiveDateTime) -> Status {
+        let s = self.at(now);
+        if s.archived {
+            Status::Archived
+        } else if s.publish_at.is_some() {
+            Status::Scheduled
+        } else {
+            match s.published_version {
+                Some(v) if v >= s.latest_version => Status::Published,
+                Some(_) => Status::Changed,
+                None => Status::Draft,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn t(mins: i64) -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .unwrap()
+            .naive_utc()
+            + Duration::minutes(mins)
+    }
+
+    #[test]
+    fn derives_each_status() {
+        let base = Publication {
+            latest_version: 3,
+            ..Publication::default()
+        };
+        let now = t(0);
+        assert_eq!(base.status(now), Status::Draft);
+        let live = Publication {
+            published_version: Some(3),
+            published_at: Some(t(-5)),
+            ..base
+        };
+        assert_eq!(live.status(now), Status::Published);
+        let changed = Publication {
+            published_version: Some(2),
+            ..live
+        };
+        assert_eq!(changed.status(now), Status::Changed);
+        let pending = Publication {
+            publish_version: Some(3),
+            publish_at: Some(t(10)),
+            ..changed
+        };
+        assert_eq!(pending.status(now), Status::Scheduled);
+        // Its time has come: published even before a job has written it.
+        assert_eq!(pending.status(t(11)), Status::Published);
+        assert_eq!(pending.at(t(11)).published_at, Some(t(10)));
+        let leaving = Publication {
+            unpublish_at: Some(t(10)),
+            ..live
+        };
+        assert_eq!(leaving.status(now), Status::Published);
+        assert_eq!(leaving.status(t(10)), Status::Draft);
+        let archived = Publication {
+            archived: true,
+            ..pending
+        };
+        assert_eq!(archived.status(now), Status::Archived);
+    }
+
+    #[test]
+    fn due_changes_apply_in_time_order() {
+        let base = Publication {
+            latest_version: 2,
+            publish_version: Some(2),
+            publish_at: Some(t(5)),
+            unpublish_at: Some(t(1)),
+            published_version: Some(1),
+            ..Publication::default()
+        };
+        assert_eq!(base.at(t(6)).published_version, Some(2));
+        let later_unpublish = Publication {
+            unpublish_at: Some(t(9)),
+            ..base
+        };
+        assert_eq!(later_unpublish.at(t(10)).published_version, None);
+        assert_eq!(later_unpublish.status(t(10)), Status::Draft);
+    }
+}

@@ -1,0 +1,91 @@
+//! Content items over the admin API: validation, slugs, versions, ETags, state, lists.
+
+mod concurrency;
+mod crud;
+mod history;
+mod listing;
+mod state;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::{Resp, TestApp, send};
+
+/// An uploaded file's row, made straight in the database (uploads are tested elsewhere).
+pub async fn file(app: &TestApp, name: &str) -> String {
+    use diesel::prelude::*;
+    use oa_cms::db::schema::files;
+    let id = uuid::Uuid::now_v7().to_string();
+    let (fid, name) = (id.clone(), name.to_owned());
+    app.state
+        .db
+        .run(move |c| {
+            diesel::insert_into(files::table)
+                .values((
+                    files::id.eq(&fid),
+                    files::filename.eq(&name),
+                    files::content_type.eq("application/pdf"),
+                    files::size.eq(3_i64),
+                    files::sha256.eq("00"),
+                    files::created_at.eq(chrono::Utc::now().naive_utc()),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    id
+}
+
+pub fn news(title: &str) -> Value {
+    json!({"kind": "news", "title": title, "fields": {"display_date": "2026-11-24"}})
+}
+
+/// Creates an item; returns (id, etag, item).
+pub async fn create(app: &TestApp, body: Value) -> (String, String, Value) {
+    let r = app
+        .admin_json(Method::POST, "/api/v1/admin/content", &body)
+        .await
+        .expect(201);
+    let etag = r.header("etag").expect("etag");
+    let item = r.json();
+    let id = item["id"].as_str().unwrap().to_owned();
+    assert_eq!(etag, format!("\"{id}:1\""));
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some(format!("/api/v1/admin/content/{id}").as_str())
+    );
+    (id, etag, item)
+}
+
+/// A write with `If-Match`.
+pub async fn write(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    etag: &str,
+    body: Option<&Value>,
+) -> Resp {
+    let mut rb = app.admin(method, path).header("if-match", etag);
+    if let Some(b) = body {
+        rb = rb.json(b);
+    }
+    send(rb).await
+}
+
+/// The item's document as a PUT body.
+pub fn as_put(item: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    for k in [
+        "slug",
+        "title",
+        "summary",
+        "body",
+        "tags",
+        "attachments",
+        "fields",
+    ] {
+        out.insert(k.to_owned(), item[k].clone());
+    }
+    Value::Object(out)
+}
