@@ -108,6 +108,8 @@ pub struct Filter {
     pub statuses: Vec<Status>,
     pub tag: Option<String>,
     pub q: Option<String>,
+    /// Items updated at or after this time.
+    pub updated_since: Option<NaiveDateTime>,
     pub sort: Sort,
     pub limit: i64,
     pub cursor: Option<Cursor>,
@@ -201,6 +203,9 @@ fn filtered<'a, ST: 'static>(
                 .like(like_pattern(text))
                 .escape('\\'),
         );
+    }
+    if let Some(t) = f.updated_since {
+        q = q.filter(content_items::updated_at.ge(t));
     }
     if let Some(sql) = status_sql {
         q = q.filter(diesel::dsl::sql::<Bool>(&sql));

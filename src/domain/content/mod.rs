@@ -6,6 +6,7 @@ pub mod document;
 pub mod fields;
 pub mod history;
 pub mod kind;
+pub mod kinds;
 pub mod save;
 pub mod slug;
 pub mod state;

@@ -7,7 +7,10 @@ use super::{as_put, create};
 use crate::both_backends;
 use crate::support::{TestApp, send};
 
-both_backends!(concurrent_edits_never_both_succeed);
+both_backends!(
+    concurrent_edits_never_both_succeed,
+    concurrent_creates_of_one_slug
+);
 
 const WRITERS: usize = 12;
 
@@ -96,4 +99,24 @@ async fn concurrent_edits_never_both_succeed(app: TestApp) {
         .expect(200)
         .json();
     assert_eq!(versions["versions"].as_array().unwrap().len(), accepted);
+}
+
+/// Racing creates of the same slug: one 201, the rest 409 naming `slug`, never a 500.
+async fn concurrent_creates_of_one_slug(app: TestApp) {
+    let tasks = (0..8).map(|_| {
+        send(
+            app.admin(Method::POST, "/api/v1/admin/content")
+                .json(&super::news("Tegelijk")),
+        )
+    });
+    let mut created = 0;
+    for r in futures_util::future::join_all(tasks).await {
+        if r.status.as_u16() == 201 {
+            created += 1;
+        } else {
+            let p = r.problem(409);
+            assert_eq!(crate::support::Resp::fields(&p), ["slug"]);
+        }
+    }
+    assert_eq!(created, 1);
 }

@@ -139,6 +139,13 @@ async fn filters_and_status(app: TestApp) {
         ),
         ["Leraren aan zet", "Leren met video", "Missie"]
     );
+    // updated_since is inclusive.
+    let newest = all["items"][0]["updated_at"].as_str().unwrap().to_owned();
+    let since = get(&app, &format!("updated_since={newest}"))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(titles(&since), ["Leren met video"]);
     assert_eq!(
         titles(
             &get(&app, "sort=updated_at&limit=1")
@@ -219,6 +226,7 @@ async fn bad_parameters_are_named(app: TestApp) {
         ("status=live", "status"),
         ("sort=-title", "sort"),
         ("colour=red", "colour"),
+        ("updated_since=gisteren", "updated_since"),
     ] {
         let p = app
             .admin_get(&format!("/api/v1/admin/content?{q}"))

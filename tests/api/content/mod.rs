@@ -5,6 +5,7 @@ mod crud;
 mod history;
 mod listing;
 mod state;
+mod validation;
 
 use reqwest::Method;
 use serde_json::{Value, json};

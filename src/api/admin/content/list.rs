@@ -30,6 +30,8 @@ pub struct ListQuery {
     pub tag: Option<String>,
     /// Case-insensitive text in the title.
     pub q: Option<String>,
+    /// RFC 3339; items updated at or after this time.
+    pub updated_since: Option<String>,
     /// `-updated_at` (default), `updated_at`, `title`, `-published_at`, `published_at`.
     pub sort: Option<String>,
     /// 1 to 100, default 20.
@@ -73,6 +75,13 @@ fn parse(q: &HashMap<String, String>) -> AppResult<Filter> {
                 }
                 f.q = (!value.is_empty()).then(|| value.to_owned());
             }
+            "updated_since" => match chrono::DateTime::parse_from_rfc3339(value) {
+                Ok(t) => f.updated_since = Some(t.naive_utc()),
+                Err(_) => errors.push(FieldError::new(
+                    "updated_since",
+                    "must be an RFC 3339 time such as 2026-11-24T09:00:00Z",
+                )),
+            },
             "sort" => match Sort::parse(value) {
                 Some(s) => f.sort = s,
                 None => errors.push(FieldError::new(
