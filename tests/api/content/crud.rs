@@ -49,6 +49,12 @@ async fn create_read_and_edit_with_etags(app: TestApp) {
     .problem(412);
     assert_eq!(p["current_version"], 1);
     assert_eq!(p["current_etag"], etag.as_str());
+    write(&app, Method::PUT, &path, &format!("W/{etag}"), Some(&body))
+        .await
+        .problem(412);
+    write(&app, Method::PUT, &path, "*", Some(&body))
+        .await
+        .problem(412);
     write(&app, Method::PUT, &path, "\"other:1\"", Some(&body))
         .await
         .problem(412);

@@ -9,7 +9,11 @@ use super::{as_put, create, write};
 use crate::both_backends;
 use crate::support::{Resp, TestApp};
 
-both_backends!(versions_diff_and_restore, restore_round_trips);
+both_backends!(
+    versions_diff_and_restore,
+    restore_round_trips,
+    restore_checks_slug_and_files_again
+);
 
 #[allow(clippy::many_single_char_names)]
 async fn versions_diff_and_restore(app: TestApp) {
@@ -214,4 +218,59 @@ async fn restore_round_trip(
         .json();
     assert_eq!(now["content"], want);
     assert_eq!(r["unchanged"] == true, n == latest);
+}
+
+/// A restore is validated like a save: a slug taken since is 409, a file gone since is 422.
+async fn restore_checks_slug_and_files_again(app: TestApp) {
+    let pdf = super::file(&app, "oud.pdf").await;
+    let (id, e1, v1) = create(
+        &app,
+        json!({"kind": "news", "title": "Eerst", "attachments": [{"file_id": pdf, "label": "Oud"}],
+               "fields": {"display_date": "2026-11-24"}}),
+    )
+    .await;
+    let path = format!("/api/v1/admin/content/{id}");
+    let mut body = as_put(&v1);
+    body["slug"] = json!("later");
+    body["attachments"] = json!([]);
+    let e2 = write(&app, Method::PUT, &path, &e1, Some(&body))
+        .await
+        .expect(200)
+        .header("etag")
+        .unwrap();
+    // Another item takes the old slug.
+    create(&app, super::news("Eerst")).await;
+    let p = write(
+        &app,
+        Method::POST,
+        &format!("{path}/versions/1/restore"),
+        &e2,
+        None,
+    )
+    .await
+    .problem(409);
+    assert_eq!(Resp::fields(&p), ["slug"]);
+    // The file version 1 used disappears.
+    {
+        use diesel::prelude::*;
+        use oa_cms::db::schema::files;
+        app.state
+            .db
+            .run(move |c| Ok(diesel::delete(files::table.find(pdf)).execute(c)?))
+            .await
+            .unwrap();
+    }
+    let p = write(
+        &app,
+        Method::POST,
+        &format!("{path}/versions/1/restore"),
+        &e2,
+        None,
+    )
+    .await
+    .problem(422);
+    assert_eq!(Resp::fields(&p), ["attachments[0].file_id"]);
+    // Nothing was written by the refused restores.
+    let item = app.admin_get(&path).await.expect(200).json();
+    assert_eq!(item["version"], 2);
 }

@@ -27,8 +27,8 @@ use crate::error::{AppError, AppResult};
 pub const TAG: &str = "content";
 
 /// The versions of item `id` that the request's `If-Match` names: 428 without the header.
-/// An ETag of another item, `*` or a malformed value names no version, which the write
-/// then answers with 412.
+/// An ETag of another item, a weak one (If-Match compares strongly), `*` or a malformed
+/// value names no version, which the write then answers with 412.
 pub fn if_match(req: &HttpRequest, id: &str) -> AppResult<Vec<i64>> {
     let mut seen = false;
     let mut versions = Vec::new();
@@ -36,9 +36,11 @@ pub fn if_match(req: &HttpRequest, id: &str) -> AppResult<Vec<i64>> {
         seen = true;
         let Ok(s) = value.to_str() else { continue };
         for tag in s.split(',') {
-            let tag = tag.trim();
-            let tag = tag.strip_prefix("W/").unwrap_or(tag);
-            let Some(inner) = tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
+            let Some(inner) = tag
+                .trim()
+                .strip_prefix('"')
+                .and_then(|t| t.strip_suffix('"'))
+            else {
                 continue;
             };
             if let Some((tid, n)) = inner.rsplit_once(':')
