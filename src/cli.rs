@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `user add`, `openapi`, `backup`.
+//! The command line: `serve`, `migrate`, `user add`, `openapi`, `backup`, `restore`.
 
 use std::path::PathBuf;
 
@@ -26,6 +26,28 @@ pub enum Command {
     User(UserCommand),
     /// Print the OpenAPI document.
     Openapi,
+    /// Copy the database and the files into a new folder while the server keeps running.
+    Backup(BackupArgs),
+    /// Restore a backup into an empty data folder, after checking every file against the
+    /// backup's manifest.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Folder to write the backup into; it must not exist yet or be empty.
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Folder holding a backup made by `backup`.
+    pub path: PathBuf,
+    /// Data folder to restore into; it must not exist yet or be empty.
+    #[arg(long, env = "DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -80,6 +102,12 @@ pub struct ServeArgs {
     /// `text` or `json`.
     #[arg(long, env = "LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+    /// Seconds to let requests in flight finish after SIGTERM or SIGINT.
+    #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    pub shutdown_timeout: u64,
+    /// Enables `GET /metrics`, answered only with `Authorization: Bearer <this secret>`.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -18,6 +18,37 @@ pub struct Config {
     pub pool_size: u32,
     pub workers: Option<usize>,
     pub log_format: String,
+    /// Seconds requests in flight get to finish once a shutdown begins.
+    pub shutdown_timeout: u64,
+    /// `GET /metrics` is served only when set, and only to this bearer secret.
+    pub metrics_token: Option<Secret>,
+}
+
+/// A secret from the configuration; `Debug` never shows it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// Compares in time independent of where the first difference is.
+    pub fn matches(&self, candidate: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        let a = Sha256::digest(self.0.as_bytes());
+        let b = Sha256::digest(candidate.as_bytes());
+        a.iter()
+            .zip(b.iter())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
 }
 
 impl Config {
@@ -46,6 +77,13 @@ impl Config {
         if a.pool_size == 0 {
             return Err("--pool-size must be at least 1".into());
         }
+        let metrics_token = match a.metrics_token.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) if t.len() < 16 => {
+                return Err("--metrics-token must be at least 16 characters".into());
+            }
+            Some(t) => Some(Secret::new(t)),
+        };
         Ok(Self {
             bind: a.bind.clone(),
             data_dir: a.db.data_dir.clone(),
@@ -59,6 +97,8 @@ impl Config {
             pool_size: a.pool_size,
             workers: a.workers,
             log_format: a.log_format.clone(),
+            shutdown_timeout: a.shutdown_timeout,
+            metrics_token,
         })
     }
 
@@ -77,6 +117,8 @@ impl Config {
             pool_size: 4,
             workers: Some(1),
             log_format: "text".into(),
+            shutdown_timeout: 5,
+            metrics_token: None,
         }
     }
 

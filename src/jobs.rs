@@ -139,17 +139,25 @@ pub fn housekeeping(conn: &mut AnyConnection) -> AppResult<()> {
     Ok(())
 }
 
-/// Runs the scheduler every second, and housekeeping every minute, while the server runs.
+/// Runs the scheduler every second, and housekeeping every minute, until the server begins
+/// to shut down (a pass under way finishes its transaction first).
 pub fn spawn(state: &AppState) {
     let db = state.db.clone();
+    let lifecycle = state.lifecycle.clone();
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(Duration::from_secs(1));
         let mut passes: u64 = 0;
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = lifecycle.stopped() => break,
+            }
             match db.run(run_once).await {
                 Ok(0) => {}
-                Ok(n) => tracing::info!(applied = n, "scheduled publication changes applied"),
+                Ok(n) => {
+                    crate::ops::metrics::scheduled_applied(n as u64);
+                    tracing::info!(applied = n, "scheduled publication changes applied");
+                }
                 Err(e) => tracing::warn!(error = %e, "scheduler pass failed"),
             }
             if passes.is_multiple_of(60)

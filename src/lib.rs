@@ -9,5 +9,6 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod ops;
 pub mod startup;
 pub mod telemetry;

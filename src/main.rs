@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use oa_cms::cli::{Cli, Command, UserCommand};
 use oa_cms::config::Config;
-use oa_cms::{auth, db, startup, telemetry};
+use oa_cms::{auth, db, ops, startup, telemetry};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -36,6 +36,36 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate(args) => {
             db::Db::connect(&args.database_url(), 1).map_err(|e| e.to_string())?;
             println!("migrations applied");
+            Ok(())
+        }
+        Command::Backup(args) => {
+            let summary =
+                ops::backup::backup(&args.db.data_dir, &args.db.database_url(), &args.path)?;
+            if !summary.database_included {
+                println!(
+                    "The database is on PostgreSQL: back it up with pg_dump (pg_dump -Fc \"$DATABASE_URL\"). \
+                     Only the files were copied."
+                );
+            }
+            println!(
+                "backup complete: {} files, {} bytes in {}",
+                summary.files,
+                summary.bytes,
+                args.path.display()
+            );
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let summary = ops::restore::restore(&args.path, &args.data_dir)?;
+            println!(
+                "restored {} files, {} bytes into {}",
+                summary.files,
+                summary.bytes,
+                args.data_dir.display()
+            );
+            if !summary.database_included {
+                println!("The backup holds no database: restore it with pg_restore.");
+            }
             Ok(())
         }
         Command::Openapi => {
@@ -90,14 +120,5 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn serve(config: Config) -> Result<(), String> {
-    actix_web::rt::System::new().block_on(async move {
-        let state = startup::prepare(config)?;
-        startup::on_start(&state).await?;
-        let (server, addr) = startup::run(state.clone())
-            .map_err(|e| format!("cannot listen on {}: {e}", state.config.bind))?;
-        tracing::info!(%addr, "listening");
-        println!("Listening on http://{addr}");
-        println!("Admin: http://{addr}/admin");
-        server.await.map_err(|e| e.to_string())
-    })
+    actix_web::rt::System::new().block_on(startup::serve(config))
 }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
@@ -15,8 +16,9 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::error::AppError;
+use crate::ops::lifecycle::{self, Lifecycle};
 use crate::telemetry;
 
 /// What every handler can reach.
@@ -26,6 +28,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Known route patterns and their methods, to tell 405 from 404.
     pub routes: Arc<Vec<(ResourceDef, Vec<Method>)>>,
+    /// Readiness and the shutdown signal background jobs watch.
+    pub lifecycle: Arc<Lifecycle>,
 }
 
 impl AppState {
@@ -53,6 +57,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             routes: Arc::new(routes),
+            lifecycle: Arc::new(Lifecycle::default()),
         }
     }
 }
@@ -97,6 +102,8 @@ where
 {
     app.openapi(ApiDoc::openapi())
         .service(crate::api::health::health)
+        .service(crate::api::health::ready)
+        .service(crate::api::metrics::metrics)
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::configure))
 }
 
@@ -199,7 +206,9 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     Ok(AppState::new(db, config))
 }
 
-/// Binds and starts the server; returns it with the address it listens on.
+/// Binds and starts the server; returns it with the address it listens on. SIGTERM and
+/// SIGINT stop it gracefully: it stops accepting, lets requests in flight finish within the
+/// configured shutdown timeout, and fails readiness meanwhile.
 pub fn run(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
     let bind = state.config.bind.clone();
     let workers = state.config.workers;
@@ -210,7 +219,62 @@ pub fn run(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
     if let Some(w) = workers {
         server = server.workers(w);
     }
-    Ok((server.shutdown_timeout(30).run(), addr))
+    let life = state.lifecycle.clone();
+    let server = server
+        .shutdown_timeout(state.config.shutdown_timeout)
+        .shutdown_signal(async move {
+            lifecycle::termination_signal().await;
+            life.begin_shutdown();
+        })
+        .run();
+    Ok((server, addr))
+}
+
+/// Upload temp files older than this are stale even when several processes share the
+/// files folder (PostgreSQL); on SQLite one process owns it and every temp file is stale
+/// when it starts or stops.
+const SHARED_TMP_MAX_AGE: Duration = Duration::from_secs(3600);
+
+fn sweep_upload_tmp(state: &AppState) {
+    let min_age = match state.db.backend() {
+        Backend::Sqlite => Duration::ZERO,
+        Backend::Postgres => SHARED_TMP_MAX_AGE,
+    };
+    match lifecycle::sweep_upload_tmp(&state.config.files_dir(), min_age) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "removed unfinished uploads"),
+        Err(e) => tracing::warn!(error = %e, "cannot clean the upload temp folder"),
+    }
+}
+
+/// The whole life of `serve`: migrations, listening, first-start work, readiness, then on
+/// SIGTERM/SIGINT a graceful stop, the clean-up of cut-off uploads and the pool closed.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let state = prepare(config)?;
+    sweep_upload_tmp(&state);
+    let (server, addr) =
+        run(state.clone()).map_err(|e| format!("cannot listen on {}: {e}", state.config.bind))?;
+    let handle = server.handle();
+    let running = actix_web::rt::spawn(server);
+    tracing::info!(%addr, "listening");
+    println!("Listening on http://{addr}");
+    println!("Admin: http://{addr}/admin");
+    if let Err(e) = on_start(&state).await {
+        handle.stop(false).await;
+        return Err(e);
+    }
+    state.lifecycle.mark_ready();
+    let result = running.await;
+    state.lifecycle.begin_shutdown();
+    sweep_upload_tmp(&state);
+    // The last clone of the pool: dropping it closes every database connection.
+    drop(state);
+    tracing::info!("stopped");
+    match result {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(format!("server task: {e}")),
+    }
 }
 
 /// First-start work: an admin when there is no user (its password printed once), then the

@@ -35,8 +35,8 @@ pub fn init(format: &str) {
 
 static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// One log line per request: method, route pattern (never the query, which may hold
-/// personal data), status, duration and request id.
+/// One log line per request: method, route pattern (never the path or the query, which may
+/// hold personal data), status, duration and request id; the same numbers feed the metrics.
 pub async fn log_requests(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -45,26 +45,31 @@ pub async fn log_requests(
     let start = Instant::now();
     let method = req.method().clone();
     let res = REQUEST_ID.scope(id.clone(), next.call(req)).await;
-    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
-    match res {
-        Ok(mut res) => {
-            let route = res
-                .request()
+    let elapsed = start.elapsed().as_secs_f64();
+    let (route, status) = match &res {
+        Ok(res) => (
+            res.request()
                 .match_pattern()
-                .unwrap_or_else(|| "(unmatched)".to_owned());
-            tracing::info!(
-                method = %method,
-                route = %route,
-                status = res.status().as_u16(),
-                duration_ms = format!("{elapsed_ms:.2}"),
-                request_id = %id,
-                "request"
-            );
-            if let Ok(v) = HeaderValue::from_str(&id) {
-                res.headers_mut().insert(X_REQUEST_ID.clone(), v);
-            }
-            Ok(res)
-        }
-        Err(e) => Err(e),
+                .unwrap_or_else(|| "(unmatched)".to_owned()),
+            res.status().as_u16(),
+        ),
+        Err(e) => (
+            "(unmatched)".to_owned(),
+            e.as_response_error().status_code().as_u16(),
+        ),
+    };
+    crate::ops::metrics::record_request(method.as_str(), &route, status, elapsed);
+    tracing::info!(
+        method = %method,
+        route = %route,
+        status,
+        duration_ms = format!("{:.2}", elapsed * 1000.0),
+        request_id = %id,
+        "request"
+    );
+    let mut res = res?;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(X_REQUEST_ID.clone(), v);
     }
+    Ok(res)
 }

@@ -1,4 +1,7 @@
-//! `GET /health`: the process is up and the database answers.
+//! `GET /health`: the process is up and the database answers; `GET /health/ready`: this
+//! process should get traffic.
+
+use std::time::Duration;
 
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
@@ -41,4 +44,49 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError
             })),
         Err(_) => Err(AppError::Unavailable("The database is unreachable.".into())),
     }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Ready {
+    /// `ready`
+    pub status: &'static str,
+}
+
+/// How long readiness waits for a database connection before it reports the pool exhausted.
+const POOL_WAIT: Duration = Duration::from_secs(1);
+
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Migrations and first-start work are done, not shutting down, and a database connection is available within a second", body = Ready),
+        (status = 503, description = "Starting, shutting down, or no database connection to be had", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/health/ready")]
+pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    if !state.lifecycle.is_ready() {
+        let detail = if state.lifecycle.is_stopping() {
+            "The server is shutting down."
+        } else {
+            "The server is starting."
+        };
+        return Err(AppError::Unavailable(detail.into()));
+    }
+    let pool = state.db.pool().clone();
+    let got = web::block(move || {
+        use diesel::RunQueryDsl;
+        let mut conn = pool.get_timeout(POOL_WAIT).ok()?;
+        diesel::sql_query("SELECT 1").execute(&mut *conn).ok()
+    })
+    .await
+    .ok()
+    .flatten();
+    if got.is_none() {
+        return Err(AppError::Unavailable(
+            "No database connection is available.".into(),
+        ));
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(Ready { status: "ready" }))
 }

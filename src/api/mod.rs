@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod extract;
 pub mod health;
+pub mod metrics;
 pub mod public;
 
 use utoipa_actix_web::service_config::ServiceConfig;

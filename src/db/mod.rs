@@ -54,7 +54,8 @@ pub struct Manager {
 #[error("{0}")]
 pub struct ConnectError(String);
 
-fn sqlite_path(url: &str) -> &str {
+/// The file behind a SQLite database URL (`sqlite://x`, `sqlite:x` or a plain path).
+pub fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
         .unwrap_or(url)

@@ -9,10 +9,13 @@
     clippy::unnecessary_wraps
 )]
 
+mod process;
 mod support;
 
 mod auth;
 mod cli;
 mod content;
+mod ops;
+mod ops_process;
 mod platform;
 mod public;

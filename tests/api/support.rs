@@ -193,6 +193,8 @@ impl TestApp {
         let (admin_id, admin_token) =
             make_staff(&state, "admin@test.nl", oa_cms::auth::Role::Admin).await;
         oa_cms::jobs::spawn(&state);
+        // `serve` marks the process ready after its first-start work; tests skip that work.
+        state.lifecycle.mark_ready();
         let (server, addr) = startup::run(state.clone()).expect("run server");
         let handle = server.handle();
         actix_web::rt::spawn(server);

@@ -1,0 +1,303 @@
+//! `backup`: a consistent copy of the SQLite database and the uploaded files, taken while
+//! the server keeps serving and writing, with a manifest of SHA-256 sums written last.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::db::{Backend, sqlite_path};
+
+/// Written last: a backup folder without it is incomplete.
+pub const MANIFEST: &str = "manifest.json";
+/// The database copy inside a backup (and inside a data folder).
+pub const DB_FILE: &str = "cms.db";
+/// The files folder inside a backup (and inside a data folder).
+pub const FILES_DIR: &str = "files";
+const MANIFEST_FORMAT: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: u32,
+    pub created_at: String,
+    /// `sqlite` (the database is in the backup) or `postgres` (files only).
+    pub backend: String,
+    pub files: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestEntry {
+    /// Relative to the backup folder, `/`-separated.
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// What a backup or restore wrote.
+#[derive(Debug)]
+pub struct Summary {
+    pub database_included: bool,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Copies `from` to a new file `to`, returning its size and SHA-256; the copy is on disk
+/// (fsynced) when this returns.
+pub(crate) fn copy_hashed(from: &Path, to: &Path) -> std::io::Result<(u64, String)> {
+    let mut src = File::open(from)?;
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut dst = File::options().write(true).create_new(true).open(to)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = src.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        dst.write_all(&buf[..n])?;
+        size += n as u64;
+    }
+    dst.sync_all()?;
+    Ok((size, hex::encode(hasher.finalize())))
+}
+
+pub(crate) fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
+    let mut f = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let size = std::io::copy(&mut f, &mut hasher)?;
+    Ok((size, hex::encode(hasher.finalize())))
+}
+
+/// Makes sure directory entries (new files, renames) are on disk too.
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Whether `dir` is missing or an empty folder.
+pub(crate) fn is_missing_or_empty(dir: &Path) -> Result<bool, String> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(format!("cannot read {}: {e}", dir.display())),
+    }
+}
+
+fn relative_name(rel: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    parts.map(|p| p.join("/"))
+}
+
+/// Copies every regular file under `from` into `to`, leaving out `from/tmp` (uploads not
+/// yet complete). Adds one manifest entry per file, named relative to the backup root.
+fn copy_files(
+    from: &Path,
+    to: &Path,
+    root: &Path,
+    entries: &mut Vec<ManifestEntry>,
+) -> Result<(), String> {
+    let mut stack = vec![from.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let list = match std::fs::read_dir(&dir) {
+            Ok(l) => l,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+        };
+        for entry in list {
+            let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+            let path = entry.path();
+            let kind = entry
+                .file_type()
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let rel = path.strip_prefix(from).unwrap_or(&path);
+            if kind.is_dir() {
+                if dir == from && rel == Path::new("tmp") {
+                    continue;
+                }
+                stack.push(path);
+                continue;
+            }
+            if !kind.is_file() {
+                continue;
+            }
+            let target = to.join(rel);
+            let name = target
+                .strip_prefix(root)
+                .ok()
+                .and_then(relative_name)
+                .ok_or_else(|| format!("cannot back up {}: unusual file name", path.display()))?;
+            match copy_hashed(&path, &target) {
+                Ok((size, sha256)) => entries.push(ManifestEntry {
+                    path: name,
+                    size,
+                    sha256,
+                }),
+                // Removed after the database copy was taken: nothing acknowledged before
+                // the backup began can be missing this way, as stored files never change.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(format!("cannot copy {}: {e}", path.display())),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `VACUUM INTO` reads one snapshot of the live database (also in WAL mode, with writers
+/// busy) and writes it as a new, compact database file.
+fn snapshot_sqlite(db_path: &Path, target: &Path) -> Result<(), String> {
+    if !db_path.is_file() {
+        return Err(format!("there is no database at {}", db_path.display()));
+    }
+    let source = db_path
+        .to_str()
+        .ok_or_else(|| format!("the database path {} is not UTF-8", db_path.display()))?;
+    let target_str = target
+        .to_str()
+        .ok_or_else(|| format!("the backup path {} is not UTF-8", target.display()))?;
+    let mut conn = diesel::SqliteConnection::establish(source)
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    conn.batch_execute("PRAGMA busy_timeout = 10000;")
+        .map_err(|e| format!("cannot configure the database connection: {e}"))?;
+    conn.batch_execute(&format!("VACUUM INTO '{}'", target_str.replace('\'', "''")))
+        .map_err(|e| format!("cannot copy the database: {e}"))?;
+    File::open(target)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| format!("cannot flush the database copy: {e}"))
+}
+
+/// Takes a backup of `data_dir` (and, on SQLite, of the database at `database_url`) into
+/// `dest`, which must be missing or empty.
+///
+/// The database is copied first and the files after it: stored files are never changed,
+/// only added, so every file a copied row refers to is present when the files are copied.
+pub fn backup(data_dir: &Path, database_url: &str, dest: &Path) -> Result<Summary, String> {
+    if !is_missing_or_empty(dest)? {
+        return Err(format!(
+            "the backup folder {} is not empty; choose a new one",
+            dest.display()
+        ));
+    }
+    let files_dir = data_dir.join(FILES_DIR);
+    if let (Ok(d), Ok(f)) = (dest.canonicalize(), files_dir.canonicalize())
+        && d.starts_with(&f)
+    {
+        return Err("the backup folder must not be inside the files folder".into());
+    }
+    std::fs::create_dir_all(dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
+    let mut entries = Vec::new();
+    let backend = Backend::from_url(database_url);
+    if backend == Backend::Sqlite {
+        let target = dest.join(DB_FILE);
+        snapshot_sqlite(Path::new(sqlite_path(database_url)), &target)?;
+        let (size, sha256) =
+            hash_file(&target).map_err(|e| format!("cannot read the database copy: {e}"))?;
+        entries.push(ManifestEntry {
+            path: DB_FILE.into(),
+            size,
+            sha256,
+        });
+    }
+    copy_files(&files_dir, &dest.join(FILES_DIR), dest, &mut entries)?;
+    write_manifest(dest, backend, entries)
+}
+
+fn write_manifest(
+    dest: &Path,
+    backend: Backend,
+    mut entries: Vec<ManifestEntry>,
+) -> Result<Summary, String> {
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut dirs: Vec<PathBuf> = entries
+        .iter()
+        .filter_map(|e| dest.join(&e.path).parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        sync_dir(d).map_err(|e| format!("cannot flush {}: {e}", d.display()))?;
+    }
+    let summary = Summary {
+        database_included: backend == Backend::Sqlite,
+        files: entries.len(),
+        bytes: entries.iter().map(|e| e.size).sum(),
+    };
+    let manifest = Manifest {
+        format: MANIFEST_FORMAT,
+        created_at: chrono::Utc::now().to_rfc3339(),
+        backend: match backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+        .into(),
+        files: entries,
+    };
+    let json = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| format!("cannot write the manifest: {e}"))?;
+    let partial = dest.join(format!("{MANIFEST}.partial"));
+    let write = || -> std::io::Result<()> {
+        let mut f = File::create(&partial)?;
+        f.write_all(&json)?;
+        f.sync_all()?;
+        std::fs::rename(&partial, dest.join(MANIFEST))?;
+        sync_dir(dest)
+    };
+    write().map_err(|e| format!("cannot write the manifest: {e}"))?;
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_relative_and_slash_separated() {
+        assert_eq!(
+            relative_name(Path::new("files/ab/cd")).as_deref(),
+            Some("files/ab/cd")
+        );
+        assert_eq!(relative_name(Path::new("../x")), None);
+        assert_eq!(relative_name(Path::new("/etc/passwd")), None);
+    }
+
+    #[test]
+    fn backup_skips_upload_temp_files_and_refuses_a_full_folder() {
+        let data = tempfile::tempdir().unwrap();
+        let files = data.path().join(FILES_DIR);
+        std::fs::create_dir_all(files.join("tmp")).unwrap();
+        std::fs::create_dir_all(files.join("ab")).unwrap();
+        std::fs::write(files.join("tmp/partial"), b"half").unwrap();
+        std::fs::write(files.join("ab/blob"), b"whole").unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("b1");
+        let s = backup(data.path(), "postgres://x/y", &dest).unwrap();
+        assert!(!s.database_included);
+        assert_eq!(s.files, 1);
+        let m: Manifest =
+            serde_json::from_slice(&std::fs::read(dest.join(MANIFEST)).unwrap()).unwrap();
+        assert_eq!(m.files.len(), 1);
+        assert_eq!(m.files[0].path, "files/ab/blob");
+        assert_eq!(m.files[0].size, 5);
+        assert!(!dest.join("files/tmp").exists());
+        let again = backup(data.path(), "postgres://x/y", &dest).unwrap_err();
+        assert!(again.contains("not empty"), "{again}");
+    }
+}

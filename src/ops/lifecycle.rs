@@ -1,0 +1,163 @@
+//! The process's life: ready for traffic, shutting down on SIGTERM/SIGINT, and the clean-up
+//! of upload temp files that an interrupted upload may leave.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::watch;
+
+/// Whether the process takes traffic, and the signal background jobs watch to stop.
+#[derive(Debug)]
+pub struct Lifecycle {
+    ready: AtomicBool,
+    stopping: watch::Sender<bool>,
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Self {
+            ready: AtomicBool::new(false),
+            stopping: watch::Sender::new(false),
+        }
+    }
+}
+
+impl Lifecycle {
+    /// Migrations and first-start work are done: load balancers may send traffic.
+    pub fn mark_ready(&self) {
+        self.ready.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::SeqCst) && !self.is_stopping()
+    }
+
+    /// Starts the shutdown: readiness fails from now on and background jobs are told to stop.
+    pub fn begin_shutdown(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+
+    /// Resolves once the shutdown has begun; background jobs `select!` on it.
+    pub async fn stopped(&self) {
+        let mut rx = self.stopping.subscribe();
+        let _ = rx.wait_for(|stopping| *stopping).await;
+    }
+}
+
+/// Waits for SIGTERM or SIGINT (Ctrl-C). Both mean a graceful stop: the server stops
+/// accepting, finishes requests in flight within the shutdown timeout, then exits.
+pub async fn termination_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            tokio::select! {
+                _ = term.recv() => tracing::info!("SIGTERM received; shutting down gracefully"),
+                _ = int.recv() => tracing::info!("SIGINT received; shutting down gracefully"),
+            }
+        } else {
+            tracing::warn!("cannot listen for SIGTERM; only Ctrl-C stops the server");
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("Ctrl-C received; shutting down gracefully");
+    }
+}
+
+/// The folder uploads stream into before they are complete.
+pub fn upload_tmp_dir(files_dir: &Path) -> std::path::PathBuf {
+    files_dir.join("tmp")
+}
+
+/// Removes upload temp files not touched for `min_age`, returning how many went.
+///
+/// A complete upload is renamed out of `tmp/`, so what stays there belongs to an upload
+/// that was cut off. On SQLite one process owns the folder and `min_age` is zero; processes
+/// sharing a folder (PostgreSQL) pass an age no upload in progress can reach, so they never
+/// remove each other's files.
+pub fn sweep_upload_tmp(files_dir: &Path, min_age: Duration) -> std::io::Result<usize> {
+    let dir = upload_tmp_dir(files_dir);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let now = SystemTime::now();
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .unwrap_or_default();
+        if age < min_age {
+            continue;
+        }
+        let path = entry.path();
+        let result = if meta.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        match result {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_removes_only_old_enough_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = upload_tmp_dir(dir.path());
+        std::fs::create_dir_all(&tmp).unwrap();
+        std::fs::write(tmp.join("partial"), b"half an upload").unwrap();
+        std::fs::write(dir.path().join("kept"), b"a finished file").unwrap();
+        assert_eq!(
+            sweep_upload_tmp(dir.path(), Duration::from_secs(3600)).unwrap(),
+            0
+        );
+        assert!(tmp.join("partial").exists());
+        assert_eq!(sweep_upload_tmp(dir.path(), Duration::ZERO).unwrap(), 1);
+        assert!(!tmp.join("partial").exists());
+        assert!(dir.path().join("kept").exists());
+        let missing = dir.path().join("nothing");
+        assert_eq!(sweep_upload_tmp(&missing, Duration::ZERO).unwrap(), 0);
+    }
+
+    #[actix_web::test]
+    async fn shutdown_wakes_waiters_and_fails_readiness() {
+        let l = std::sync::Arc::new(Lifecycle::default());
+        assert!(!l.is_ready());
+        l.mark_ready();
+        assert!(l.is_ready());
+        let waiter = {
+            let l = l.clone();
+            actix_web::rt::spawn(async move { l.stopped().await })
+        };
+        l.begin_shutdown();
+        waiter.await.unwrap();
+        assert!(!l.is_ready());
+        // A job that starts watching after the shutdown began stops at once.
+        l.stopped().await;
+    }
+}

@@ -1,0 +1,216 @@
+//! Process metrics in the Prometheus text format: requests by route and status, their
+//! durations, the database pool and the scheduled changes applied.
+//!
+//! Counters live in this process (Prometheus scrapes every process on its own), so they are
+//! plain statics that any part of the code can bump without reaching the app state.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex};
+
+/// Upper bounds of the duration histogram, in seconds (Prometheus' usual defaults).
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct RequestKey {
+    method: &'static str,
+    route: String,
+    status: u16,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Series {
+    count: u64,
+    sum_seconds: f64,
+    /// Observations at or under each bound of `BUCKETS` (not cumulative; summed on output).
+    buckets: [u64; BUCKETS.len()],
+}
+
+static REQUESTS: LazyLock<Mutex<BTreeMap<RequestKey, Series>>> =
+    LazyLock::new(|| Mutex::new(BTreeMap::new()));
+static SCHEDULED_APPLIED: AtomicU64 = AtomicU64::new(0);
+
+/// Counts `n` scheduled publications or unpublications that took effect.
+pub fn scheduled_applied(n: u64) {
+    SCHEDULED_APPLIED.fetch_add(n, Ordering::Relaxed);
+}
+
+/// Methods outside this list are counted as `OTHER`, so a client cannot grow the label set.
+fn method_label(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "OTHER",
+    }
+}
+
+/// Records one answered request. `route` is the matched pattern (never the raw path, which
+/// would make one series per id).
+pub fn record_request(method: &str, route: &str, status: u16, seconds: f64) {
+    let key = RequestKey {
+        method: method_label(method),
+        route: route.to_owned(),
+        status,
+    };
+    let Ok(mut map) = REQUESTS.lock() else {
+        return;
+    };
+    let series = map.entry(key).or_default();
+    series.count += 1;
+    series.sum_seconds += seconds;
+    if let Some(i) = BUCKETS.iter().position(|b| seconds <= *b) {
+        series.buckets[i] += 1;
+    }
+}
+
+/// The state of the database pool at the moment of a scrape.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolGauges {
+    pub connections: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The whole exposition, `text/plain; version=0.0.4`.
+pub fn render(pool: PoolGauges) -> String {
+    let requests = REQUESTS.lock().map(|m| m.clone()).unwrap_or_default();
+    let mut out = String::new();
+    out.push_str(
+        "# HELP http_requests_total HTTP requests answered, by method, route pattern and status.\n\
+         # TYPE http_requests_total counter\n",
+    );
+    for (k, s) in &requests {
+        let _ = writeln!(
+            out,
+            "http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}",
+            k.method,
+            escape(&k.route),
+            k.status,
+            s.count
+        );
+    }
+    out.push_str(
+        "# HELP http_request_duration_seconds Time to answer HTTP requests, by method, route pattern and status.\n\
+         # TYPE http_request_duration_seconds histogram\n",
+    );
+    for (k, s) in &requests {
+        let labels = format!(
+            "method=\"{}\",route=\"{}\",status=\"{}\"",
+            k.method,
+            escape(&k.route),
+            k.status
+        );
+        let mut cumulative = 0;
+        for (bound, n) in BUCKETS.iter().zip(s.buckets.iter()) {
+            cumulative += n;
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {cumulative}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+            s.count
+        );
+        let _ = writeln!(
+            out,
+            "http_request_duration_seconds_sum{{{labels}}} {}",
+            s.sum_seconds
+        );
+        let _ = writeln!(
+            out,
+            "http_request_duration_seconds_count{{{labels}}} {}",
+            s.count
+        );
+    }
+    let gauges = [
+        (
+            "db_pool_connections",
+            "Database connections open in this process's pool.",
+            pool.connections,
+        ),
+        (
+            "db_pool_idle_connections",
+            "Open database connections not in use.",
+            pool.idle,
+        ),
+        (
+            "db_pool_max_connections",
+            "Largest number of connections the pool may open.",
+            pool.max,
+        ),
+    ];
+    for (name, help, value) in gauges {
+        let _ = writeln!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP scheduled_changes_applied_total Scheduled publications and unpublications applied.\n\
+         # TYPE scheduled_changes_applied_total counter\n\
+         scheduled_changes_applied_total {}",
+        SCHEDULED_APPLIED.load(Ordering::Relaxed)
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_buckets_are_cumulative_and_labels_escaped() {
+        record_request("GET", "/unit/\"quoted\"", 200, 0.02);
+        record_request("GET", "/unit/\"quoted\"", 200, 3.0);
+        record_request("BREW", "/unit/\"quoted\"", 200, 0.001);
+        scheduled_applied(2);
+        let text = render(PoolGauges {
+            connections: 2,
+            idle: 1,
+            max: 4,
+        });
+        let labels = r#"method="GET",route="/unit/\"quoted\"",status="200""#;
+        assert!(text.contains(&format!("http_requests_total{{{labels}}} 2")));
+        assert!(text.contains(&format!(
+            "http_request_duration_seconds_bucket{{{labels},le=\"0.01\"}} 0"
+        )));
+        assert!(text.contains(&format!(
+            "http_request_duration_seconds_bucket{{{labels},le=\"0.025\"}} 1"
+        )));
+        assert!(text.contains(&format!(
+            "http_request_duration_seconds_bucket{{{labels},le=\"5\"}} 2"
+        )));
+        assert!(text.contains(&format!(
+            "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} 2"
+        )));
+        assert!(text.contains(
+            r#"http_requests_total{method="OTHER",route="/unit/\"quoted\"",status="200"} 1"#
+        ));
+        assert!(text.contains("db_pool_idle_connections 1\n"));
+        assert!(text.contains("scheduled_changes_applied_total "));
+    }
+}

@@ -1,0 +1,6 @@
+//! Running the service: metrics, readiness and shutdown, backups and restores.
+
+pub mod backup;
+pub mod lifecycle;
+pub mod metrics;
+pub mod restore;
