@@ -1,6 +1,7 @@
 //! The Onderwijs Alliantie CMS: content with versions, files, memberships, and the public
 //! delivery API, on SQLite or PostgreSQL.
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod cli;

@@ -145,6 +145,7 @@ pub fn build_app(
     )
     .split_for_parts();
     app.service(web::redirect("/api/docs", "/api/docs/"))
+        .configure(crate::admin::configure)
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))
         .default_service(web::to(fallback))
         .wrap(cors)

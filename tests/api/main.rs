@@ -12,6 +12,7 @@
 mod process;
 mod support;
 
+mod admin_ui;
 mod auth;
 mod cli;
 mod content;

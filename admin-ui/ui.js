@@ -1,0 +1,297 @@
+// Small helpers every screen uses: building elements, Dutch labels, dates in Amsterdam time,
+// messages, and showing a problem's field errors beside their fields.
+
+/**
+ * Builds an element. Attributes named `on<event>` become listeners (never inline handlers,
+ * the CSP forbids those); `class`, `for`, booleans and `dataset` are handled; children may be
+ * strings, nodes, arrays, or null.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') {
+      el.addEventListener(k.slice(2).toLowerCase(), v);
+    } else if (k === 'class') {
+      el.className = v;
+    } else if (k === 'dataset') {
+      Object.assign(el.dataset, v);
+    } else if (k === 'value' && 'value' in el) {
+      el.value = v;
+    } else if (v === true) {
+      el.setAttribute(k, '');
+    } else {
+      el.setAttribute(k, String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** Replaces an element's children. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+export const KINDS = {
+  news: 'Nieuws',
+  manifest: 'Manifest',
+  download: 'Download',
+  video: 'Video',
+  page: 'Pagina',
+  location: 'Ontwikkelplek',
+};
+
+export const STATUSES = {
+  draft: 'concept',
+  published: 'gepubliceerd',
+  changed: 'gewijzigd',
+  scheduled: 'gepland',
+  archived: 'gearchiveerd',
+};
+
+export const ROLES = {
+  admin: 'beheerder',
+  editor: 'redacteur',
+  membership: 'ledenbeheer',
+  read: 'alleen lezen',
+};
+
+export const MEMBER_STATUSES = { new: 'nieuw', approved: 'goedgekeurd', rejected: 'afgewezen' };
+export const MEMBER_ROLES = {
+  koploper: 'Koploper',
+  sloper: 'Sloper',
+  verbinder: 'Verbinder',
+  bouwer: 'Bouwer',
+  volger: 'Volger',
+};
+export const SECTORS = {
+  bedrijfsleven: 'Bedrijfsleven',
+  wetenschap: 'Wetenschap',
+  maatschappelijk: 'Maatschappelijk',
+  onderwijs: 'Onderwijs',
+  anders: 'Anders',
+};
+
+export function statusBadge(status) {
+  return h('span', { class: `badge badge-${status}` }, STATUSES[status] || status);
+}
+
+export const TZ = 'Europe/Amsterdam';
+
+const dateTimeFmt = new Intl.DateTimeFormat('nl-NL', {
+  timeZone: TZ,
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** An API time (UTC; with or without `Z`) as Dutch text in Amsterdam time. */
+export function formatTime(value) {
+  const d = parseUtc(value);
+  return d ? dateTimeFmt.format(d) : '';
+}
+
+export function parseUtc(value) {
+  if (!value) return null;
+  const s = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function timeEl(value) {
+  const d = parseUtc(value);
+  if (!d) return h('span', { class: 'muted' }, '—');
+  return h('time', { datetime: d.toISOString() }, dateTimeFmt.format(d));
+}
+
+const partsFmt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TZ,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** Amsterdam wall-clock time of an instant, as the fields of a datetime-local value. */
+function amsterdamParts(ms) {
+  const p = Object.fromEntries(partsFmt.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return { y: +p.year, mo: +p.month, d: +p.day, h: +p.hour, mi: +p.minute, s: +p.second };
+}
+
+/**
+ * A `datetime-local` value meant as Amsterdam time, whatever the browser's own zone,
+ * as a UTC ISO string; null when empty or invalid.
+ */
+export function amsterdamToUtc(local) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local || '');
+  if (!m) return null;
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  // The offset depends on the instant (summer time); two rounds settle it.
+  let guess = wall;
+  for (let i = 0; i < 2; i += 1) {
+    const p = amsterdamParts(guess);
+    const seen = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
+    guess += wall - seen;
+  }
+  return new Date(guess).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A UTC time as a `datetime-local` value in Amsterdam time. */
+export function utcToAmsterdamInput(value) {
+  const d = parseUtc(value);
+  if (!d) return '';
+  const p = amsterdamParts(d.getTime());
+  const two = (n) => String(n).padStart(2, '0');
+  return `${p.y}-${two(p.mo)}-${two(p.d)}T${two(p.h)}:${two(p.mi)}`;
+}
+
+export function formatSize(bytes) {
+  if (bytes === undefined || bytes === null) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1).replace('.', ',')} kB`;
+  return `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} MB`;
+}
+
+let flashTimer = null;
+
+/** A short message at the top of the page (read out by screen readers). */
+export function flash(message, kind = 'ok') {
+  const el = document.getElementById('flash');
+  if (!el) return;
+  fill(el, h('p', { class: `flash-${kind}` }, message));
+  clearTimeout(flashTimer);
+  flashTimer = setTimeout(() => el.replaceChildren(), 6000);
+}
+
+/** A box saying what went wrong, for errors that belong to no field. */
+export function errorBox(err) {
+  const title = err && err.status === 403 ? 'Dit mag je rol niet.' : 'Dat lukte niet.';
+  return h(
+    'div',
+    { class: 'error-box', role: 'alert' },
+    h('strong', {}, title),
+    ' ',
+    err && err.message ? err.message : String(err),
+  );
+}
+
+/** The closest element that shows a field's error: `tags[3]` falls back to `tags`. */
+function fieldTarget(form, field) {
+  let name = field;
+  while (name) {
+    const el = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    if (el) return el;
+    const cut = Math.max(name.lastIndexOf('.'), name.lastIndexOf('['));
+    if (cut <= 0) break;
+    name = name.slice(0, cut);
+  }
+  return null;
+}
+
+export function clearFieldErrors(form) {
+  form.querySelectorAll('.field-error').forEach((e) => e.remove());
+  form.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
+  form.querySelectorAll('.has-error').forEach((e) => e.classList.remove('has-error'));
+}
+
+/**
+ * Shows each `errors[]` entry of a problem beside its field; returns the entries no field
+ * on the form claims, for a summary.
+ */
+export function showFieldErrors(form, errors) {
+  clearFieldErrors(form);
+  const orphans = [];
+  let first = null;
+  errors.forEach((e, i) => {
+    const target = fieldTarget(form, e.field);
+    if (!target) {
+      orphans.push(e);
+      return;
+    }
+    const id = `err-${i}`;
+    const wrap = target.closest('.field') || target.parentElement;
+    wrap.classList.add('has-error');
+    const control = target.matches('input, select, textarea')
+      ? target
+      : target.querySelector('input, select, textarea, button');
+    if (control) {
+      control.setAttribute('aria-invalid', 'true');
+      control.setAttribute('aria-describedby', id);
+      first = first || control;
+    }
+    wrap.append(h('p', { class: 'field-error', id, 'data-error-for': e.field }, e.message));
+  });
+  if (first) first.focus();
+  return orphans;
+}
+
+/** A labelled form field; `control` gets `id` and `data-field` set. */
+export function field(label, control, { name, hint, required } = {}) {
+  const id = control.id || `f-${Math.random().toString(36).slice(2, 9)}`;
+  control.id = id;
+  if (name) control.dataset.field = name;
+  if (required) control.required = true;
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+    control,
+    hint ? h('p', { class: 'hint' }, hint) : null,
+  );
+}
+
+/** A confirmation in a modal dialog; resolves true when confirmed. */
+export function confirmDialog(message, { confirm = 'Ja', cancel = 'Annuleren', danger = false } = {}) {
+  return new Promise((resolve) => {
+    const dialog = h('dialog', { class: 'dialog', 'aria-label': 'Bevestigen' });
+    const done = (ok) => {
+      dialog.close();
+      dialog.remove();
+      resolve(ok);
+    };
+    fill(
+      dialog,
+      h('p', {}, message),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', class: danger ? 'danger' : 'primary', onclick: () => done(true) }, confirm),
+        h('button', { type: 'button', onclick: () => done(false) }, cancel),
+      ),
+    );
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault();
+      done(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+export function setTitle(text) {
+  document.title = `${text} · Beheer · Onderwijs Alliantie`;
+}
+
+export function debounce(fn, ms) {
+  let t = null;
+  return (...args) => {
+    clearTimeout(t);
+    t = setTimeout(() => fn(...args), ms);
+  };
+}

@@ -1,0 +1,273 @@
+// The editor of one item: common fields, the kind's own fields, Markdown with a preview
+// rendered by the server, attachments, a comment per save. Saves send If-Match; when
+// someone else saved in between, what was typed stays and the editor offers a choice.
+
+import * as api from '../api.js';
+import {
+  h, fill, field, KINDS, setTitle, flash, errorBox, debounce, showFieldErrors, clearFieldErrors,
+  confirmDialog, formatTime,
+} from '../ui.js';
+import { can, navigate } from '../app.js';
+import { loadItem, itemHeader } from './item.js';
+import { kindFields, attachments } from './fields.js';
+
+export default async function editor(root, { id, params }) {
+  let item = null;
+  let etag = null;
+  if (id) {
+    ({ item, etag } = await loadItem(id));
+  }
+  const kind = item ? item.kind : params.get('soort') || 'news';
+  if (!KINDS[kind]) throw new Error(`Onbekende soort: ${kind}`);
+  const readOnly = !can('write-content') || (item && item.status === 'archived');
+  setTitle(item ? item.title : `Nieuw: ${KINDS[kind]}`);
+
+  const dis = { disabled: readOnly };
+  const title = h('input', { type: 'text', maxlength: 200, value: item?.title ?? '', ...dis });
+  const slug = h('input', { type: 'text', value: item?.slug ?? '', pattern: '[a-z0-9]+(-[a-z0-9]+)*', ...dis });
+  const summary = h('textarea', { rows: 3, maxlength: 1000, ...dis });
+  summary.value = item?.summary ?? '';
+  const tags = h('input', { type: 'text', value: (item?.tags || []).join(', '), ...dis });
+  const body = h('textarea', { rows: 18, class: 'markdown', spellcheck: 'true', ...dis });
+  body.value = item?.body ?? '';
+  const preview = h('div', { class: 'preview body-html', id: 'preview', 'aria-live': 'polite', 'aria-label': 'Voorbeeld' });
+  const own = kindFields(kind, item?.fields || {}, readOnly);
+  const atts = attachments(item?.attachments || [], readOnly);
+  const comment = h('input', { type: 'text', maxlength: 500, placeholder: 'Wat heb je veranderd?', ...dis });
+  const summaryBox = h('div', { class: 'form-errors', 'aria-live': 'assertive' });
+  const conflictBox = h('div', { class: 'conflict-box', 'aria-live': 'assertive' });
+  const saveButton = h('button', { type: 'submit', class: 'primary' }, item ? 'Opslaan' : 'Aanmaken');
+
+  // The server renders the preview, with the same sanitiser as the public API.
+  let previewSeq = 0;
+  const renderPreview = async () => {
+    const seq = (previewSeq += 1);
+    try {
+      const { data } = await api.post('/admin/preview', { body: body.value });
+      if (seq === previewSeq) preview.innerHTML = data.html;
+    } catch (err) {
+      if (seq !== previewSeq) return;
+      if (err.status === 404 || err.status === 405) {
+        if (item && item.body_html !== undefined && body.value === item.body) preview.innerHTML = item.body_html;
+        else fill(preview, h('p', { class: 'muted' }, 'Voorbeeld is niet beschikbaar.'));
+      } else {
+        fill(preview, h('p', { class: 'muted' }, `Voorbeeld mislukt: ${err.message}`));
+      }
+    }
+  };
+  if (readOnly && item) preview.innerHTML = item.body_html || '';
+  else {
+    body.addEventListener('input', debounce(renderPreview, 350));
+    renderPreview();
+  }
+
+  const read = () => {
+    const doc = {
+      title: title.value.trim(),
+      summary: summary.value,
+      body: body.value,
+      tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean),
+      attachments: atts.read(),
+      fields: own.read(),
+    };
+    if (slug.value.trim()) doc.slug = slug.value.trim();
+    if (comment.value.trim()) doc.comment = comment.value.trim();
+    return doc;
+  };
+
+  const form = h(
+    'form',
+    { class: 'editor', novalidate: true },
+    summaryBox,
+    conflictBox,
+    h(
+      'div',
+      { class: 'cols' },
+      h(
+        'div',
+        { class: 'col-main' },
+        field('Titel', title, { name: 'title', required: true }),
+        field('Slug (adres)', slug, { name: 'slug', hint: 'Kleine letters, cijfers en streepjes; leeg laten maakt er een van de titel.' }),
+        field('Samenvatting', summary, { name: 'summary' }),
+        h(
+          'div',
+          { class: 'md-pair' },
+          field('Tekst (Markdown)', body, { name: 'body' }),
+          h('div', { class: 'field' }, h('span', { class: 'label' }, 'Voorbeeld'), preview),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'col-side' },
+        h('fieldset', { class: 'group' }, h('legend', {}, KINDS[kind]), own.el),
+        field('Tags', tags, { name: 'tags', hint: 'Gescheiden door komma’s.' }),
+        atts.el,
+      ),
+    ),
+    readOnly
+      ? null
+      : h(
+          'div',
+          { class: 'save-bar' },
+          field('Opmerking bij deze versie', comment, { name: 'comment' }),
+          saveButton,
+        ),
+  );
+
+  const showConflict = async (mine) => {
+    let latest = null;
+    try {
+      latest = await loadItem(id);
+    } catch {
+      latest = null;
+    }
+    let who = '';
+    try {
+      const { data } = await api.get(`/admin/content/${id}/versions`);
+      const versions = data.versions || api.itemsOf(data);
+      const last = versions.reduce((a, b) => (!a || b.version > a.version ? b : a), null);
+      if (last) who = ` door ${last.author} (${formatTime(last.created_at)})`;
+    } catch {
+      who = '';
+    }
+    const differs = [];
+    if (latest) {
+      const l = latest.item;
+      if (l.title !== mine.title) differs.push('titel');
+      if ((l.summary || '') !== mine.summary) differs.push('samenvatting');
+      if ((l.body || '') !== mine.body) differs.push('tekst');
+      if ((l.tags || []).join(',') !== mine.tags.join(',')) differs.push('tags');
+      if (JSON.stringify(l.attachments || []) !== JSON.stringify(mine.attachments)) differs.push('bijlagen');
+    }
+    fill(
+      conflictBox,
+      h(
+        'div',
+        { class: 'warn-box', role: 'alert' },
+        h('h2', {}, 'Iemand anders heeft dit item intussen opgeslagen'),
+        h(
+          'p',
+          {},
+          `Er is nu een versie ${latest ? latest.item.version : ''}${who}. `,
+          'Wat jij hebt getypt staat nog in het formulier en is niet opgeslagen.',
+        ),
+        differs.length ? h('p', {}, `Jouw tekst verschilt van de nieuwste versie in: ${differs.join(', ')}.`) : null,
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', {
+            type: 'button',
+            class: 'load-latest',
+            onclick: async () => {
+              if (await confirmDialog('De nieuwste versie laden? Wat je hebt getypt gaat dan verloren.', { confirm: 'Nieuwste laden', danger: true })) {
+                navigate(`/admin/inhoud/${id}`, { replace: true });
+              }
+            },
+          }, 'Nieuwste versie laden'),
+          h('button', {
+            type: 'button',
+            class: 'danger overwrite',
+            onclick: async () => {
+              if (!latest) return;
+              if (await confirmDialog('Jouw versie opslaan als nieuwste? De wijzigingen van de ander blijven terug te vinden bij Versies.', { confirm: 'Toch opslaan', danger: true })) {
+                etag = latest.etag;
+                conflictBox.replaceChildren();
+                save();
+              }
+            },
+          }, 'Mijn versie toch opslaan'),
+          h('a', { href: `/admin/inhoud/${id}/versies`, target: '_blank', rel: 'noopener' }, 'Versies bekijken (nieuw tabblad)'),
+        ),
+      ),
+    );
+    conflictBox.querySelector('button').focus();
+  };
+
+  const save = async () => {
+    const doc = read();
+    summaryBox.replaceChildren();
+    clearFieldErrors(form);
+    saveButton.disabled = true;
+    try {
+      if (!item) {
+        const res = await api.post('/admin/content', { kind, ...doc });
+        flash(`Aangemaakt als versie ${res.data.version}.`);
+        navigate(`/admin/inhoud/${res.data.id}`, { replace: true });
+        return;
+      }
+      const before = item.version;
+      const res = await api.put(`/admin/content/${id}`, doc, { etag });
+      item = res.data;
+      etag = res.etag || `"${item.id}:${item.version}"`;
+      comment.value = '';
+      fill(header, itemHeader(item, ''));
+      flash(item.version === before ? 'Geen wijzigingen: er is geen nieuwe versie gemaakt.' : `Opgeslagen als versie ${item.version}.`);
+    } catch (err) {
+      if (err.status === 412) {
+        await showConflict(doc);
+      } else if (err.errors.length) {
+        const orphans = showFieldErrors(form, err.errors);
+        fill(
+          summaryBox,
+          h(
+            'div',
+            { class: 'error-box', role: 'alert' },
+            h('strong', {}, err.status === 409 ? 'Dat bestaat al. ' : 'Niet opgeslagen: controleer de gemarkeerde velden.'),
+            orphans.length ? h('ul', {}, orphans.map((o) => h('li', {}, `${o.field}: ${o.message}`))) : null,
+          ),
+        );
+      } else {
+        fill(summaryBox, errorBox(err));
+      }
+    } finally {
+      saveButton.disabled = false;
+    }
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    save();
+  });
+
+  const header = h('div');
+  if (item) fill(header, itemHeader(item, ''));
+  else fill(header, h('p', { class: 'crumbs' }, h('a', { href: '/admin/inhoud' }, 'Inhoud'), ' › nieuw'), h('h1', {}, `Nieuw: ${KINDS[kind]}`));
+  fill(
+    root,
+    header,
+    readOnly && item && item.status === 'archived' ? h('p', { class: 'warn-box' }, 'Dit item is gearchiveerd; zet het terug om het te bewerken.') : null,
+    form,
+    item && can('write-content') ? archiveControls(item, () => etag) : null,
+  );
+  if (!item) title.focus();
+}
+
+function archiveControls(item, currentEtag) {
+  const archived = item.status === 'archived';
+  return h(
+    'div',
+    { class: 'archive' },
+    h(
+      'button',
+      {
+        type: 'button',
+        class: archived ? '' : 'danger',
+        onclick: async () => {
+          try {
+            if (archived) {
+              await api.post(`/admin/content/${item.id}/unarchive`, undefined, { etag: currentEtag() });
+              flash('Teruggezet als concept.');
+            } else {
+              if (!(await confirmDialog('Dit item archiveren? Het verdwijnt dan van de website.', { confirm: 'Archiveren', danger: true }))) return;
+              await api.del(`/admin/content/${item.id}`, { etag: currentEtag() });
+              flash('Gearchiveerd.');
+            }
+            navigate(`/admin/inhoud/${item.id}`, { replace: true });
+          } catch (err) {
+            flash(err.status === 412 ? 'Iemand anders heeft dit item intussen opgeslagen; laad de pagina opnieuw.' : err.message, 'warn');
+          }
+        },
+      },
+      archived ? 'Terugzetten als concept' : 'Archiveren',
+    ),
+  );
+}

@@ -1,0 +1,270 @@
+// The parts of the editor that depend on the kind (its own `fields`), and the attachments
+// list. Each part is {el, read()}: `read` gives the JSON the API expects.
+
+import { h, fill, field } from '../ui.js';
+import { pickFile, fileInfo, fileUrl } from './picker.js';
+
+const text = (value, attrs = {}) => h('input', { type: 'text', value: value ?? '', ...attrs });
+const area = (value, attrs = {}) => {
+  const el = h('textarea', { rows: 3, ...attrs });
+  el.value = value ?? '';
+  return el;
+};
+
+/** Sets `key` when the input has a value (optional fields are left out when empty). */
+function optional(out, key, el) {
+  const v = el.value.trim();
+  if (v) out[key] = v;
+}
+
+/** A chosen file shown by name, with buttons to choose another or clear it. */
+export function fileChoice(name, initial, { accept, required, readOnly, label }) {
+  let value = initial || '';
+  const shown = h('span', { class: 'file-choice-name' });
+  const wrap = h('div', { class: 'file-choice', dataset: { field: name }, role: 'group', 'aria-label': label });
+  const refresh = async () => {
+    if (!value) {
+      fill(shown, h('span', { class: 'muted' }, 'geen bestand gekozen'));
+      return;
+    }
+    fill(shown, value);
+    const info = await fileInfo(value);
+    if (info) {
+      fill(
+        shown,
+        accept === 'image' && /^image\//.test(info.content_type || '')
+          ? h('img', { src: fileUrl(value), alt: '', class: 'thumb' })
+          : null,
+        info.filename,
+      );
+    }
+  };
+  const choose = h(
+    'button',
+    {
+      type: 'button',
+      disabled: readOnly,
+      onclick: async () => {
+        const f = await pickFile({ accept, title: label });
+        if (f) {
+          value = f.id;
+          refresh();
+        }
+      },
+    },
+    'Kiezen…',
+  );
+  const clear = required
+    ? null
+    : h('button', { type: 'button', class: 'link', disabled: readOnly, onclick: () => { value = ''; refresh(); } }, 'Wissen');
+  fill(wrap, shown, ' ', choose, ' ', clear);
+  refresh();
+  return {
+    el: h('div', { class: 'field' }, h('span', { class: 'label' }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), wrap),
+    get value() {
+      return value;
+    },
+  };
+}
+
+function today() {
+  const d = new Date();
+  const two = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+
+/** Footnotes of a manifest: an ordered list of {label, citation, url?}. */
+function references(initial, readOnly) {
+  const rows = h('ol', { class: 'refs' });
+  const add = (r = {}) => {
+    const i = rows.children.length;
+    const label = text(r.label, { 'aria-label': 'Label', placeholder: 'label', disabled: readOnly });
+    const citation = text(r.citation, { 'aria-label': 'Bronvermelding', placeholder: 'bronvermelding', disabled: readOnly });
+    const url = text(r.url, { 'aria-label': 'Link (optioneel)', placeholder: 'https://… (optioneel)', disabled: readOnly });
+    label.dataset.field = `fields.references[${i}].label`;
+    citation.dataset.field = `fields.references[${i}].citation`;
+    url.dataset.field = `fields.references[${i}].url`;
+    const li = h(
+      'li',
+      { class: 'ref' },
+      h('div', { class: 'field' }, label),
+      h('div', { class: 'field' }, citation),
+      h('div', { class: 'field' }, url),
+      readOnly ? null : h('button', { type: 'button', class: 'link', onclick: () => li.remove() }, 'Verwijderen'),
+    );
+    li.read = () => {
+      const out = { label: label.value.trim(), citation: citation.value.trim() };
+      optional(out, 'url', url);
+      return out;
+    };
+    rows.append(li);
+  };
+  (initial || []).forEach(add);
+  return {
+    el: h(
+      'fieldset',
+      { class: 'group', dataset: { field: 'fields.references' } },
+      h('legend', {}, 'Voetnoten'),
+      rows,
+      readOnly ? null : h('button', { type: 'button', onclick: () => add() }, 'Voetnoot toevoegen'),
+    ),
+    read: () => [...rows.children].map((li) => li.read()),
+  };
+}
+
+/** The kind's own fields. */
+export function kindFields(kind, f = {}, readOnly = false) {
+  const dis = { disabled: readOnly };
+  switch (kind) {
+    case 'news': {
+      const date = h('input', { type: 'date', value: f.display_date || today(), ...dis });
+      const author = text(f.author, dis);
+      const cover = fileChoice('fields.cover_file_id', f.cover_file_id, { accept: 'image', readOnly, label: 'Omslagafbeelding' });
+      return {
+        el: [
+          field('Datum bij het artikel', date, { name: 'fields.display_date', required: true }),
+          field('Auteur', author, { name: 'fields.author' }),
+          cover.el,
+        ],
+        read: () => {
+          const out = { display_date: date.value };
+          optional(out, 'author', author);
+          if (cover.value) out.cover_file_id = cover.value;
+          return out;
+        },
+      };
+    }
+    case 'manifest': {
+      const subtitle = text(f.subtitle, dis);
+      const video = text(f.video_url, { ...dis, type: 'url', placeholder: 'https://…' });
+      const refs = references(f.references, readOnly);
+      return {
+        el: [field('Ondertitel', subtitle, { name: 'fields.subtitle' }), field('Video (link)', video, { name: 'fields.video_url' }), refs.el],
+        read: () => {
+          const out = { references: refs.read() };
+          optional(out, 'subtitle', subtitle);
+          optional(out, 'video_url', video);
+          return out;
+        },
+      };
+    }
+    case 'download': {
+      const file = fileChoice('fields.file_id', f.file_id, { required: true, readOnly, label: 'Document' });
+      const description = area(f.description, dis);
+      return {
+        el: [file.el, field('Beschrijving', description, { name: 'fields.description' })],
+        read: () => {
+          const out = { file_id: file.value };
+          optional(out, 'description', description);
+          return out;
+        },
+      };
+    }
+    case 'video': {
+      const url = text(f.url, { ...dis, type: 'url', placeholder: 'https://…' });
+      const derived = f.provider
+        ? h('p', { class: 'hint' }, `Aanbieder: ${f.provider}`, f.embed_url ? ` · speler: ${f.embed_url}` : '')
+        : null;
+      return {
+        el: [field('Link naar de video (https)', url, { name: 'fields.url', required: true }), derived],
+        read: () => ({ url: url.value.trim() }),
+      };
+    }
+    case 'page': {
+      const position = h('input', { type: 'number', step: 1, min: 0, value: f.position ?? 0, ...dis });
+      return {
+        el: [field('Plaats in het menu', position, { name: 'fields.position', hint: '0 staat eerst.' })],
+        read: () => ({ position: position.value === '' ? null : Number(position.value) }),
+      };
+    }
+    case 'location': {
+      const city = text(f.city, dis);
+      const initiator = text(f.initiator, dis);
+      const initiatorUrl = text(f.initiator_url, { ...dis, type: 'url', placeholder: 'https://…' });
+      return {
+        el: [
+          field('Plaats', city, { name: 'fields.city', required: true }),
+          field('Initiatiefnemer', initiator, { name: 'fields.initiator', required: true }),
+          field('Website initiatiefnemer', initiatorUrl, { name: 'fields.initiator_url' }),
+        ],
+        read: () => {
+          const out = { city: city.value.trim(), initiator: initiator.value.trim() };
+          optional(out, 'initiator_url', initiatorUrl);
+          return out;
+        },
+      };
+    }
+    default:
+      return { el: [h('p', { class: 'muted' }, `Onbekende soort: ${kind}`)], read: () => f };
+  }
+}
+
+/** The ordered attachments: {file_id, label}, each movable and removable. */
+export function attachments(initial, readOnly) {
+  const list = h('ol', { class: 'attachments' });
+  const add = (a) => {
+    const label = text(a.label, { 'aria-label': 'Label van de bijlage', disabled: readOnly });
+    const name = h('span', { class: 'att-file' }, a.file_id);
+    fileInfo(a.file_id).then((info) => {
+      if (info) {
+        name.textContent = info.filename;
+        if (!label.value) label.value = info.filename;
+      }
+    });
+    const li = h('li', { class: 'attachment' });
+    const move = (dir) => {
+      const sib = dir < 0 ? li.previousElementSibling : li.nextElementSibling;
+      if (!sib) return;
+      if (dir < 0) list.insertBefore(li, sib);
+      else list.insertBefore(sib, li);
+      renumber();
+    };
+    fill(
+      li,
+      name,
+      h('div', { class: 'field' }, label),
+      readOnly
+        ? null
+        : h(
+            'span',
+            { class: 'att-actions' },
+            h('button', { type: 'button', 'aria-label': 'Omhoog', title: 'Omhoog', onclick: () => move(-1) }, '↑'),
+            h('button', { type: 'button', 'aria-label': 'Omlaag', title: 'Omlaag', onclick: () => move(1) }, '↓'),
+            h('button', { type: 'button', class: 'link', onclick: () => { li.remove(); renumber(); } }, 'Verwijderen'),
+          ),
+    );
+    li.read = () => ({ file_id: a.file_id, label: label.value.trim() });
+    li.labelInput = label;
+    list.append(li);
+    renumber();
+  };
+  const renumber = () => {
+    [...list.children].forEach((li, i) => {
+      li.dataset.field = `attachments[${i}]`;
+      li.labelInput.dataset.field = `attachments[${i}].label`;
+    });
+  };
+  (initial || []).forEach(add);
+  const pick = h(
+    'button',
+    {
+      type: 'button',
+      class: 'add-attachment',
+      onclick: async () => {
+        const f = await pickFile({ title: 'Bijlage kiezen of uploaden' });
+        if (f) add({ file_id: f.id, label: f.filename });
+      },
+    },
+    'Bijlage toevoegen…',
+  );
+  return {
+    el: h(
+      'fieldset',
+      { class: 'group', dataset: { field: 'attachments' } },
+      h('legend', {}, 'Bijlagen'),
+      list,
+      readOnly ? null : pick,
+    ),
+    read: () => [...list.children].map((li) => li.read()),
+  };
+}
