@@ -6,3 +6,19 @@ cd "$(dirname "$0")"
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo test --all-targets
+
+# End-to-end tests of the admin UI in a real browser: Debian's Chromium driven by
+# playwright-core (its own browser download does not work without internet).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo -n"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+  (cd tests/e2e && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
+fi
+# The debug binary that `cargo test` built may be stale for the binary target; build it.
+cargo build --quiet --bin oa-cms
+(cd tests/e2e && OA_CMS_BIN="$PWD/../../target/debug/oa-cms" node --test --test-concurrency=1 admin.test.mjs)

@@ -230,12 +230,23 @@ export function showFieldErrors(form, errors) {
     const control = target.matches('input, select, textarea')
       ? target
       : target.querySelector('input, select, textarea, button');
+    const message = h('p', { class: 'field-error', id, 'data-error-for': e.field }, e.message);
     if (control) {
       control.setAttribute('aria-invalid', 'true');
       control.setAttribute('aria-describedby', id);
       first = first || control;
+      // Once the field is edited, its old message no longer applies.
+      control.addEventListener(
+        'input',
+        () => {
+          message.remove();
+          control.removeAttribute('aria-invalid');
+          wrap.classList.remove('has-error');
+        },
+        { once: true },
+      );
     }
-    wrap.append(h('p', { class: 'field-error', id, 'data-error-for': e.field }, e.message));
+    wrap.append(message);
   });
   if (first) first.focus();
   return orphans;

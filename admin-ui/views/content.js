@@ -18,9 +18,9 @@ function options(map, all) {
   return [h('option', { value: '' }, all), ...Object.entries(map).map(([v, l]) => h('option', { value: v }, l))];
 }
 
-/** Who last changed an item, from whatever the API names it. */
+/** Who saved the latest version. */
 export function authorOf(item) {
-  return item.updated_by || item.author || item.created_by || '';
+  return item.updated_by || '';
 }
 
 async function list(root, { params }) {

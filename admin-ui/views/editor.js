@@ -201,7 +201,7 @@ export default async function editor(root, { id, params }) {
       etag = res.etag || `"${item.id}:${item.version}"`;
       comment.value = '';
       fill(header, itemHeader(item, ''));
-      flash(item.version === before ? 'Geen wijzigingen: er is geen nieuwe versie gemaakt.' : `Opgeslagen als versie ${item.version}.`);
+      flash(res.data.unchanged || item.version === before ? 'Geen wijzigingen: er is geen nieuwe versie gemaakt.' : `Opgeslagen als versie ${item.version}.`);
     } catch (err) {
       if (err.status === 412) {
         await showConflict(doc);

@@ -35,5 +35,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(admin::content::diff::diff)
         .service(admin::content::restore::restore)
         .service(admin::content::publish::publish)
-        .service(admin::content::unpublish::unpublish);
+        .service(admin::content::unpublish::unpublish)
+        .service(admin::preview::preview);
 }

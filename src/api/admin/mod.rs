@@ -2,5 +2,6 @@
 
 pub mod audit;
 pub mod content;
+pub mod preview;
 pub mod tokens;
 pub mod users;

@@ -34,6 +34,8 @@ pub struct AdminItem {
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who saved the latest version (their e-mail).
+    pub updated_by: String,
 }
 
 impl AdminItem {
@@ -57,6 +59,7 @@ impl AdminItem {
             archived_at: row.archived_at.map(utc),
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
+            updated_by: latest.author.clone(),
         })
     }
 
@@ -146,6 +149,8 @@ pub struct AdminListItem {
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who saved the latest version (their e-mail).
+    pub updated_by: String,
 }
 
 impl AdminListItem {
@@ -172,6 +177,7 @@ impl AdminListItem {
             archived_at: row.archived_at.map(utc),
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
+            updated_by: latest.author.clone(),
         })
     }
 }

@@ -1,0 +1,52 @@
+//! `POST /admin/preview`: a Markdown body rendered and sanitised exactly as `body_html` is,
+//! so the editor's live preview shows what the public API will serve.
+
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::extract::ApiJson;
+use crate::auth::{Auth, policy::Content};
+use crate::domain::content::document::MAX_BODY;
+use crate::error::{AppError, AppResult, Problem};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    /// Markdown, as in a content item's `body`.
+    pub body: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PreviewResponse {
+    /// The body rendered and sanitised, as `body_html` would be.
+    pub html: String,
+}
+
+#[utoipa::path(
+    tag = "content",
+    request_body = PreviewRequest,
+    responses(
+        (status = 200, description = "The rendered, sanitised HTML", body = PreviewResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not write content", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body is too long", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+#[post("/admin/preview")]
+pub async fn preview(
+    _staff: Auth<Content>,
+    body: ApiJson<PreviewRequest>,
+) -> AppResult<HttpResponse> {
+    let markdown = body.0.body;
+    if markdown.chars().count() > MAX_BODY {
+        return Err(AppError::field(
+            "body",
+            format!("must be at most {MAX_BODY} characters"),
+        ));
+    }
+    // Rendering a long body takes a while: keep it off the async workers.
+    let html = web::block(move || crate::domain::markdown::render(&markdown)).await?;
+    Ok(HttpResponse::Ok().json(PreviewResponse { html }))
+}
