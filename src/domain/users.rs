@@ -63,19 +63,33 @@ pub fn create(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    if users::find_by_email(conn, &email)?.is_some() {
+    let hash = auth::hash_password(password)?;
+    create_hashed(conn, actor, &email, name, &hash, role)
+}
+
+/// Creates a user whose e-mail (trimmed, lowercase), name and password were checked and
+/// whose password is hashed already. Hashing is slow on purpose: done before the
+/// transaction, it does not hold the database's write lock.
+pub fn create_hashed(
+    conn: &mut AnyConnection,
+    actor: &audit::Actor,
+    email: &str,
+    name: Option<&str>,
+    password_hash: &str,
+    role: Role,
+) -> AppResult<users::User> {
+    if users::find_by_email(conn, email)?.is_some() {
         return Err(AppError::conflict(
             "email",
             "A user with this e-mail exists already.",
         ));
     }
-    let hash = auth::hash_password(password)?;
     let user = users::insert(
         conn,
         &users::NewUser {
-            email: &email,
+            email,
             name,
-            password_hash: &hash,
+            password_hash,
             role: role.as_str(),
         },
     )?;

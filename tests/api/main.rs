@@ -17,6 +17,7 @@ mod auth;
 mod cli;
 mod content;
 mod ops;
+mod ops_backup;
 mod ops_process;
 mod platform;
 mod public;

@@ -113,16 +113,19 @@ pub async fn create(
     let b = body.0;
     let mut errors = Vec::new();
     let role = parse_role(&b.role, &mut errors);
-    rules::check_email(&b.email, &mut errors);
+    let email = rules::check_email(&b.email, &mut errors);
     rules::check_password(&b.password, &mut errors);
     rules::check_name(b.name.as_deref(), &mut errors);
     let Some(role) = role.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
+    let password = b.password;
+    let hash = web::block(move || auth::hash_password(&password)).await??;
     let actor = staff.actor();
+    let name = b.name;
     let user = state
         .db
-        .tx(move |c| rules::create(c, &actor, &b.email, b.name.as_deref(), &b.password, role))
+        .tx(move |c| rules::create_hashed(c, &actor, &email, name.as_deref(), &hash, role))
         .await?;
     Ok(HttpResponse::Created().json(UserOut::from(user)))
 }
