@@ -19,5 +19,6 @@ mod content;
 mod ops;
 mod ops_backup;
 mod ops_process;
+mod ops_shutdown;
 mod platform;
 mod public;
