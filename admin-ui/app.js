@@ -27,8 +27,29 @@ function allowed() {
   return SCREENS.filter((s) => s.roles.includes(role));
 }
 
+let leaveGuard = null;
+
+/**
+ * A screen with unsaved input sets a guard (a function saying whether leaving would lose
+ * something); leaving then asks first, in the app and when the page itself is left.
+ */
+export function setLeaveGuard(fn) {
+  leaveGuard = fn;
+}
+
+const LEAVE_QUESTION = 'Je hebt wijzigingen die nog niet zijn opgeslagen. Toch weggaan?';
+
+window.addEventListener('beforeunload', (e) => {
+  if (leaveGuard && leaveGuard()) {
+    e.preventDefault();
+    e.returnValue = LEAVE_QUESTION;
+  }
+});
+
 /** Goes to an address under /admin without reloading. */
 export function navigate(path, { replace = false } = {}) {
+  if (leaveGuard && leaveGuard() && !window.confirm(LEAVE_QUESTION)) return;
+  leaveGuard = null;
   const url = path.startsWith('/admin') ? path : `/admin/${path.replace(/^\//, '')}`;
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);

@@ -28,7 +28,7 @@ async function list(root, { params }) {
   const kind = h('select', { id: 'filter-kind', name: 'kind' }, options(KINDS, 'Alle soorten'));
   const status = h('select', { id: 'filter-status', name: 'status' }, options(STATUSES, 'Elke status'));
   const tag = h('input', { id: 'filter-tag', name: 'tag', type: 'text', placeholder: 'tag' });
-  const q = h('input', { id: 'filter-q', name: 'q', type: 'search', placeholder: 'Zoek in titel en tekst' });
+  const q = h('input', { id: 'filter-q', name: 'q', type: 'search', placeholder: 'Zoek in de titel' });
   kind.value = params.get('kind') || '';
   status.value = params.get('status') || '';
   tag.value = params.get('tag') || '';

@@ -7,7 +7,7 @@ import {
   h, fill, field, KINDS, setTitle, flash, errorBox, debounce, showFieldErrors, clearFieldErrors,
   confirmDialog, formatTime,
 } from '../ui.js';
-import { can, navigate } from '../app.js';
+import { can, navigate, setLeaveGuard } from '../app.js';
 import { loadItem, itemHeader } from './item.js';
 import { kindFields, attachments } from './fields.js';
 
@@ -160,6 +160,7 @@ export default async function editor(root, { id, params }) {
             class: 'load-latest',
             onclick: async () => {
               if (await confirmDialog('De nieuwste versie laden? Wat je hebt getypt gaat dan verloren.', { confirm: 'Nieuwste laden', danger: true })) {
+                saved();
                 navigate(`/admin/inhoud/${id}`, { replace: true });
               }
             },
@@ -192,6 +193,7 @@ export default async function editor(root, { id, params }) {
       if (!item) {
         const res = await api.post('/admin/content', { kind, ...doc });
         flash(`Aangemaakt als versie ${res.data.version}.`);
+        saved();
         navigate(`/admin/inhoud/${res.data.id}`, { replace: true });
         return;
       }
@@ -200,6 +202,7 @@ export default async function editor(root, { id, params }) {
       item = res.data;
       etag = res.etag || `"${item.id}:${item.version}"`;
       comment.value = '';
+      saved();
       fill(header, itemHeader(item, ''));
       flash(res.data.unchanged || item.version === before ? 'Geen wijzigingen: er is geen nieuwe versie gemaakt.' : `Opgeslagen als versie ${item.version}.`);
     } catch (err) {
@@ -227,6 +230,18 @@ export default async function editor(root, { id, params }) {
     e.preventDefault();
     save();
   });
+  // Typed but not saved: leaving asks first.
+  let dirty = false;
+  form.addEventListener('input', () => {
+    dirty = true;
+  });
+  form.addEventListener('change', () => {
+    dirty = true;
+  });
+  setLeaveGuard(() => dirty);
+  const saved = () => {
+    dirty = false;
+  };
 
   const header = h('div');
   if (item) fill(header, itemHeader(item, ''));

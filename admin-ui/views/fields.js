@@ -11,6 +11,11 @@ const area = (value, attrs = {}) => {
   return el;
 };
 
+/** Tells the form that something changed that no input event reports. */
+function changed(el) {
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
 /** Sets `key` when the input has a value (optional fields are left out when empty). */
 function optional(out, key, el) {
   const v = el.value.trim();
@@ -49,6 +54,7 @@ export function fileChoice(name, initial, { accept, required, readOnly, label })
         if (f) {
           value = f.id;
           refresh();
+          changed(wrap);
         }
       },
     },
@@ -56,7 +62,7 @@ export function fileChoice(name, initial, { accept, required, readOnly, label })
   );
   const clear = required
     ? null
-    : h('button', { type: 'button', class: 'link', disabled: readOnly, onclick: () => { value = ''; refresh(); } }, 'Wissen');
+    : h('button', { type: 'button', class: 'link', disabled: readOnly, onclick: () => { value = ''; refresh(); changed(wrap); } }, 'Wissen');
   fill(wrap, shown, ' ', choose, ' ', clear);
   refresh();
   return {
@@ -90,7 +96,7 @@ function references(initial, readOnly) {
       h('div', { class: 'field' }, label),
       h('div', { class: 'field' }, citation),
       h('div', { class: 'field' }, url),
-      readOnly ? null : h('button', { type: 'button', class: 'link', onclick: () => li.remove() }, 'Verwijderen'),
+      readOnly ? null : h('button', { type: 'button', class: 'link', onclick: () => { li.remove(); changed(rows); } }, 'Verwijderen'),
     );
     li.read = () => {
       const out = { label: label.value.trim(), citation: citation.value.trim() };
@@ -218,6 +224,7 @@ export function attachments(initial, readOnly) {
       if (dir < 0) list.insertBefore(li, sib);
       else list.insertBefore(sib, li);
       renumber();
+      changed(list);
     };
     fill(
       li,
@@ -230,7 +237,7 @@ export function attachments(initial, readOnly) {
             { class: 'att-actions' },
             h('button', { type: 'button', 'aria-label': 'Omhoog', title: 'Omhoog', onclick: () => move(-1) }, '↑'),
             h('button', { type: 'button', 'aria-label': 'Omlaag', title: 'Omlaag', onclick: () => move(1) }, '↓'),
-            h('button', { type: 'button', class: 'link', onclick: () => { li.remove(); renumber(); } }, 'Verwijderen'),
+            h('button', { type: 'button', class: 'link', onclick: () => { li.remove(); renumber(); changed(list); } }, 'Verwijderen'),
           ),
     );
     li.read = () => ({ file_id: a.file_id, label: label.value.trim() });
@@ -252,7 +259,10 @@ export function attachments(initial, readOnly) {
       class: 'add-attachment',
       onclick: async () => {
         const f = await pickFile({ title: 'Bijlage kiezen of uploaden' });
-        if (f) add({ file_id: f.id, label: f.filename });
+        if (f) {
+          add({ file_id: f.id, label: f.filename });
+          changed(list);
+        }
       },
     },
     'Bijlage toevoegen…',

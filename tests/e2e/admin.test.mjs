@@ -133,11 +133,11 @@ describe('admin UI', () => {
       return { status: r.status, etag: r.headers.get('etag'), body: await r.json().catch(() => null) };
     }, path);
 
-  const login = async (p) => {
+  const login = async (p, email = server.email, password = server.password) => {
     await p.goto(`${server.base}/admin`);
     await p.waitForURL(/\/admin\/inloggen/);
-    await p.getByLabel('E-mailadres').fill(server.email);
-    await p.getByLabel('Wachtwoord').fill(server.password);
+    await p.getByLabel('E-mailadres').fill(email);
+    await p.getByLabel('Wachtwoord').fill(password);
     await p.getByRole('button', { name: 'Inloggen' }).click();
     await p.getByRole('navigation', { name: 'Hoofdmenu' }).waitFor();
   };
@@ -428,6 +428,18 @@ describe('admin UI', () => {
     await page.getByRole('button', { name: 'Toevoegen' }).click();
     await page.locator('table.users', { hasText: 'redacteur@onderwijsalliantie.nl' }).waitFor();
     await shot('15-gebruikers');
+
+    // An editor sees only what the role allows.
+    const ctx = await browser.newContext({ viewport: { width: 1024, height: 700 }, locale: 'nl-NL' });
+    const p2 = await ctx.newPage();
+    await login(p2, 'redacteur@onderwijsalliantie.nl', 'een lang en sterk wachtwoord');
+    const nav = p2.getByRole('navigation', { name: 'Hoofdmenu' });
+    await nav.getByRole('link', { name: 'Inhoud' }).waitFor();
+    assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Inhoud', 'Bestanden']);
+    assert.match(await p2.locator('#who').innerText(), /Rita Redacteur\s+redacteur/);
+    await p2.goto(`${server.base}/admin/gebruikers`);
+    await p2.waitForURL(/\/admin\/inhoud/);
+    await ctx.close();
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Activiteit' }).click();
     await page.locator('table.audit', { hasText: server.email }).waitFor();
     await shot('16-activiteit');
