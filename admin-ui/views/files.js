@@ -149,9 +149,7 @@ export default async function files(root, { parts }) {
     drop = h(
       'div',
       { class: 'dropzone', id: 'dropzone' },
-      h('p', {}, h('strong', {}, 'Sleep bestanden hierheen'), ' of kies ze:'),
-      h('label', { for: 'file-input', class: 'button' }, 'Bestanden kiezen'),
-      ' ',
+      h('p', {}, h('strong', {}, 'Sleep bestanden hierheen'), ' of ', h('label', { for: 'file-input' }, 'kies ze'), ':'),
       input,
     );
     drop.addEventListener('dragover', (e) => {
