@@ -12,4 +12,5 @@ pub mod error;
 pub mod jobs;
 pub mod ops;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod extract;
+pub mod files;
 pub mod health;
 pub mod metrics;
 pub mod public;
@@ -36,5 +37,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(admin::content::restore::restore)
         .service(admin::content::publish::publish)
         .service(admin::content::unpublish::unpublish)
-        .service(admin::preview::preview);
+        .service(admin::preview::preview)
+        .service(files::download::download)
+        .service(admin::files::upload::create)
+        .service(admin::files::list::list)
+        .service(admin::files::read::read)
+        .service(admin::files::content::content)
+        .service(admin::files::delete::delete);
 }

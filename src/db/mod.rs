@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod content;
+pub mod files;
 pub mod public;
 pub mod rate_limit;
 pub mod schema;

@@ -9,6 +9,7 @@
     clippy::unnecessary_wraps
 )]
 
+mod content_fixtures;
 mod process;
 mod support;
 
@@ -16,6 +17,7 @@ mod admin_ui;
 mod auth;
 mod cli;
 mod content;
+mod files;
 mod ops;
 mod ops_backup;
 mod ops_process;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod content;
+pub mod files;
 pub mod preview;
 pub mod tokens;
 pub mod users;

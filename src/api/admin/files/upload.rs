@@ -1,0 +1,245 @@
+//! `POST /admin/files`: a multipart upload streamed to disk, hashed on the way, stored once
+//! per distinct content.
+
+use actix_multipart::{Field, Multipart, MultipartError};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::{SubsecRound, Utc};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::{Auth, policy::Content};
+use crate::db::audit;
+use crate::db::files::{self, FileRow};
+use crate::domain::files::{FileRecord, parse_label};
+use crate::error::{AppError, AppResult, Problem};
+use crate::startup::AppState;
+use crate::storage::upload::UploadError;
+use crate::storage::{Staged, Upload, sanitize_filename};
+
+/// Room for the multipart framing and the label beside the file itself.
+const FORM_OVERHEAD: u64 = 64 * 1024;
+const MAX_LABEL_BYTES: usize = 4 * 1024;
+
+/// The multipart form.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file; its part's `filename` becomes the (sanitised) name it is served under.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// A caption for the media library and for attachments (at most 200 characters).
+    label: Option<String>,
+}
+
+fn is_form_data(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| m.type_() == mime::MULTIPART && m.subtype() == mime::FORM_DATA)
+}
+
+fn too_large(limit: u64) -> AppError {
+    AppError::PayloadTooLarge(format!("The file is larger than {limit} bytes."))
+}
+
+fn multipart_error(e: MultipartError) -> AppError {
+    match e {
+        MultipartError::Payload(_) | MultipartError::Incomplete => {
+            AppError::BadRequest("The upload ended before it was complete.".into())
+        }
+        _ => AppError::BadRequest("The body is not valid multipart/form-data.".into()),
+    }
+}
+
+/// The name the client gave the part, preferring RFC 8187's `filename*`.
+fn part_filename(field: &Field) -> String {
+    let Some(cd) = field.content_disposition() else {
+        return String::new();
+    };
+    if let Some(ext) = cd.get_filename_ext() {
+        return String::from_utf8_lossy(&ext.value).into_owned();
+    }
+    cd.get_filename().unwrap_or_default().to_owned()
+}
+
+async fn read_label(field: &mut Field) -> AppResult<Option<String>> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(multipart_error)?;
+        if bytes.len() + chunk.len() > MAX_LABEL_BYTES {
+            return Err(AppError::field("label", "must be at most 200 characters"));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let text = String::from_utf8(bytes).map_err(|_| AppError::field("label", "must be UTF-8"))?;
+    parse_label(&text).map_err(|e| AppError::Validation(vec![e]))
+}
+
+async fn stream_file(field: &mut Field, upload: &mut Upload, limit: u64) -> AppResult<()> {
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(multipart_error)?;
+        upload.write(&chunk).await.map_err(|e| match e {
+            UploadError::TooLarge(_) => too_large(limit),
+            UploadError::Io(e) => AppError::from(e),
+        })?;
+    }
+    Ok(())
+}
+
+/// Reads the form: the file streamed to a staged temp file, the label in memory.
+async fn read_form(
+    state: &AppState,
+    mut form: Multipart,
+) -> AppResult<(Staged, String, Option<String>)> {
+    let limit = state.config.upload_limit;
+    let mut file: Option<(Upload, String)> = None;
+    let mut label = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(multipart_error)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "file" if file.is_some() => {
+                return Err(AppError::field("file", "must be given once"));
+            }
+            "file" => {
+                let raw_name = part_filename(&field);
+                let mut upload = Upload::create(&crate::api::files::storage(state), limit).await?;
+                stream_file(&mut field, &mut upload, limit).await?;
+                file = Some((upload, raw_name));
+            }
+            "label" => label = read_label(&mut field).await?,
+            other => {
+                return Err(AppError::field(
+                    if other.is_empty() { "body" } else { other },
+                    "is not a known part; send `file` and optionally `label`",
+                ));
+            }
+        }
+    }
+    let Some((upload, raw_name)) = file else {
+        return Err(AppError::field("file", "is required"));
+    };
+    if upload.size() == 0 {
+        return Err(AppError::field("file", "must not be empty"));
+    }
+    Ok((upload.finish().await?, raw_name, label))
+}
+
+#[utoipa::path(
+    tag = "files",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored as a new file; `Location` names it", body = FileRecord),
+        (status = 200, description = "A file with exactly these bytes exists already: nothing new is \
+            stored and the existing record is returned (its name and label unchanged)", body = FileRecord),
+        (status = 400, description = "The body is not multipart or ended early", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not upload", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is larger than the configured upload limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not multipart/form-data", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`file` missing, empty or repeated; `label` invalid; an unknown part", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+#[post("/admin/files")]
+pub async fn create(
+    state: web::Data<AppState>,
+    staff: Auth<Content>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    if !is_form_data(&req) {
+        return Err(AppError::UnsupportedMediaType(
+            "The body must be multipart/form-data with a `file` part.".into(),
+        ));
+    }
+    let limit = state.config.upload_limit;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit.saturating_add(FORM_OVERHEAD)) {
+        return Err(too_large(limit));
+    }
+    let form = Multipart::new(req.headers(), payload.into_inner());
+    let (staged, raw_name, label) = read_form(&state, form).await?;
+    let storage = crate::api::files::storage(&state);
+    let actor = staff.actor();
+    let filename = sanitize_filename(&raw_name, staged.extension.as_deref());
+    let (record, created) = state
+        .db
+        .tx(move |c| {
+            files::lock_blob(c, &staged.sha256)?;
+            if let Some(existing) = files::find_by_sha256(c, &staged.sha256)? {
+                if !storage.blob_exists(&existing.sha256) {
+                    storage.place(&staged)?;
+                }
+                return Ok((existing, false));
+            }
+            let row = FileRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                filename,
+                content_type: staged.content_type.clone(),
+                size: i64::try_from(staged.size).map_err(AppError::internal)?,
+                sha256: staged.sha256.clone(),
+                label,
+                created_at: Utc::now().naive_utc().trunc_subsecs(6),
+                created_by: actor.id.clone(),
+            };
+            files::insert(c, &row)?;
+            audit::record(
+                c,
+                &actor,
+                "create",
+                "file",
+                Some(&row.id),
+                &serde_json::json!({
+                    "filename": row.filename,
+                    "content_type": row.content_type,
+                    "size": row.size,
+                    "sha256": row.sha256,
+                }),
+            )?;
+            // Last, so a failed insert leaves no blob; the lock keeps deletes out meanwhile.
+            storage.place(&staged)?;
+            Ok((row, true))
+        })
+        .await?;
+    let record = FileRecord::from(record);
+    if created {
+        Ok(HttpResponse::Created()
+            .insert_header((
+                header::LOCATION,
+                format!("/api/v1/admin/files/{}", record.id),
+            ))
+            .json(record))
+    } else {
+        Ok(HttpResponse::Ok()
+            .insert_header((
+                header::CONTENT_LOCATION,
+                format!("/api/v1/admin/files/{}", record.id),
+            ))
+            .json(record))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_form_data_is_multipart() {
+        let req = actix_web::test::TestRequest::default()
+            .insert_header((header::CONTENT_TYPE, "multipart/form-data; boundary=x"))
+            .to_http_request();
+        assert!(is_form_data(&req));
+        let req = actix_web::test::TestRequest::default()
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .to_http_request();
+        assert!(!is_form_data(&req));
+    }
+}

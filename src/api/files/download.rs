@@ -1,0 +1,52 @@
+//! `GET /files/{id}/{filename}`: a file that a published version uses, for anyone.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::Utc;
+
+use crate::db::files;
+use crate::error::{AppError, AppResult, Problem};
+use crate::startup::AppState;
+
+#[utoipa::path(
+    tag = "public",
+    params(
+        ("id" = String, Path, description = "The file's id"),
+        ("filename" = String, Path, description = "The file's name, exactly as in its `url`"),
+        ("Range" = Option<String>, Header, description = "One byte range: `bytes=0-99`, `bytes=100-`, `bytes=-100`"),
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a copy the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The bytes, with `Content-Type` (sniffed at upload), `Content-Length`, \
+            `ETag: \"<sha256 hex>\"`, `Cache-Control`, `Accept-Ranges: bytes` and `Content-Disposition` \
+            (inline for PDF and images)", content_type = "application/octet-stream"),
+        (status = 206, description = "The requested range, with `Content-Range`", content_type = "application/octet-stream"),
+        (status = 304, description = "The client's copy is current"),
+        (status = 404, description = "No such file, not under this name, or no published version uses it", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "The range lies outside the file; `Content-Range: bytes */<size>`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/files/{id}/{filename}")]
+pub async fn download(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (raw_id, filename) = path.into_inner();
+    let not_found = || AppError::not_found("No such file.");
+    let id = super::canonical_id(&raw_id).ok_or_else(not_found)?;
+    let file = state
+        .db
+        .run(move |c| {
+            let Some(file) = files::find(c, &id)? else {
+                return Ok(None);
+            };
+            if file.filename != filename || !files::is_public(c, &id, Utc::now().naive_utc())? {
+                return Ok(None);
+            }
+            Ok(Some(file))
+        })
+        .await?
+        .ok_or_else(not_found)?;
+    let cache = format!("public, max-age={}", state.config.cache_max_age);
+    super::send::send(&req, &super::storage(&state), &file, &cache).await
+}

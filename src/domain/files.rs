@@ -1,0 +1,267 @@
+//! Files as the APIs show them: the admin record, its uses, the public record, and the
+//! rules for labels and list filters.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::files::{FileFilter, FileRow, TypeFilter};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::storage::names::path_segment;
+
+pub const MAX_LABEL_CHARS: usize = 200;
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+
+/// The public address of a file: `/api/v1/files/{id}/{filename}`, the name URL-encoded.
+pub fn public_url(id: &str, filename: &str) -> String {
+    format!("/api/v1/files/{id}/{}", path_segment(filename))
+}
+
+/// A file in the media library, as the admin API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FileRecord {
+    pub id: String,
+    /// The sanitised name the file is served under.
+    pub filename: String,
+    /// Sniffed from the bytes, never taken from the name or the client.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256 of the bytes, lowercase hex; also the public `ETag`.
+    pub sha256: String,
+    pub label: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// The public address; it answers only while a published version uses the file.
+    pub url: String,
+    /// The bytes through the admin API, published or not.
+    pub content_url: String,
+}
+
+impl From<FileRow> for FileRecord {
+    fn from(r: FileRow) -> Self {
+        Self {
+            url: public_url(&r.id, &r.filename),
+            content_url: format!("/api/v1/admin/files/{}/content", r.id),
+            id: r.id,
+            filename: r.filename,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+            label: r.label,
+            created_at: r.created_at.and_utc(),
+        }
+    }
+}
+
+/// One content item that uses a file, in any of its versions.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FileUse {
+    pub id: String,
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    /// Archived items do not keep a file from being deleted.
+    pub archived: bool,
+    /// The item's versions that use the file, ascending.
+    pub versions: Vec<i64>,
+}
+
+/// A file with the items that use it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FileDetail {
+    #[serde(flatten)]
+    pub file: FileRecord,
+    /// Whether the public address serves it now (a published version uses it).
+    pub public: bool,
+    pub used_by: Vec<FileUse>,
+}
+
+/// A page of the media library, newest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FileList {
+    pub items: Vec<FileRecord>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+    /// How many files match the filters, over all pages.
+    pub total: i64,
+}
+
+/// A file as the public API shows it beside the id that refers to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PublicFile {
+    pub id: String,
+    pub label: Option<String>,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    /// `/api/v1/files/{id}/{filename}`
+    pub url: String,
+}
+
+impl From<FileRow> for PublicFile {
+    fn from(r: FileRow) -> Self {
+        Self {
+            url: public_url(&r.id, &r.filename),
+            id: r.id,
+            label: r.label,
+            filename: r.filename,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+        }
+    }
+}
+
+/// A label: trimmed, empty means none, at most 200 characters, no control characters.
+pub fn parse_label(raw: &str) -> Result<Option<String>, FieldError> {
+    let label = raw.trim();
+    if label.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            "label",
+            "must not contain control characters",
+        ));
+    }
+    if label.chars().count() > MAX_LABEL_CHARS {
+        return Err(FieldError::new(
+            "label",
+            format!("must be at most {MAX_LABEL_CHARS} characters"),
+        ));
+    }
+    Ok((!label.is_empty()).then(|| label.to_owned()))
+}
+
+/// The opaque cursor after a file.
+pub fn encode_cursor(last_id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("f1:{last_id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let id = uuid::Uuid::parse_str(text.strip_prefix("f1:")?).ok()?;
+    Some(id.hyphenated().to_string())
+}
+
+fn valid_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b))
+}
+
+/// The list filters from the query string: `type` (`image`, or a full type such as
+/// `application/pdf`), `q` (in the name or label), `cursor`, `limit` (1–100). Every bad
+/// parameter is named in one 422; a cursor that is not ours is a 400.
+pub fn parse_filter<S: std::hash::BuildHasher>(
+    query: &HashMap<String, String, S>,
+) -> AppResult<FileFilter> {
+    let mut errors = Vec::new();
+    let mut filter = FileFilter {
+        limit: DEFAULT_LIMIT,
+        ..FileFilter::default()
+    };
+    let mut keys: Vec<&String> = query.keys().collect();
+    keys.sort();
+    for key in keys {
+        let value = query[key].trim();
+        match key.as_str() {
+            "type" if !value.is_empty() => {
+                let lower = value.to_ascii_lowercase();
+                match lower.split_once('/') {
+                    None if valid_token(&lower) => filter.content_type = Some(TypeFilter::Major(lower)),
+                    Some((major, minor)) if valid_token(major) && valid_token(minor) => {
+                        filter.content_type = Some(TypeFilter::Exact(lower));
+                    }
+                    _ => errors.push(FieldError::new(
+                        "type",
+                        "must be a media type such as `application/pdf` or a major type such as `image`",
+                    )),
+                }
+            }
+            "q" if !value.is_empty() => {
+                if value.chars().count() > 200 {
+                    errors.push(FieldError::new("q", "must be at most 200 characters"));
+                } else {
+                    filter.q = Some(value.to_owned());
+                }
+            }
+            "limit" => match value.parse::<i64>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => filter.limit = n,
+                _ => errors.push(FieldError::new(
+                    "limit",
+                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                )),
+            },
+            "cursor" if !value.is_empty() => match decode_cursor(value) {
+                Some(id) => filter.before_id = Some(id),
+                None => {
+                    return Err(AppError::BadRequest(
+                        "The cursor is not one this API handed out.".into(),
+                    ));
+                }
+            },
+            "type" | "q" | "cursor" => {}
+            other => errors.push(FieldError::new(other, "is not a known parameter")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(filter)
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn filters() {
+        let f = parse_filter(&q(&[("type", "Image"), ("limit", "5")])).unwrap();
+        assert_eq!(f.content_type, Some(TypeFilter::Major("image".into())));
+        assert_eq!(f.limit, 5);
+        let f = parse_filter(&q(&[("type", "application/pdf")])).unwrap();
+        assert_eq!(
+            f.content_type,
+            Some(TypeFilter::Exact("application/pdf".into()))
+        );
+        let Err(AppError::Validation(errs)) =
+            parse_filter(&q(&[("type", "im%ge"), ("limit", "0"), ("sort", "x")]))
+        else {
+            panic!("expected 422");
+        };
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["limit", "sort", "type"]);
+        assert!(matches!(
+            parse_filter(&q(&[("cursor", "bm9wZQ")])),
+            Err(AppError::BadRequest(_))
+        ));
+        let id = uuid::Uuid::now_v7().to_string();
+        let f = parse_filter(&q(&[("cursor", &encode_cursor(&id))])).unwrap();
+        assert_eq!(f.before_id, Some(id));
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            parse_label("  Manifest  ").unwrap().as_deref(),
+            Some("Manifest")
+        );
+        assert_eq!(parse_label("   ").unwrap(), None);
+        assert!(parse_label("a\u{7}b").is_err());
+        assert!(parse_label(&"x".repeat(201)).is_err());
+    }
+}

@@ -1,0 +1,129 @@
+//! Uploaded files on disk: blobs under `<data_dir>/files/` named by their SHA-256, so
+//! identical bytes are stored once, and uploads staged in `files/tmp/` until complete.
+
+pub mod names;
+pub mod sniff;
+pub mod upload;
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+pub use names::{content_disposition, sanitize_filename};
+pub use upload::{Staged, Upload};
+
+/// The blob store of one data directory.
+#[derive(Debug, Clone)]
+pub struct Storage {
+    root: PathBuf,
+}
+
+/// Whether `s` looks like a SHA-256 in lowercase hex, so it can never name a path outside
+/// the store.
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+impl Storage {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where uploads are staged until they are complete.
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    /// The blob with this SHA-256: `files/ab/abcdef…`.
+    pub fn blob_path(&self, sha256: &str) -> io::Result<PathBuf> {
+        if !is_sha256_hex(sha256) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a SHA-256 in lowercase hex",
+            ));
+        }
+        Ok(self.root.join(&sha256[..2]).join(sha256))
+    }
+
+    pub fn blob_exists(&self, sha256: &str) -> bool {
+        self.blob_path(sha256).is_ok_and(|p| p.is_file())
+    }
+
+    /// Moves a staged upload into place as the blob of its hash, durably (the rename and
+    /// its directory are synced). Blocking.
+    pub fn place(&self, staged: &Staged) -> io::Result<()> {
+        let target = self.blob_path(&staged.sha256)?;
+        let dir = target
+            .parent()
+            .ok_or_else(|| io::Error::other("blob path has no parent"))?;
+        std::fs::create_dir_all(dir)?;
+        std::fs::rename(staged.path(), &target)?;
+        sync_dir(dir)
+    }
+
+    /// Removes the blob of this hash; a blob already gone is fine. Blocking.
+    pub fn remove(&self, sha256: &str) -> io::Result<()> {
+        match std::fs::remove_file(self.blob_path(sha256)?) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Removes staged uploads left behind by a process that stopped mid-upload. Only files
+    /// untouched for `older_than` go, so uploads other processes are streaming now stay.
+    /// Blocking; returns how many it removed.
+    pub fn sweep_tmp(&self, older_than: Duration) -> io::Result<usize> {
+        let entries = match std::fs::read_dir(self.tmp_dir()) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let now = SystemTime::now();
+        let mut removed = 0;
+        for entry in entries {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            let stale = meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .is_some_and(|age| age >= older_than);
+            if meta.is_file() && stale && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_paths_only_for_hashes() {
+        let s = Storage::new("/data/files");
+        let sha = "ab".repeat(32);
+        assert_eq!(
+            s.blob_path(&sha).unwrap(),
+            PathBuf::from(format!("/data/files/ab/{sha}"))
+        );
+        assert!(s.blob_path("../../etc/passwd").is_err());
+        assert!(s.blob_path(&"AB".repeat(32)).is_err());
+        assert!(s.blob_path("").is_err());
+    }
+}

@@ -1,0 +1,282 @@
+//! Public downloads: only what a published version uses, with validators and ranges.
+
+use chrono::Duration;
+use reqwest::Method;
+
+use super::{PDF, random_bytes, sha256_hex, unique_pdf, uploaded};
+use crate::both_backends;
+use crate::content_fixtures::{Item, item, now, publish_file, set_archived};
+use crate::support::{Resp, TestApp, send};
+
+both_backends!(
+    published_file_is_served_whole,
+    ranges_at_both_ends_and_the_middle,
+    if_none_match_answers_304,
+    only_the_visible_version_counts,
+    everything_else_is_404,
+);
+
+async fn get(app: &TestApp, url: &str, headers: &[(&str, &str)]) -> Resp {
+    let mut rb = app.request(Method::GET, url);
+    for (k, v) in headers {
+        rb = rb.header(*k, *v);
+    }
+    send(rb).await
+}
+
+async fn published_file_is_served_whole(app: TestApp) {
+    let bytes = random_bytes(3 * 1024 * 1024 + 5);
+    let rec = uploaded(&app, "Manifest Onderwijs.bin", &bytes).await;
+    let url = rec["url"].as_str().unwrap();
+    // Not used by anything yet.
+    get(&app, url, &[]).await.problem(404);
+    publish_file(&app, rec["id"].as_str().unwrap()).await;
+    let r = get(&app, url, &[]).await.expect(200);
+    assert!(r.body == bytes, "byte-exact");
+    assert_eq!(r.header("content-length"), Some(bytes.len().to_string()));
+    assert_eq!(
+        r.header("content-type").as_deref(),
+        Some("application/octet-stream")
+    );
+    assert_eq!(
+        r.header("etag"),
+        Some(format!("\"{}\"", sha256_hex(&bytes)))
+    );
+    assert_eq!(
+        r.header("cache-control").as_deref(),
+        Some("public, max-age=60")
+    );
+    assert_eq!(r.header("accept-ranges").as_deref(), Some("bytes"));
+    assert_eq!(
+        r.header("content-disposition").as_deref(),
+        Some("attachment; filename=\"Manifest Onderwijs.bin\"")
+    );
+    // A PDF shows inline.
+    let pdf = uploaded(&app, "Manifest.pdf", PDF).await;
+    publish_file(&app, pdf["id"].as_str().unwrap()).await;
+    let r = get(&app, pdf["url"].as_str().unwrap(), &[])
+        .await
+        .expect(200);
+    assert_eq!(r.header("content-type").as_deref(), Some("application/pdf"));
+    assert_eq!(
+        r.header("content-disposition").as_deref(),
+        Some("inline; filename=\"Manifest.pdf\"")
+    );
+    assert_eq!(r.body, PDF);
+}
+
+async fn ranges_at_both_ends_and_the_middle(app: TestApp) {
+    let bytes = random_bytes(100_000);
+    let size = bytes.len();
+    let rec = uploaded(&app, "reeks.bin", &bytes).await;
+    publish_file(&app, rec["id"].as_str().unwrap()).await;
+    let url = rec["url"].as_str().unwrap();
+    let etag = format!("\"{}\"", sha256_hex(&bytes));
+    let part = |range: &str, start: usize, end: usize| {
+        let range = range.to_owned();
+        let app = &app;
+        let bytes = &bytes;
+        async move {
+            let r = get(app, url, &[("range", &range)]).await.expect(206);
+            assert_eq!(
+                r.header("content-range"),
+                Some(format!("bytes {start}-{end}/{size}")),
+                "{range}"
+            );
+            assert_eq!(
+                r.header("content-length"),
+                Some((end - start + 1).to_string())
+            );
+            assert_eq!(r.header("accept-ranges").as_deref(), Some("bytes"));
+            assert!(r.body == bytes[start..=end], "{range}: bytes differ");
+        }
+    };
+    part("bytes=0-99", 0, 99).await;
+    part("bytes=40000-40999", 40_000, 40_999).await;
+    part("bytes=99900-", 99_900, size - 1).await;
+    part("bytes=-100", size - 100, size - 1).await;
+    part(&format!("bytes=99990-{}", size + 50), 99_990, size - 1).await;
+    part("bytes=0-0", 0, 0).await;
+    // Outside the file: 416 with the size.
+    let r = get(&app, url, &[("range", "bytes=100000-")]).await;
+    assert_eq!(r.header("content-range"), Some(format!("bytes */{size}")));
+    r.problem(416);
+    get(&app, url, &[("range", "bytes=-0")]).await.problem(416);
+    // Several ranges, or a range we cannot read: the whole file.
+    let r = get(&app, url, &[("range", "bytes=0-9,20-29")])
+        .await
+        .expect(200);
+    assert!(r.body == bytes);
+    let r = get(&app, url, &[("range", "bytes=9-0")]).await.expect(200);
+    assert!(r.body == bytes);
+    // If-Range: a part only for the current version.
+    get(&app, url, &[("range", "bytes=0-9"), ("if-range", &etag)])
+        .await
+        .expect(206);
+    let r = get(
+        &app,
+        url,
+        &[("range", "bytes=0-9"), ("if-range", "\"old\"")],
+    )
+    .await
+    .expect(200);
+    assert_eq!(r.body.len(), size);
+}
+
+async fn if_none_match_answers_304(app: TestApp) {
+    let rec = uploaded(&app, "a.pdf", &unique_pdf()).await;
+    publish_file(&app, rec["id"].as_str().unwrap()).await;
+    let url = rec["url"].as_str().unwrap();
+    let etag = get(&app, url, &[])
+        .await
+        .expect(200)
+        .header("etag")
+        .unwrap();
+    assert_eq!(etag, format!("\"{}\"", rec["sha256"].as_str().unwrap()));
+    for value in [
+        etag.clone(),
+        format!("W/{etag}"),
+        format!("\"x\", {etag}"),
+        "*".into(),
+    ] {
+        let r = get(&app, url, &[("if-none-match", &value)])
+            .await
+            .expect(304);
+        assert!(r.body.is_empty());
+        assert_eq!(r.header("etag").as_ref(), Some(&etag));
+        assert_eq!(
+            r.header("cache-control").as_deref(),
+            Some("public, max-age=60")
+        );
+    }
+    get(&app, url, &[("if-none-match", "\"other\"")])
+        .await
+        .expect(200);
+}
+
+async fn only_the_visible_version_counts(app: TestApp) {
+    let hour = Duration::hours(1);
+    let mk = |name: &str| {
+        let app = &app;
+        let name = name.to_owned();
+        async move { uploaded(app, &name, &unique_pdf()).await }
+    };
+    // Used only by a draft: version 2 is newer than the published version 1.
+    let draft = mk("concept.pdf").await;
+    let other = mk("gepubliceerd.pdf").await;
+    item(
+        &app,
+        Item {
+            latest: 2,
+            ..Item::published("Manifest")
+        },
+        &[
+            (other["id"].as_str().unwrap(), &[1]),
+            (draft["id"].as_str().unwrap(), &[2]),
+        ],
+    )
+    .await;
+    get(&app, draft["url"].as_str().unwrap(), &[])
+        .await
+        .problem(404);
+    get(&app, other["url"].as_str().unwrap(), &[])
+        .await
+        .expect(200);
+
+    // A publish whose time has come shows its version; one still to come does not.
+    let due = mk("gepland.pdf").await;
+    let pending = mk("later.pdf").await;
+    item(
+        &app,
+        Item {
+            latest: 2,
+            publish_version: Some(2),
+            publish_at: Some(now() - hour),
+            ..Item::published("Gepland")
+        },
+        &[(due["id"].as_str().unwrap(), &[2])],
+    )
+    .await;
+    item(
+        &app,
+        Item {
+            latest: 2,
+            publish_version: Some(2),
+            publish_at: Some(now() + hour),
+            ..Item::published("Later")
+        },
+        &[(pending["id"].as_str().unwrap(), &[2])],
+    )
+    .await;
+    get(&app, due["url"].as_str().unwrap(), &[])
+        .await
+        .expect(200);
+    get(&app, pending["url"].as_str().unwrap(), &[])
+        .await
+        .problem(404);
+
+    // An unpublish whose time has come hides it; one still to come does not.
+    let gone = mk("weg.pdf").await;
+    let going = mk("straks-weg.pdf").await;
+    for (file, at) in [(&gone, now() - hour), (&going, now() + hour)] {
+        item(
+            &app,
+            Item {
+                unpublish_at: Some(at),
+                ..Item::published("Tijdelijk")
+            },
+            &[(file["id"].as_str().unwrap(), &[1])],
+        )
+        .await;
+    }
+    get(&app, gone["url"].as_str().unwrap(), &[])
+        .await
+        .problem(404);
+    get(&app, going["url"].as_str().unwrap(), &[])
+        .await
+        .expect(200);
+
+    // Archiving hides it, unarchiving brings it back.
+    let archived = mk("archief.pdf").await;
+    let item_id = publish_file(&app, archived["id"].as_str().unwrap()).await;
+    let url = archived["url"].as_str().unwrap();
+    get(&app, url, &[]).await.expect(200);
+    set_archived(&app, &item_id, true).await;
+    get(&app, url, &[]).await.problem(404);
+    set_archived(&app, &item_id, false).await;
+    get(&app, url, &[]).await.expect(200);
+}
+
+async fn everything_else_is_404(app: TestApp) {
+    let rec = uploaded(&app, "Reünie verslag.pdf", &unique_pdf()).await;
+    let id = rec["id"].as_str().unwrap();
+    publish_file(&app, id).await;
+    let url = rec["url"].as_str().unwrap();
+    assert_eq!(url, format!("/api/v1/files/{id}/Re%C3%BCnie%20verslag.pdf"));
+    get(&app, url, &[]).await.expect(200);
+    for bad in [
+        format!("/api/v1/files/{id}/andere-naam.pdf"),
+        format!("/api/v1/files/{id}/re%C3%BCnie%20verslag.pdf"),
+        format!("/api/v1/files/{id}/..%2FRe%C3%BCnie%20verslag.pdf"),
+        format!("/api/v1/files/{id}/..%2F..%2Fcms.db"),
+        format!("/api/v1/files/{id}/%2e%2e"),
+        format!(
+            "/api/v1/files/{}/Re%C3%BCnie%20verslag.pdf",
+            id.to_uppercase()
+        ),
+        format!(
+            "/api/v1/files/{}/Re%C3%BCnie%20verslag.pdf",
+            id.replace('-', "")
+        ),
+        format!(
+            "/api/v1/files/{}/Re%C3%BCnie%20verslag.pdf",
+            uuid::Uuid::now_v7()
+        ),
+        "/api/v1/files/not-a-uuid/x.pdf".to_owned(),
+        "/api/v1/files/..%2F..%2Fcms.db/x".to_owned(),
+        format!("/api/v1/files/{id}"),
+    ] {
+        let p = get(&app, &bad, &[]).await.problem(404);
+        assert!(!p["detail"].as_str().unwrap().contains('/'), "{bad}: {p}");
+    }
+}
