@@ -5,6 +5,7 @@ pub mod auth;
 pub mod extract;
 pub mod files;
 pub mod health;
+pub mod memberships;
 pub mod metrics;
 pub mod public;
 
@@ -43,5 +44,13 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(admin::files::list::list)
         .service(admin::files::read::read)
         .service(admin::files::content::content)
-        .service(admin::files::delete::delete);
+        .service(admin::files::delete::delete)
+        .service(memberships::challenge::challenge)
+        .service(memberships::create::create)
+        // export.csv before {id}, which would match it too.
+        .service(admin::memberships::export::export)
+        .service(admin::memberships::list::list)
+        .service(admin::memberships::read::read)
+        .service(admin::memberships::update::update)
+        .service(admin::memberships::erase::erase);
 }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod content;
 pub mod files;
+pub mod memberships;
 pub mod public;
 pub mod rate_limit;
 pub mod schema;

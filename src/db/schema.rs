@@ -150,6 +150,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    memberships (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        organisation -> Nullable<Text>,
+        sector -> Text,
+        role -> Text,
+        contribution -> Text,
+        consent_at -> Timestamp,
+        consent_version -> Text,
+        status -> Text,
+        note -> Nullable<Text>,
+        duplicate_of -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    membership_challenges_used (nonce) {
+        nonce -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(content_versions -> content_items (item_id));
@@ -173,4 +199,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     content_tags,
     public_docs,
     public_doc_tags,
+    memberships,
+    membership_challenges_used,
 );

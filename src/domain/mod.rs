@@ -3,6 +3,7 @@
 pub mod content;
 pub mod files;
 pub mod markdown;
+pub mod memberships;
 pub mod search;
 pub mod users;
 

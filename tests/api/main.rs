@@ -18,6 +18,7 @@ mod auth;
 mod cli;
 mod content;
 mod files;
+mod memberships;
 mod ops;
 mod ops_backup;
 mod ops_process;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod content;
 pub mod files;
+pub mod memberships;
 pub mod preview;
 pub mod tokens;
 pub mod users;

@@ -1,0 +1,2 @@
+DROP TABLE membership_challenges_used;
+DROP TABLE memberships;

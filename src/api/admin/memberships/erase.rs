@@ -1,0 +1,38 @@
+//! `DELETE /admin/memberships/{id}`: erase a person's sign-up data for good.
+
+use actix_web::{HttpResponse, delete, web};
+
+use crate::auth::{Auth, policy::Members};
+use crate::db::memberships as db;
+use crate::domain::memberships;
+use crate::error::{AppResult, Problem};
+use crate::startup::AppState;
+
+#[utoipa::path(
+    tag = "memberships",
+    description = "Erases the record and every other record with the same e-mail (the same \
+        person's repeated sign-ups) for good. The audit log keeps only that the ids were erased.",
+    params(("id" = String, Path, description = "The record's id")),
+    responses(
+        (status = 204, description = "Erased"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not handle members", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+#[delete("/admin/memberships/{id}")]
+pub async fn erase(
+    state: web::Data<AppState>,
+    staff: Auth<Members>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let actor = staff.actor();
+    state
+        .db
+        .tx(move |c| memberships::erase(c, &actor, &id))
+        .await?;
+    state.db.run(db::flush_log).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

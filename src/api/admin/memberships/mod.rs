@@ -1,0 +1,164 @@
+//! Staff handling of sign-ups: list, read, change, erase, export.
+
+pub mod erase;
+pub mod export;
+pub mod list;
+pub mod read;
+pub mod update;
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::db::memberships::{Filter, Membership};
+use crate::domain::memberships::{MemberRole, Sector, Status};
+use crate::error::{AppError, FieldError};
+
+/// A sign-up as staff see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MembershipOut {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub organisation: Option<String>,
+    #[schema(value_type = Sector)]
+    pub sector: String,
+    #[schema(value_type = MemberRole)]
+    pub role: String,
+    pub contribution: String,
+    /// Always true: a sign-up without consent is never stored.
+    pub consent: bool,
+    #[schema(value_type = String, format = DateTime)]
+    pub consent_at: NaiveDateTime,
+    /// The version of the consent text agreed to.
+    pub consent_version: String,
+    #[schema(value_type = Status)]
+    pub status: String,
+    pub note: Option<String>,
+    /// The first record with the same e-mail, when this is a repeated sign-up.
+    pub duplicate_of: Option<String>,
+    /// How many other records have the same e-mail.
+    pub duplicates: i64,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: NaiveDateTime,
+}
+
+impl MembershipOut {
+    /// `same_email`: how many records (this one included) have its e-mail.
+    pub fn new(m: Membership, same_email: i64) -> Self {
+        Self {
+            id: m.id,
+            name: m.name,
+            email: m.email,
+            organisation: m.organisation,
+            sector: m.sector,
+            role: m.role,
+            contribution: m.contribution,
+            consent: true,
+            consent_at: m.consent_at,
+            consent_version: m.consent_version,
+            status: m.status,
+            note: m.note,
+            duplicate_of: m.duplicate_of,
+            duplicates: (same_email - 1).max(0),
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// The filters of the list and the export.
+#[derive(Debug, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MembershipQuery {
+    /// `new`, `approved` or `rejected`.
+    #[param(value_type = Option<Status>)]
+    pub status: Option<String>,
+    #[param(value_type = Option<MemberRole>)]
+    pub role: Option<String>,
+    #[param(value_type = Option<Sector>)]
+    pub sector: Option<String>,
+    /// Part of the name, e-mail or organisation, ignoring case.
+    pub q: Option<String>,
+}
+
+/// Paging of the list.
+#[derive(Debug, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1 to 100, default 20.
+    pub limit: Option<i64>,
+}
+
+pub const MAX_Q: usize = 200;
+
+/// Reads the filters from a query string, naming each bad parameter; `extra` lists the
+/// other parameters the caller accepts.
+pub fn parse_filter<S: std::hash::BuildHasher>(
+    query: &HashMap<String, String, S>,
+    extra: &[&str],
+    errors: &mut Vec<FieldError>,
+) -> Filter {
+    for key in query.keys() {
+        if !["status", "role", "sector", "q"].contains(&key.as_str())
+            && !extra.contains(&key.as_str())
+        {
+            errors.push(FieldError::new(key.clone(), "is not a known parameter"));
+        }
+    }
+    let get = |k: &str| query.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let mut check = |k: &str, ok: fn(&str) -> bool, choices: String| {
+        get(k).and_then(|v| {
+            if ok(v) {
+                Some(v.to_owned())
+            } else {
+                errors.push(FieldError::new(k, format!("must be one of: {choices}")));
+                None
+            }
+        })
+    };
+    let status = check("status", |v| Status::parse(v).is_some(), Status::choices());
+    let role = check(
+        "role",
+        |v| MemberRole::parse(v).is_some(),
+        MemberRole::choices(),
+    );
+    let sector = check("sector", |v| Sector::parse(v).is_some(), Sector::choices());
+    let q = get("q").map(str::to_owned);
+    if q.as_ref().is_some_and(|q| q.chars().count() > MAX_Q) {
+        errors.push(FieldError::new(
+            "q",
+            format!("must be at most {MAX_Q} characters"),
+        ));
+    }
+    Filter {
+        status,
+        role,
+        sector,
+        q,
+    }
+}
+
+const CURSOR_PREFIX: &str = "m1:";
+
+pub fn encode_cursor(id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{id}"))
+}
+
+/// The record id in a cursor of ours; 400 for anything else.
+pub fn decode_cursor(cursor: &str) -> Result<String, AppError> {
+    let not_ours = || AppError::BadRequest("The cursor is not one this API handed out.".into());
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| not_ours())?;
+    let text = String::from_utf8(bytes).map_err(|_| not_ours())?;
+    let id = text.strip_prefix(CURSOR_PREFIX).ok_or_else(not_ours)?;
+    uuid::Uuid::parse_str(id).map_err(|_| not_ours())?;
+    Ok(id.to_owned())
+}

@@ -1,0 +1,64 @@
+//! `PATCH /admin/memberships/{id}`: set the status and/or the note.
+
+use actix_web::{HttpResponse, patch, web};
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+
+use super::MembershipOut;
+use crate::api::extract::ApiJson;
+use crate::auth::{Auth, policy::Members};
+use crate::domain::memberships::{self, Status};
+use crate::error::{AppError, AppResult, Problem};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipPatch {
+    #[schema(value_type = Option<Status>)]
+    pub status: Option<String>,
+    /// A note for staff, up to 5000 characters; `null` or `""` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
+    pub note: Option<Option<String>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from a field left out (`None`).
+#[allow(clippy::option_option)] // the three cases are the point: keep, clear, set
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+#[utoipa::path(
+    tag = "memberships",
+    params(("id" = String, Path, description = "The record's id")),
+    request_body = MembershipPatch,
+    responses(
+        (status = 200, description = "The sign-up after the change", body = MembershipOut),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not handle members", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad status or note, named", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+#[patch("/admin/memberships/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    staff: Auth<Members>,
+    id: web::Path<String>,
+    body: ApiJson<MembershipPatch>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let MembershipPatch { status, note } = body.0;
+    let change = memberships::check_change(status.as_deref(), note.as_ref().map(Option::as_deref))
+        .map_err(AppError::Validation)?;
+    let actor = staff.actor();
+    let m = state
+        .db
+        .tx(move |c| {
+            memberships::change(c, &actor, &id, &change)?;
+            super::read::load(c, &id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(m))
+}

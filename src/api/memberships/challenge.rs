@@ -1,0 +1,48 @@
+//! `POST /memberships/challenge`: a question for the sign-up form.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::api::auth::client_address;
+use crate::domain::memberships;
+use crate::error::{AppResult, Problem};
+use crate::startup::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct ChallengeResponse {
+    /// Send back as `challenge_token`; it works once and for 30 minutes.
+    pub token: String,
+    /// The question to show, e.g. `13 + 3 =`.
+    #[schema(example = "13 + 3 =")]
+    pub question: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: NaiveDateTime,
+}
+
+#[utoipa::path(
+    tag = "memberships",
+    responses(
+        (status = 200, description = "A new challenge", body = ChallengeResponse),
+        (status = 429, description = "Too many challenges from this address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/memberships/challenge")]
+pub async fn challenge(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+    let address = client_address(&req);
+    let c = state
+        .db
+        .tx(move |conn| {
+            super::limit(conn, "challenge", &address, super::MAX_CHALLENGES)?;
+            memberships::new_challenge(conn)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(ChallengeResponse {
+            token: c.token,
+            question: c.question,
+            expires_at: c.expires_at,
+        }))
+}

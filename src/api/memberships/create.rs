@@ -1,0 +1,51 @@
+//! `POST /memberships`: the public sign-up form.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::Utc;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::api::auth::client_address;
+use crate::api::extract::ApiJson;
+use crate::domain::memberships::{self, SignUpForm};
+use crate::error::{AppError, AppResult, Problem};
+use crate::startup::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Received {
+    /// Always `received`: the answer does not tell whether the e-mail was known.
+    #[schema(example = "received")]
+    pub status: &'static str,
+}
+
+#[utoipa::path(
+    tag = "memberships",
+    request_body = SignUpForm,
+    responses(
+        (status = 202, description = "Received; staff will act on it", body = Received),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields are missing or invalid, or the challenge failed; every bad field is named", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-ups from this address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/memberships")]
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<SignUpForm>,
+) -> AppResult<HttpResponse> {
+    let address = client_address(&req);
+    let form = body.0;
+    let outcome = state
+        .db
+        .tx(move |conn| {
+            super::limit(conn, "signup", &address, super::MAX_SIGN_UPS)?;
+            memberships::sign_up(conn, &form, Utc::now().naive_utc())
+        })
+        .await?;
+    match outcome {
+        Ok(_) => Ok(HttpResponse::Accepted().json(Received { status: "received" })),
+        Err(errors) => Err(AppError::Validation(errors)),
+    }
+}

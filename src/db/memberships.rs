@@ -1,0 +1,267 @@
+//! Membership sign-ups and the used challenges, and the queries staff run on them.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text, Timestamp};
+
+use super::AnyConnection;
+use super::rate_limit::dialect_sql;
+use super::schema::{membership_challenges_used, memberships};
+use crate::domain::memberships::SignUp;
+use crate::error::AppResult;
+
+diesel::define_sql_function! {
+    fn lower(x: Text) -> Text;
+}
+
+diesel::define_sql_function! {
+    #[sql_name = "lower"]
+    fn lower_nullable(x: Nullable<Text>) -> Nullable<Text>;
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = memberships)]
+pub struct Membership {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub organisation: Option<String>,
+    pub sector: String,
+    pub role: String,
+    pub contribution: String,
+    pub consent_at: NaiveDateTime,
+    pub consent_version: String,
+    pub status: String,
+    pub note: Option<String>,
+    pub duplicate_of: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Records a challenge's nonce as used; `false` when it was used before.
+pub fn use_challenge(
+    conn: &mut AnyConnection,
+    nonce: &str,
+    expires_at: NaiveDateTime,
+) -> AppResult<bool> {
+    // ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL a
+    // failed statement would abort the surrounding transaction.
+    let sql = dialect_sql(
+        conn,
+        "INSERT INTO membership_challenges_used (nonce, expires_at) VALUES (?, ?) \
+         ON CONFLICT (nonce) DO NOTHING",
+    );
+    let inserted = diesel::sql_query(sql)
+        .bind::<Text, _>(nonce)
+        .bind::<Timestamp, _>(expires_at)
+        .execute(conn)?;
+    Ok(inserted == 1)
+}
+
+/// Forgets used challenges that have expired: they fail on their expiry anyway.
+pub fn purge_used_challenges(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<usize> {
+    Ok(diesel::delete(
+        membership_challenges_used::table.filter(membership_challenges_used::expires_at.le(now)),
+    )
+    .execute(conn)?)
+}
+
+/// Stores a sign-up. One with an e-mail seen before points at the first record with it.
+pub fn insert(
+    conn: &mut AnyConnection,
+    s: &SignUp,
+    consent_version: &str,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    let first: Option<String> = memberships::table
+        .filter(memberships::email.eq(&s.email))
+        .order(memberships::id.asc())
+        .select(memberships::id)
+        .first(conn)
+        .optional()?;
+    let id = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::id.eq(&id),
+            memberships::name.eq(&s.name),
+            memberships::email.eq(&s.email),
+            memberships::organisation.eq(s.organisation.as_deref()),
+            memberships::sector.eq(s.sector.as_str()),
+            memberships::role.eq(s.role.as_str()),
+            memberships::contribution.eq(&s.contribution),
+            memberships::consent_at.eq(now),
+            memberships::consent_version.eq(consent_version),
+            memberships::status.eq("new"),
+            memberships::duplicate_of.eq(first),
+            memberships::created_at.eq(now),
+            memberships::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Membership> {
+    Ok(memberships::table
+        .find(id)
+        .select(Membership::as_select())
+        .first(conn)?)
+}
+
+/// What staff filter on. `q` matches part of the name, e-mail or organisation, ignoring case.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub role: Option<String>,
+    pub sector: Option<String>,
+    pub q: Option<String>,
+}
+
+type Boxed<'a> = memberships::BoxedQuery<'a, <AnyConnection as diesel::Connection>::Backend>;
+
+fn like_pattern(q: &str) -> String {
+    let mut p = String::with_capacity(q.len() + 2);
+    p.push('%');
+    for c in q.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+fn filtered(f: &Filter) -> Boxed<'static> {
+    let mut q = memberships::table.into_boxed();
+    if let Some(s) = &f.status {
+        q = q.filter(memberships::status.eq(s.clone()));
+    }
+    if let Some(r) = &f.role {
+        q = q.filter(memberships::role.eq(r.clone()));
+    }
+    if let Some(s) = &f.sector {
+        q = q.filter(memberships::sector.eq(s.clone()));
+    }
+    if let Some(text) = &f.q {
+        let p = like_pattern(text);
+        q = q.filter(
+            lower(memberships::name)
+                .like(p.clone())
+                .escape('\\')
+                .or(lower(memberships::email).like(p.clone()).escape('\\'))
+                .or(lower_nullable(memberships::organisation)
+                    .like(p)
+                    .escape('\\')
+                    .assume_not_null()),
+        );
+    }
+    q
+}
+
+/// One page, newest first, after the record `after` (exclusive) when given.
+pub fn list(
+    conn: &mut AnyConnection,
+    f: &Filter,
+    after: Option<&str>,
+    limit: i64,
+) -> AppResult<Vec<Membership>> {
+    let mut q = filtered(f)
+        .select(Membership::as_select())
+        .order(memberships::id.desc())
+        .limit(limit);
+    if let Some(a) = after {
+        q = q.filter(memberships::id.lt(a.to_owned()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Every matching record, oldest first (for the export).
+pub fn all(conn: &mut AnyConnection, f: &Filter) -> AppResult<Vec<Membership>> {
+    Ok(filtered(f)
+        .select(Membership::as_select())
+        .order(memberships::id.asc())
+        .load(conn)?)
+}
+
+pub fn count(conn: &mut AnyConnection, f: &Filter) -> AppResult<i64> {
+    Ok(filtered(f).count().get_result(conn)?)
+}
+
+/// How many records share each of these e-mails.
+pub fn email_counts(
+    conn: &mut AnyConnection,
+    emails: &[String],
+) -> AppResult<HashMap<String, i64>> {
+    if emails.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, i64)> = memberships::table
+        .filter(memberships::email.eq_any(emails))
+        .group_by(memberships::email)
+        .select((memberships::email, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Sets the status and/or the note.
+pub fn update(
+    conn: &mut AnyConnection,
+    id: &str,
+    status: Option<&str>,
+    note: Option<Option<&str>>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let target = memberships::table.find(id);
+    if let Some(s) = status {
+        diesel::update(target)
+            .set(memberships::status.eq(s))
+            .execute(conn)?;
+    }
+    if let Some(n) = note {
+        diesel::update(target)
+            .set(memberships::note.eq(n))
+            .execute(conn)?;
+    }
+    diesel::update(target)
+        .set(memberships::updated_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes every record with this e-mail; returns their ids.
+pub fn delete_by_email(conn: &mut AnyConnection, email: &str) -> AppResult<Vec<String>> {
+    let ids: Vec<String> = memberships::table
+        .filter(memberships::email.eq(email))
+        .order(memberships::id.asc())
+        .select(memberships::id)
+        .load(conn)?;
+    // Later records point at earlier ones: unlink first, so the order of deletion is free.
+    diesel::update(memberships::table.filter(memberships::email.eq(email)))
+        .set(memberships::duplicate_of.eq(None::<String>))
+        .execute(conn)?;
+    diesel::delete(memberships::table.filter(memberships::email.eq(email))).execute(conn)?;
+    Ok(ids)
+}
+
+/// On SQLite, makes deletes on this connection overwrite the freed space, so an erased
+/// record cannot be read back from the database file.
+pub fn overwrite_on_delete(conn: &mut AnyConnection) -> AppResult<()> {
+    use diesel::connection::SimpleConnection;
+    if let AnyConnection::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA secure_delete = ON")?;
+    }
+    Ok(())
+}
+
+/// On SQLite, copies the write-ahead log into the database and empties it, so the erased
+/// record's old pages do not linger in the log. Best effort: with readers active the log
+/// is emptied later by SQLite's own checkpoints.
+pub fn flush_log(conn: &mut AnyConnection) -> AppResult<()> {
+    use diesel::connection::SimpleConnection;
+    if let AnyConnection::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?;
+    }
+    Ok(())
+}
