@@ -1,6 +1,7 @@
 //! The public sign-up form: validation, the challenge, the honeypot and the limits.
 
 use chrono::{Duration, Utc};
+use diesel::QueryDsl;
 use reqwest::Method;
 use serde_json::json;
 
@@ -20,6 +21,7 @@ both_backends!(
     sign_ups_are_limited_per_address,
     challenges_are_limited_per_address,
     a_repeated_sign_up_is_linked_not_merged,
+    used_challenges_are_forgotten_once_expired,
 );
 
 async fn challenge_is_a_sum_valid_for_half_an_hour(app: TestApp) {
@@ -352,4 +354,34 @@ async fn a_repeated_sign_up_is_linked_not_merged(app: TestApp) {
     assert_eq!(second["duplicates"], 1);
     assert_eq!(piet["duplicates"], 0);
     assert_eq!(piet["duplicate_of"], serde_json::Value::Null);
+}
+
+async fn used_challenges_are_forgotten_once_expired(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let now = Utc::now().naive_utc();
+    let used = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            db.run(|c| {
+                Ok(oa_cms::db::schema::membership_challenges_used::table
+                    .select(oa_cms::db::schema::membership_challenges_used::nonce)
+                    .order(oa_cms::db::schema::membership_challenges_used::nonce)
+                    .load::<String>(c)?)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    app.state
+        .db
+        .run(move |c| {
+            oa_cms::db::memberships::use_challenge(c, "old", now - Duration::minutes(1))?;
+            oa_cms::db::memberships::use_challenge(c, "live", now + Duration::minutes(10))
+        })
+        .await
+        .unwrap();
+    assert_eq!(used(&app).await, ["live", "old"]);
+    // Asking for a challenge clears what has expired and keeps what still counts.
+    challenge(&app).await;
+    assert_eq!(used(&app).await, ["live"]);
 }
