@@ -1,7 +1,7 @@
 // Versies: the history of an item, a diff of any two versions, and restore.
 
 import * as api from '../api.js';
-import { h, fill, setTitle, flash, errorBox, timeEl, confirmDialog } from '../ui.js';
+import { h, fill, setTitle, flash, errorBox, timeEl } from '../ui.js';
 import { can, navigate } from '../app.js';
 import { loadItem, itemHeader } from './item.js';
 
@@ -82,7 +82,7 @@ export default async function versions(root, { id }) {
     }
   };
   const restore = async (n) => {
-    if (!(await confirmDialog(`Versie ${n} terugzetten? Er komt een nieuwe versie ${newest + 1} met de inhoud van versie ${n}; niets gaat verloren.`, { confirm: 'Terugzetten' }))) return;
+    // One click: restoring adds a version and loses nothing, so there is nothing to confirm.
     try {
       const r = await api.post(`/admin/content/${encodeURIComponent(id)}/versions/${n}/restore`, undefined, { etag });
       flash(`Versie ${n} is teruggezet als versie ${r.data && r.data.version ? r.data.version : newest + 1}.`);
@@ -119,7 +119,7 @@ export default async function versions(root, { id }) {
               'td',
               {},
               writable && v.version !== newest
-                ? h('button', { type: 'button', class: 'restore', onclick: () => restore(v.version), 'aria-label': `Versie ${v.version} terugzetten` }, 'Terugzetten')
+                ? h('button', { type: 'button', class: 'restore', onclick: () => restore(v.version), 'aria-label': `Versie ${v.version} terugzetten`, title: `Maakt versie ${newest + 1} met de inhoud van versie ${v.version}` }, 'Terugzetten')
                 : null,
             ),
           ),

@@ -250,7 +250,6 @@ describe('admin UI', () => {
     assert.match(await diff.innerText(), /Titel/);
     await shot('05-versies-diff');
     await page.getByRole('button', { name: 'Versie 2 terugzetten' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Terugzetten' }).click();
     await flashText().filter({ hasText: 'Versie 2 is teruggezet als versie 4.' }).waitFor();
     await page.locator('tr[data-version="4"]').waitFor();
     const { body } = await inPage(`/api/v1/admin/content/${itemId}`);
@@ -368,6 +367,13 @@ describe('admin UI', () => {
     const csv = await page.evaluate(async (u) => (await fetch(u)).text(), href);
     assert.match(csv, /Anna de Vries/);
     await shot('11-leden');
+
+    // Erasing on request asks first, then leaves no personal data in the list.
+    await page.getByRole('button', { name: 'Gegevens wissen' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Voorgoed wissen' }).click();
+    await flashText().filter({ hasText: 'De gegevens zijn gewist.' }).waitFor();
+    await page.locator('h1', { hasText: 'Leden' }).waitFor();
+    assert.equal(await page.getByText('anna@example.org').count(), 0);
     return undefined;
   });
 
