@@ -7,7 +7,6 @@ pub mod upload;
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 pub use names::{content_disposition, sanitize_filename};
 pub use upload::{Staged, Upload};
@@ -33,9 +32,9 @@ impl Storage {
         &self.root
     }
 
-    /// Where uploads are staged until they are complete.
+    /// Where uploads are staged until they are complete (and swept at start and stop).
     pub fn tmp_dir(&self) -> PathBuf {
-        self.root.join("tmp")
+        crate::ops::lifecycle::upload_tmp_dir(&self.root)
     }
 
     /// The blob with this SHA-256: `files/ab/abcdef…`.
@@ -71,32 +70,6 @@ impl Storage {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
-    }
-
-    /// Removes staged uploads left behind by a process that stopped mid-upload. Only files
-    /// untouched for `older_than` go, so uploads other processes are streaming now stay.
-    /// Blocking; returns how many it removed.
-    pub fn sweep_tmp(&self, older_than: Duration) -> io::Result<usize> {
-        let entries = match std::fs::read_dir(self.tmp_dir()) {
-            Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(e),
-        };
-        let now = SystemTime::now();
-        let mut removed = 0;
-        for entry in entries {
-            let entry = entry?;
-            let meta = entry.metadata()?;
-            let stale = meta
-                .modified()
-                .ok()
-                .and_then(|m| now.duration_since(m).ok())
-                .is_some_and(|age| age >= older_than);
-            if meta.is_file() && stale && std::fs::remove_file(entry.path()).is_ok() {
-                removed += 1;
-            }
-        }
-        Ok(removed)
     }
 }
 

@@ -8,7 +8,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::ItemRow;
 use crate::db::AnyConnection;
-use crate::db::schema::{content_items, files};
+use crate::db::schema::content_items;
 use crate::domain::content::{Kind, Publication};
 use crate::error::{AppError, AppResult};
 
@@ -72,12 +72,9 @@ pub fn check_slug_free(
     }
 }
 
-/// Which of `ids` are uploaded files.
+/// Which of `ids` are uploaded files; they cannot be deleted before the transaction ends.
 pub fn existing_files(conn: &mut AnyConnection, ids: &[String]) -> AppResult<HashSet<String>> {
-    Ok(files::table
-        .filter(files::id.eq_any(ids))
-        .select(files::id)
-        .load::<String>(conn)?
+    Ok(crate::db::files::existing_ids(conn, ids)?
         .into_iter()
         .collect())
 }

@@ -108,6 +108,13 @@ async fn list_filters_and_pages(app: TestApp) {
         }
     }
     assert_eq!(seen, newest_first);
+    // A last page that is exactly full says so.
+    let page = app
+        .admin_get("/api/v1/admin/files?limit=5")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(page["next_cursor"], serde_json::Value::Null);
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 5);
 
     let p = app

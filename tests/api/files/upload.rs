@@ -3,7 +3,7 @@
 use oa_cms::auth::Role;
 use reqwest::Method;
 use serde_json::json;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::{
     PDF, PNG, blobs, eventually, file_count, random_bytes, sha256_hex, temp_files, upload,
@@ -20,8 +20,14 @@ both_backends!(
     bad_uploads_are_named,
     roles_decide_who_uploads,
     cut_off_upload_leaves_nothing,
+    racing_identical_uploads_make_one_file,
+    uploads_and_deletes_are_audited,
 );
-both_backends_with!(|c| c.upload_limit = 1000, upload_over_the_limit_is_413);
+both_backends_with!(
+    |c| c.upload_limit = 1000,
+    upload_over_the_limit_is_413,
+    declared_length_over_the_limit_is_refused_before_reading,
+);
 
 async fn large_file_round_trips_byte_exact(app: TestApp) {
     let bytes = random_bytes(5 * 1024 * 1024 + 17);
@@ -283,4 +289,73 @@ async fn cut_off_upload_leaves_nothing(app: TestApp) {
     .await;
     assert!(blobs(&app).is_empty());
     assert_eq!(file_count(&app).await, 0);
+}
+
+async fn declared_length_over_the_limit_is_refused_before_reading(app: TestApp) {
+    // Only the headers are sent: the answer comes without waiting for the body.
+    let head = format!(
+        "POST /api/v1/admin/files HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 50000000\r\n\r\n",
+        app.addr, app.admin_token
+    );
+    let mut socket = actix_web::rt::net::TcpStream::connect(app.addr)
+        .await
+        .unwrap();
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n =
+        actix_web::rt::time::timeout(std::time::Duration::from_secs(10), socket.read(&mut answer))
+            .await
+            .expect("an answer before the body")
+            .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+    assert!(temp_files(&app).is_empty());
+}
+
+async fn racing_identical_uploads_make_one_file(app: TestApp) {
+    let bytes = random_bytes(200_000);
+    let names: Vec<String> = (0..4).map(|i| format!("kopie-{i}.bin")).collect();
+    let answers =
+        futures_util::future::join_all(names.iter().map(|n| upload(&app, n, &bytes, None))).await;
+    let mut statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 200, 200, 201]);
+    let ids: std::collections::HashSet<String> = answers
+        .iter()
+        .map(|r| r.json()["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 1, "every answer names the one file");
+    assert_eq!(file_count(&app).await, 1);
+    assert_eq!(blobs(&app).len(), 1);
+    assert!(temp_files(&app).is_empty());
+}
+
+async fn uploads_and_deletes_are_audited(app: TestApp) {
+    let rec = uploaded(&app, "verslag.pdf", PDF).await;
+    let id = rec["id"].as_str().unwrap();
+    // Uploading the same bytes again changes nothing, so it records nothing.
+    upload(&app, "nogmaals.pdf", PDF, None).await.expect(200);
+    send(app.admin(Method::DELETE, &format!("/api/v1/admin/files/{id}")))
+        .await
+        .expect(204);
+    let log = app
+        .admin_get(&format!(
+            "/api/v1/admin/audit?record_type=file&record_id={id}"
+        ))
+        .await
+        .expect(200)
+        .json();
+    let entries = log["items"].as_array().unwrap_or_else(|| panic!("{log}"));
+    let mut actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    actions.sort_unstable();
+    assert_eq!(actions, ["create", "delete"], "{log}");
+    for e in entries {
+        assert_eq!(e["actor"], "admin@test.nl");
+        assert_eq!(e["detail"]["sha256"], rec["sha256"]);
+    }
 }

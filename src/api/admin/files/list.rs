@@ -33,12 +33,17 @@ pub async fn list(
     _staff: Auth<Content>,
     query: web::Query<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let filter = parse_filter(&query)?;
+    let mut filter = parse_filter(&query)?;
     let limit = usize::try_from(filter.limit).unwrap_or(usize::MAX);
-    let (rows, total) = state.db.run(move |c| files::list(c, &filter)).await?;
-    let next_cursor = (rows.len() == limit)
-        .then(|| rows.last().map(|r| encode_cursor(&r.id)))
-        .flatten();
+    // One more than the page, to know whether another page follows.
+    filter.limit += 1;
+    let (mut rows, total) = state.db.run(move |c| files::list(c, &filter)).await?;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| encode_cursor(&r.id))
+    } else {
+        None
+    };
     Ok(HttpResponse::Ok().json(FileList {
         items: rows.into_iter().map(FileRecord::from).collect(),
         next_cursor,
