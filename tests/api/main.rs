@@ -25,3 +25,4 @@ mod ops_process;
 mod ops_shutdown;
 mod platform;
 mod public;
+mod roles;
