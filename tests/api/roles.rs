@@ -10,27 +10,101 @@ use crate::support::{TestApp, send};
 both_backends!(each_role_against_each_route_group);
 
 /// (group, method, path, body, roles allowed)
-fn routes() -> Vec<(&'static str, Method, &'static str, Option<serde_json::Value>, Vec<Role>)> {
+fn routes() -> Vec<(
+    &'static str,
+    Method,
+    &'static str,
+    Option<serde_json::Value>,
+    Vec<Role>,
+)> {
     use Role::{Admin, Editor, Membership, Read};
     vec![
-        ("content read", Method::GET, "/api/v1/admin/content", None, vec![Admin, Editor, Read]),
-        ("content write", Method::POST, "/api/v1/admin/content", Some(json!({"kind": "page", "title": "Rol", "fields": {"position": 1}})), vec![Admin, Editor]),
-        ("files read", Method::GET, "/api/v1/admin/files", None, vec![Admin, Editor, Read]),
-        ("members read", Method::GET, "/api/v1/admin/memberships", None, vec![Admin, Membership]),
-        ("members export", Method::GET, "/api/v1/admin/memberships/export.csv", None, vec![Admin, Membership]),
-        ("users read", Method::GET, "/api/v1/admin/users", None, vec![Admin]),
-        ("users write", Method::POST, "/api/v1/admin/users", Some(json!({"email": "x", "password": "", "role": "read"})), vec![Admin]),
-        ("tokens read", Method::GET, "/api/v1/admin/tokens", None, vec![Admin]),
-        ("tokens write", Method::POST, "/api/v1/admin/tokens", Some(json!({"name": ""})), vec![Admin]),
-        ("audit", Method::GET, "/api/v1/admin/audit", None, vec![Admin]),
-        ("me", Method::GET, "/api/v1/auth/me", None, vec![Admin, Editor, Membership, Read]),
+        (
+            "content read",
+            Method::GET,
+            "/api/v1/admin/content",
+            None,
+            vec![Admin, Editor, Read],
+        ),
+        (
+            "content write",
+            Method::POST,
+            "/api/v1/admin/content",
+            Some(json!({"kind": "page", "title": "Rol", "fields": {"position": 1}})),
+            vec![Admin, Editor],
+        ),
+        (
+            "files read",
+            Method::GET,
+            "/api/v1/admin/files",
+            None,
+            vec![Admin, Editor, Read],
+        ),
+        (
+            "members read",
+            Method::GET,
+            "/api/v1/admin/memberships",
+            None,
+            vec![Admin, Membership],
+        ),
+        (
+            "members export",
+            Method::GET,
+            "/api/v1/admin/memberships/export.csv",
+            None,
+            vec![Admin, Membership],
+        ),
+        (
+            "users read",
+            Method::GET,
+            "/api/v1/admin/users",
+            None,
+            vec![Admin],
+        ),
+        (
+            "users write",
+            Method::POST,
+            "/api/v1/admin/users",
+            Some(json!({"email": "x", "password": "", "role": "read"})),
+            vec![Admin],
+        ),
+        (
+            "tokens read",
+            Method::GET,
+            "/api/v1/admin/tokens",
+            None,
+            vec![Admin],
+        ),
+        (
+            "tokens write",
+            Method::POST,
+            "/api/v1/admin/tokens",
+            Some(json!({"name": ""})),
+            vec![Admin],
+        ),
+        (
+            "audit",
+            Method::GET,
+            "/api/v1/admin/audit",
+            None,
+            vec![Admin],
+        ),
+        (
+            "me",
+            Method::GET,
+            "/api/v1/auth/me",
+            None,
+            vec![Admin, Editor, Membership, Read],
+        ),
     ]
 }
 
 async fn each_role_against_each_route_group(app: TestApp) {
     let mut tokens = Vec::new();
     for role in Role::ALL {
-        let (_, tok) = app.staff(&format!("{}@rollen.nl", role.as_str()), role).await;
+        let (_, tok) = app
+            .staff(&format!("{}@rollen.nl", role.as_str()), role)
+            .await;
         tokens.push((role, tok));
     }
     for (group, method, path, body, allowed) in routes() {
@@ -48,7 +122,10 @@ async fn each_role_against_each_route_group(app: TestApp) {
             let r = send(rb).await;
             if allowed.contains(role) {
                 assert!(
-                    r.status != 401 && r.status != 403 && r.status != 404 && r.status.as_u16() < 500,
+                    r.status != 401
+                        && r.status != 403
+                        && r.status != 404
+                        && r.status.as_u16() < 500,
                     "{} on {group}: {} {}",
                     role.as_str(),
                     r.status,

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::AnyConnection;
-use super::schema::{content_items, content_versions, files, public_doc_tags, public_docs};
+use super::schema::{content_items, content_versions, public_doc_tags, public_docs};
 use crate::domain::search;
 use crate::error::AppResult;
 
@@ -217,27 +217,10 @@ fn file_ids(doc: &Value) -> Vec<String> {
 }
 
 fn resolve_files(conn: &mut AnyConnection, doc: &Value) -> AppResult<HashMap<String, Value>> {
-    let ids = file_ids(doc);
-    let mut out = HashMap::new();
-    for id in ids {
-        let row: Option<(String, String, i64, String)> = files::table
-            .find(&id)
-            .select((
-                files::filename,
-                files::content_type,
-                files::size,
-                files::sha256,
-            ))
-            .first(conn)
-            .optional()?;
-        if let Some((filename, content_type, size, sha256)) = row {
-            let url = crate::domain::files_url(&id, &filename);
-            out.insert(
-                id.clone(),
-                json!({"id": id, "filename": filename, "content_type": content_type,
-                       "size": size, "sha256": sha256, "url": url}),
-            );
-        }
+    let records = crate::db::files::public_record(conn, &file_ids(doc))?;
+    let mut out = HashMap::with_capacity(records.len());
+    for (id, record) in records {
+        out.insert(id, serde_json::to_value(record)?);
     }
     Ok(out)
 }
@@ -251,7 +234,10 @@ fn attachments(doc: &Value, files: &HashMap<String, Value>) -> Value {
                 .filter_map(|x| {
                     let id = x.get("file_id").and_then(Value::as_str)?;
                     let mut rec = files.get(id)?.clone();
-                    rec["label"] = x.get("label").cloned().unwrap_or(Value::Null);
+                    // The attachment's own label, else the file's.
+                    if let Some(label) = x.get("label").filter(|l| !l.is_null()) {
+                        rec["label"] = label.clone();
+                    }
                     Some(rec)
                 })
                 .collect::<Vec<_>>()
