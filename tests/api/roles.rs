@@ -10,13 +10,15 @@ use crate::support::{TestApp, send};
 both_backends!(each_role_against_each_route_group);
 
 /// (group, method, path, body, roles allowed)
-fn routes() -> Vec<(
+type Route = (
     &'static str,
     Method,
     &'static str,
     Option<serde_json::Value>,
     Vec<Role>,
-)> {
+);
+
+fn routes() -> Vec<Route> {
     use Role::{Admin, Editor, Membership, Read};
     vec![
         (
