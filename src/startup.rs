@@ -278,10 +278,52 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
 }
 
-/// First-start work: an admin when there is no user (its password printed once), then the
-/// background jobs.
-pub async fn on_start(state: &AppState) -> Result<(), String> {
-    let created = state
+/// What the start-up work did, for the message printed once the server listens.
+#[derive(Debug, Default)]
+pub struct Started {
+    /// The first admin's e-mail and generated password, when this start made it.
+    pub first_admin: Option<(String, String)>,
+    /// What `--demo` did; `None` without it.
+    pub demo: Option<crate::demo::Outcome>,
+}
+
+impl Started {
+    /// Where it listens, the admin URL and how to log in, each on its own line.
+    pub fn message(&self, addr: SocketAddr) -> Vec<String> {
+        let mut lines = vec![
+            format!("Listening on http://{addr}"),
+            format!("Admin URL: http://{addr}/admin"),
+        ];
+        match &self.first_admin {
+            Some((email, password)) => {
+                lines.push(format!("E-mail:    {email}"));
+                lines.push(format!("Password:  {password}"));
+            }
+            None => lines.push(
+                "Log in with an existing staff account (add one with `oa-cms user add`)".into(),
+            ),
+        }
+        match &self.demo {
+            Some(crate::demo::Outcome::Loaded(s)) => lines.push(format!(
+                "Demo content loaded: {} published items, {} files, {} sign-ups",
+                s.items, s.files, s.sign_ups
+            )),
+            Some(crate::demo::Outcome::AlreadyDone) => {
+                lines.push("Demo content: loaded at an earlier start".into());
+            }
+            Some(crate::demo::Outcome::NotEmpty) => {
+                lines.push("Demo content: not loaded, the database already had content".into());
+            }
+            None => {}
+        }
+        lines
+    }
+}
+
+/// Start-up work: an admin when there is no user (its password shown once), the demo
+/// content with `--demo`, then the background jobs.
+pub async fn on_start(state: &AppState) -> Result<Started, String> {
+    let first_admin = state
         .db
         .run(|c| {
             if crate::db::users::count(c)? > 0 {
@@ -301,12 +343,15 @@ pub async fn on_start(state: &AppState) -> Result<(), String> {
         })
         .await
         .map_err(|e| format!("cannot create the first admin: {e}"))?;
+    let demo = if state.config.demo {
+        Some(
+            crate::demo::load(state)
+                .await
+                .map_err(|e| format!("cannot load the demo content: {e}"))?,
+        )
+    } else {
+        None
+    };
     crate::jobs::spawn(state);
-    if let Some((email, password)) = created {
-        let port = state.config.bind.rsplit(':').next().unwrap_or("8080");
-        println!("Admin URL: http://localhost:{port}/admin");
-        println!("E-mail:    {email}");
-        println!("Password:  {password}");
-    }
-    Ok(())
+    Ok(Started { first_admin, demo })
 }

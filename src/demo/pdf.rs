@@ -12,11 +12,11 @@ const TEXT_SIZE: f32 = 11.0;
 /// Line height in millimetres for the body text (11 pt with some leading).
 const LINE_MM: f32 = 5.6;
 /// Characters per line of 11 pt Helvetica within the margins (about 170 mm).
-const LINE_CHARS: usize = 88;
+const LINE_CHARS: usize = 82;
 /// At most this many pages, so the files stay small.
 const MAX_PAGES: usize = 2;
 /// Characters per line of the 12 pt bold subtitle and headings.
-const SUBTITLE_CHARS: usize = 72;
+const SUBTITLE_CHARS: usize = 64;
 
 /// An A4 PDF with `title` and `subtitle` on top and `markdown` laid out below them
 /// (headings in bold, list items with a bullet), on at most two pages. The text uses the
@@ -31,7 +31,11 @@ pub fn document(title: &str, subtitle: &str, markdown: &str) -> AppResult<Vec<u8
     let bold = font(&doc, BuiltinFont::HelveticaBold)?;
 
     let mut head = vec![Line::Title(title.to_owned())];
-    head.extend(wrap(subtitle, SUBTITLE_CHARS).into_iter().map(Line::Heading));
+    head.extend(
+        wrap(subtitle, SUBTITLE_CHARS)
+            .into_iter()
+            .map(Line::Heading),
+    );
     head.push(Line::Blank);
     let mut lines = head;
     lines.extend(layout(markdown));
