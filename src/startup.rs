@@ -258,11 +258,15 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let handle = server.handle();
     let running = actix_web::rt::spawn(server);
     tracing::info!(%addr, "listening");
-    println!("Listening on http://{addr}");
-    println!("Admin: http://{addr}/admin");
-    if let Err(e) = on_start(&state).await {
-        handle.stop(false).await;
-        return Err(e);
+    let started = match on_start(&state).await {
+        Ok(s) => s,
+        Err(e) => {
+            handle.stop(false).await;
+            return Err(e);
+        }
+    };
+    for line in started.message(addr) {
+        println!("{line}");
     }
     state.lifecycle.mark_ready();
     let result = running.await;

@@ -17,6 +17,7 @@ mod admin_ui;
 mod auth;
 mod cli;
 mod content;
+mod demo;
 mod files;
 mod memberships;
 mod ops;

@@ -1,0 +1,257 @@
+//! `serve --demo`: the alliance's content loaded once at start, published, read back through
+//! the public API as an external website would.
+
+use oa_cms::demo::Outcome;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::{Resp, TestApp};
+
+/// Runs `$name` on a demo-enabled app, on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
+macro_rules! demo_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use crate::support::{PgDatabase, TestApp};
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name(TestApp::spawn_with(None, |c| c.demo = true).await).await;
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(pg) = PgDatabase::create() {
+                    super::$name(TestApp::spawn_with(Some(pg), |c| c.demo = true).await).await;
+                }
+            }
+        }
+    )*};
+}
+
+demo_backends!(
+    demo_content_is_published_and_readable,
+    a_second_start_loads_nothing_twice,
+    a_database_with_content_gets_no_demo,
+);
+
+const PAGES: [(&str, &str, i64); 6] = [
+    ("missie", "Missie", 1),
+    ("visie", "Visie", 2),
+    ("strategie", "Strategie", 3),
+    ("kernwaarden", "Kernwaarden", 4),
+    ("wat-we-doen", "Wat we doen", 5),
+    ("hoe-kun-jij-bijdragen", "Hoe kun jij bijdragen?", 6),
+];
+
+const MANIFEST: &str = "/api/v1/content/manifest/samen-werken-aan-goed-onderwijs-voor-ieder-kind";
+
+async fn start(app: &TestApp) -> oa_cms::startup::Started {
+    oa_cms::startup::on_start(&app.state).await.expect("start")
+}
+
+async fn public(app: &TestApp, kind: &str, slug: &str) -> Value {
+    app.get(&format!("/api/v1/content/{kind}/{slug}"))
+        .await
+        .expect(200)
+        .json()
+}
+
+async fn total(app: &TestApp, query: &str) -> i64 {
+    app.get(&format!("/api/v1/content?{query}"))
+        .await
+        .expect(200)
+        .json()["total"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Every published item of every kind, by `(kind, slug)`.
+async fn listing(app: &TestApp) -> Vec<(String, String)> {
+    let list = app.get("/api/v1/content?limit=100").await.expect(200).json();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap().to_owned(),
+                i["slug"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn demo_content_is_published_and_readable(app: TestApp) {
+    let started = start(&app).await;
+    let Some(Outcome::Loaded(summary)) = started.demo.clone() else {
+        panic!("not loaded: {:?}", started.demo);
+    };
+    assert_eq!(summary.items, 18);
+
+    // The start-up message: where it listens, the admin URL, how to log in; one per line.
+    let lines = started.message(app.addr);
+    assert_eq!(lines[0], format!("Listening on http://{}", app.addr));
+    assert_eq!(lines[1], format!("Admin URL: http://{}/admin", app.addr));
+    assert!(lines.iter().all(|l| !l.contains('\n')));
+
+    // Everything is public, and the list says so per kind.
+    let all = listing(&app).await;
+    assert_eq!(all.len(), 18, "{all:?}");
+    for (kind, n) in [
+        ("page", 6),
+        ("location", 3),
+        ("manifest", 1),
+        ("download", 4),
+        ("video", 1),
+        ("news", 3),
+    ] {
+        assert_eq!(total(&app, &format!("kind={kind}")).await, n, "{kind}");
+    }
+    for (kind, slug) in &all {
+        let item = public(&app, kind, slug).await;
+        assert_eq!(item["version"], 1, "{slug}");
+        assert!(item["title"].as_str().is_some_and(|t| !t.is_empty()));
+    }
+
+    for (slug, title, position) in PAGES {
+        let page = public(&app, "page", slug).await;
+        assert_eq!(page["title"], title);
+        assert_eq!(page["fields"]["position"], position);
+        assert!(page["body_html"].as_str().unwrap().contains("<p>"), "{slug}");
+    }
+    let values = public(&app, "page", "kernwaarden").await;
+    assert_eq!(values["body_html"].as_str().unwrap().matches("<li>").count(), 4);
+
+    for (slug, city, initiator) in [
+        ("ontwikkelplek-rotterdam", "Rotterdam", "Stichting Campus010"),
+        (
+            "ontwikkelplek-amsterdam",
+            "Amsterdam",
+            "Stichting Westelijke Tuinsteden",
+        ),
+        (
+            "ontwikkelplek-sittard-geleen",
+            "Sittard-Geleen",
+            "Kindcentrum Sittard",
+        ),
+    ] {
+        let loc = public(&app, "location", slug).await;
+        assert_eq!(loc["fields"]["city"], city);
+        assert_eq!(loc["fields"]["initiator"], initiator);
+        assert!(loc["fields"].get("initiator_url").is_none());
+        assert!(loc["body"].as_str().unwrap().contains(initiator));
+    }
+
+    let manifest = app.get(MANIFEST).await.expect(200).json();
+    assert_eq!(
+        manifest["title"],
+        "Samen werken aan goed onderwijs voor ieder kind"
+    );
+    assert_eq!(
+        manifest["fields"]["subtitle"],
+        "Manifest De Onderwijs Alliantie"
+    );
+    let refs = manifest["fields"]["references"].as_array().unwrap();
+    assert_eq!(refs.len(), 3);
+    assert_eq!(refs[0]["label"], "1");
+    assert!(refs[1]["citation"].as_str().unwrap().contains("McKinsey"));
+    assert!(
+        manifest["body"]
+            .as_str()
+            .unwrap()
+            .contains("recht op goed onderwijs")
+    );
+
+    let news = public(&app, "news", "recht-op-goed-onderwijs-onder-druk").await;
+    assert_eq!(news["title"], "Recht op goed onderwijs onder druk");
+    assert_eq!(news["fields"]["display_date"], "2020-09-24");
+    assert!(news["body"].as_str().unwrap().contains("Arie Slob"));
+    let opinion = public(&app, "news", "achterstand-door-corona-weg-met-die-stress").await;
+    assert_eq!(
+        opinion["title"],
+        "Achterstand door Corona? Weg met die stress!"
+    );
+    assert_eq!(opinion["fields"]["author"], "Joke Middelbeek");
+    public(&app, "news", "ontwikkelplek-van-de-toekomst").await;
+
+    let video = public(&app, "video", "video-bekijken").await;
+    assert!(video["fields"]["url"].as_str().unwrap().starts_with("https://"));
+    assert_eq!(video["fields"]["provider"], "youtube");
+    assert!(
+        video["fields"]["embed_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://www.youtube.com/embed/")
+    );
+
+    // Saved like an editor's work: versioned with a comment, by the demo, and audited.
+    let admin = app
+        .admin_get("/api/v1/admin/content?kind=manifest")
+        .await
+        .expect(200)
+        .json();
+    let id = admin["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(admin["items"][0]["status"], "published");
+    let versions = app
+        .admin_get(&format!("/api/v1/admin/content/{id}/versions"))
+        .await
+        .expect(200)
+        .json();
+    let versions = versions
+        .as_array()
+        .or_else(|| versions["items"].as_array())
+        .unwrap()
+        .clone();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0]["author"], "demo");
+    let audit = app
+        .admin_get(&format!("/api/v1/admin/audit?record_id={id}"))
+        .await
+        .expect(200)
+        .text();
+    assert!(audit.contains("\"publish\"") && audit.contains("\"create\""), "{audit}");
+}
+
+async fn a_second_start_loads_nothing_twice(app: TestApp) {
+    assert!(matches!(start(&app).await.demo, Some(Outcome::Loaded(_))));
+    let before = listing(&app).await;
+    let audit_before = audit_count(&app).await;
+
+    let again = start(&app).await;
+    assert_eq!(again.demo, Some(Outcome::AlreadyDone));
+    assert!(again.message(app.addr).iter().any(|l| l.contains("earlier start")));
+    // Called straight, as a second process would.
+    assert_eq!(
+        oa_cms::demo::load(&app.state).await.unwrap(),
+        Outcome::AlreadyDone
+    );
+    assert_eq!(listing(&app).await, before);
+    assert_eq!(audit_count(&app).await, audit_before);
+}
+
+async fn a_database_with_content_gets_no_demo(app: TestApp) {
+    let created = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/admin/content",
+            &json!({"kind": "page", "title": "Eigen pagina", "fields": {"position": 1}}),
+        )
+        .await;
+    created.expect(201);
+    let started = start(&app).await;
+    assert_eq!(started.demo, Some(Outcome::NotEmpty));
+    let admin = app.admin_get("/api/v1/admin/content").await.expect(200).json();
+    assert_eq!(admin["total"], 1, "{admin}");
+    assert_eq!(total(&app, "").await, 0);
+    // The decision is kept: deleting the item later does not bring the demo in.
+    assert_eq!(
+        oa_cms::demo::load(&app.state).await.unwrap(),
+        Outcome::AlreadyDone
+    );
+}
+
+async fn audit_count(app: &TestApp) -> usize {
+    let r: Resp = app.admin_get("/api/v1/admin/audit?limit=200").await.expect(200);
+    let v = r.json();
+    v.as_array()
+        .or_else(|| v["items"].as_array())
+        .map_or(0, Vec::len)
+}
