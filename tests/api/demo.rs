@@ -255,3 +255,95 @@ async fn audit_count(app: &TestApp) -> usize {
         .or_else(|| v["items"].as_array())
         .map_or(0, Vec::len)
 }
+
+/// Reads the child's stdout until a line starting with `last` (or end of output).
+fn read_until(out: &mut impl std::io::BufRead, last: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    while out.read_line(&mut line).unwrap_or(0) > 0 {
+        let l = line.trim_end().to_owned();
+        line.clear();
+        let done = l.starts_with(last);
+        lines.push(l);
+        if done {
+            break;
+        }
+    }
+    lines
+}
+
+fn value_after<'a>(lines: &'a [String], prefix: &str) -> &'a str {
+    lines
+        .iter()
+        .find_map(|l| l.strip_prefix(prefix))
+        .map_or_else(|| panic!("no '{prefix}' in {lines:?}"), str::trim)
+}
+
+/// A server process, stopped when the test ends, also when it fails.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The real binary: `serve --demo` prints where it listens and how to log in, once; the
+/// printed password works; a restart on the same data prints no password and adds nothing.
+#[test]
+fn serve_demo_prints_the_way_in_once_and_loads_once() {
+    use std::io::BufReader;
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().unwrap();
+    let serve = || {
+        Command::new(env!("CARGO_BIN_EXE_oa-cms"))
+            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map(Server)
+            .unwrap()
+    };
+    let client = reqwest::blocking::Client::new();
+    let total = |base: &str| -> i64 {
+        client
+            .get(format!("{base}/api/v1/content"))
+            .send()
+            .unwrap()
+            .json::<Value>()
+            .unwrap()["total"]
+            .as_i64()
+            .unwrap()
+    };
+
+    let mut first = serve();
+    let mut out = BufReader::new(first.0.stdout.take().unwrap());
+    let lines = read_until(&mut out, "Demo content");
+    let base = value_after(&lines, "Listening on").to_owned();
+    assert_eq!(value_after(&lines, "Admin URL:"), format!("{base}/admin"));
+    let email = value_after(&lines, "E-mail:").to_owned();
+    let password = value_after(&lines, "Password:").to_owned();
+    assert!(value_after(&lines, "Demo content").contains("18 published items"));
+    assert_eq!(total(&base), 18);
+    let login = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    drop(first);
+
+    let mut second = serve();
+    let mut out = BufReader::new(second.0.stdout.take().unwrap());
+    let lines = read_until(&mut out, "Demo content");
+    let base = value_after(&lines, "Listening on").to_owned();
+    assert!(lines.iter().all(|l| !l.starts_with("Password:")), "{lines:?}");
+    assert!(value_after(&lines, "Demo content").contains("earlier start"));
+    assert_eq!(total(&base), 18);
+    drop(second);
+}
