@@ -5,6 +5,9 @@ use oa_cms::demo::Outcome;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use std::time::Duration;
+
+use crate::process::ServerProcess;
 use crate::support::{Resp, TestApp};
 
 /// Runs `$name` on a demo-enabled app, on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
@@ -65,7 +68,11 @@ async fn total(app: &TestApp, query: &str) -> i64 {
 
 /// Every published item of every kind, by `(kind, slug)`.
 async fn listing(app: &TestApp) -> Vec<(String, String)> {
-    let list = app.get("/api/v1/content?limit=100").await.expect(200).json();
+    let list = app
+        .get("/api/v1/content?limit=100")
+        .await
+        .expect(200)
+        .json();
     list["items"]
         .as_array()
         .unwrap()
@@ -115,13 +122,27 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
         let page = public(&app, "page", slug).await;
         assert_eq!(page["title"], title);
         assert_eq!(page["fields"]["position"], position);
-        assert!(page["body_html"].as_str().unwrap().contains("<p>"), "{slug}");
+        assert!(
+            page["body_html"].as_str().unwrap().contains("<p>"),
+            "{slug}"
+        );
     }
     let values = public(&app, "page", "kernwaarden").await;
-    assert_eq!(values["body_html"].as_str().unwrap().matches("<li>").count(), 4);
+    assert_eq!(
+        values["body_html"]
+            .as_str()
+            .unwrap()
+            .matches("<li>")
+            .count(),
+        4
+    );
 
     for (slug, city, initiator) in [
-        ("ontwikkelplek-rotterdam", "Rotterdam", "Stichting Campus010"),
+        (
+            "ontwikkelplek-rotterdam",
+            "Rotterdam",
+            "Stichting Campus010",
+        ),
         (
             "ontwikkelplek-amsterdam",
             "Amsterdam",
@@ -173,7 +194,12 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
     public(&app, "news", "ontwikkelplek-van-de-toekomst").await;
 
     let video = public(&app, "video", "video-bekijken").await;
-    assert!(video["fields"]["url"].as_str().unwrap().starts_with("https://"));
+    assert!(
+        video["fields"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
     assert_eq!(video["fields"]["provider"], "youtube");
     assert!(
         video["fields"]["embed_url"]
@@ -207,7 +233,10 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
         .await
         .expect(200)
         .text();
-    assert!(audit.contains("\"publish\"") && audit.contains("\"create\""), "{audit}");
+    assert!(
+        audit.contains("\"publish\"") && audit.contains("\"create\""),
+        "{audit}"
+    );
 }
 
 async fn a_second_start_loads_nothing_twice(app: TestApp) {
@@ -217,7 +246,12 @@ async fn a_second_start_loads_nothing_twice(app: TestApp) {
 
     let again = start(&app).await;
     assert_eq!(again.demo, Some(Outcome::AlreadyDone));
-    assert!(again.message(app.addr).iter().any(|l| l.contains("earlier start")));
+    assert!(
+        again
+            .message(app.addr)
+            .iter()
+            .any(|l| l.contains("earlier start"))
+    );
     // Called straight, as a second process would.
     assert_eq!(
         oa_cms::demo::load(&app.state).await.unwrap(),
@@ -238,7 +272,11 @@ async fn a_database_with_content_gets_no_demo(app: TestApp) {
     created.expect(201);
     let started = start(&app).await;
     assert_eq!(started.demo, Some(Outcome::NotEmpty));
-    let admin = app.admin_get("/api/v1/admin/content").await.expect(200).json();
+    let admin = app
+        .admin_get("/api/v1/admin/content")
+        .await
+        .expect(200)
+        .json();
     assert_eq!(admin["total"], 1, "{admin}");
     assert_eq!(total(&app, "").await, 0);
     // The decision is kept: deleting the item later does not bring the demo in.
@@ -249,70 +287,26 @@ async fn a_database_with_content_gets_no_demo(app: TestApp) {
 }
 
 async fn audit_count(app: &TestApp) -> usize {
-    let r: Resp = app.admin_get("/api/v1/admin/audit?limit=200").await.expect(200);
+    let r: Resp = app
+        .admin_get("/api/v1/admin/audit?limit=200")
+        .await
+        .expect(200);
     let v = r.json();
     v.as_array()
         .or_else(|| v["items"].as_array())
         .map_or(0, Vec::len)
 }
 
-/// Reads the child's stdout until a line starting with `last` (or end of output).
-fn read_until(out: &mut impl std::io::BufRead, last: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    while out.read_line(&mut line).unwrap_or(0) > 0 {
-        let l = line.trim_end().to_owned();
-        line.clear();
-        let done = l.starts_with(last);
-        lines.push(l);
-        if done {
-            break;
-        }
-    }
-    lines
-}
-
-fn value_after<'a>(lines: &'a [String], prefix: &str) -> &'a str {
-    lines
-        .iter()
-        .find_map(|l| l.strip_prefix(prefix))
-        .map_or_else(|| panic!("no '{prefix}' in {lines:?}"), str::trim)
-}
-
-/// A server process, stopped when the test ends, also when it fails.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// The real binary: `serve --demo` prints where it listens and how to log in, once; the
 /// printed password works; a restart on the same data prints no password and adds nothing.
 #[test]
 fn serve_demo_prints_the_way_in_once_and_loads_once() {
-    use std::io::BufReader;
-    use std::process::{Command, Stdio};
-
     let dir = tempfile::tempdir().unwrap();
-    let serve = || {
-        Command::new(env!("CARGO_BIN_EXE_oa-cms"))
-            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.path())
-            .env_remove("DATABASE_URL")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map(Server)
-            .unwrap()
-    };
-    let client = reqwest::blocking::Client::new();
-    let total = |base: &str| -> i64 {
-        client
-            .get(format!("{base}/api/v1/content"))
+    let data = dir.path().join("data");
+    let total = |server: &ServerProcess| -> i64 {
+        server
+            .client
+            .get(server.url("/api/v1/content"))
             .send()
             .unwrap()
             .json::<Value>()
@@ -321,29 +315,31 @@ fn serve_demo_prints_the_way_in_once_and_loads_once() {
             .unwrap()
     };
 
-    let mut first = serve();
-    let mut out = BufReader::new(first.0.stdout.take().unwrap());
-    let lines = read_until(&mut out, "Demo content");
-    let base = value_after(&lines, "Listening on").to_owned();
-    assert_eq!(value_after(&lines, "Admin URL:"), format!("{base}/admin"));
-    let email = value_after(&lines, "E-mail:").to_owned();
-    let password = value_after(&lines, "Password:").to_owned();
-    assert!(value_after(&lines, "Demo content").contains("18 published items"));
-    assert_eq!(total(&base), 18);
-    let login = client
-        .post(format!("{base}/api/v1/auth/login"))
+    let mut first = ServerProcess::start(&data, &["--demo"]);
+    // The demo line is printed last.
+    let demo = first
+        .wait_for_stdout("Demo content", Duration::from_secs(5))
+        .expect("demo line");
+    assert_eq!(first.stdout_value("Admin URL:"), Some(first.url("/admin")));
+    let email = first.stdout_value("E-mail:").expect("e-mail line");
+    let password = first.stdout_value("Password:").expect("password line");
+    assert!(demo.contains("18 published items"), "{demo}");
+    assert_eq!(total(&first), 18);
+    let login = first
+        .client
+        .post(first.url("/api/v1/auth/login"))
         .json(&json!({"email": email, "password": password}))
         .send()
         .unwrap();
     assert_eq!(login.status(), 200);
-    drop(first);
+    first.stop(Duration::from_secs(30));
 
-    let mut second = serve();
-    let mut out = BufReader::new(second.0.stdout.take().unwrap());
-    let lines = read_until(&mut out, "Demo content");
-    let base = value_after(&lines, "Listening on").to_owned();
-    assert!(lines.iter().all(|l| !l.starts_with("Password:")), "{lines:?}");
-    assert!(value_after(&lines, "Demo content").contains("earlier start"));
-    assert_eq!(total(&base), 18);
-    drop(second);
+    let mut second = ServerProcess::start(&data, &["--demo"]);
+    let demo = second
+        .wait_for_stdout("Demo content", Duration::from_secs(5))
+        .expect("demo line");
+    assert!(demo.contains("earlier start"), "{demo}");
+    assert_eq!(second.stdout_value("Password:"), None);
+    assert_eq!(total(&second), 18);
+    second.stop(Duration::from_secs(30));
 }
