@@ -3,6 +3,7 @@
 //! validated, versioned, audited and published like anything an editor makes.
 
 mod content;
+mod files;
 pub mod fixtures;
 pub mod pdf;
 
@@ -17,6 +18,7 @@ use crate::db::schema::content_items;
 use crate::db::{AnyConnection, settings};
 use crate::error::AppResult;
 use crate::startup::AppState;
+use crate::storage::Storage;
 use fixtures::DocKey;
 
 /// The `settings` key set in the same transaction as the load (or as the decision to skip
@@ -49,11 +51,18 @@ pub async fn load(state: &AppState) -> AppResult<Outcome> {
     if state.db.run(|c| settings::get(c, MARKER)).await?.is_some() {
         return Ok(Outcome::AlreadyDone);
     }
-    let files: HashMap<DocKey, String> = HashMap::new();
-    state.db.tx(move |c| load_in(c, &files)).await
+    // Made and written to temp files before the transaction; those not placed as blobs
+    // are removed when `documents` is dropped.
+    let documents = files::stage(state).await?;
+    let storage = crate::api::files::storage(state);
+    state.db.tx(move |c| load_in(c, &storage, &documents)).await
 }
 
-fn load_in(conn: &mut AnyConnection, files: &HashMap<DocKey, String>) -> AppResult<Outcome> {
+fn load_in(
+    conn: &mut AnyConnection,
+    storage: &Storage,
+    documents: &[files::StagedDocument],
+) -> AppResult<Outcome> {
     serialize_loaders(conn)?;
     if settings::get(conn, MARKER)?.is_some() {
         return Ok(Outcome::AlreadyDone);
@@ -67,12 +76,13 @@ fn load_in(conn: &mut AnyConnection, files: &HashMap<DocKey, String>) -> AppResu
         return Ok(Outcome::NotEmpty);
     }
     let actor = actor();
+    let file_ids: HashMap<DocKey, String> = files::register(conn, storage, &actor, documents)?;
     let mut summary = Summary {
-        files: files.len(),
+        files: file_ids.len(),
         ..Summary::default()
     };
     for item in fixtures::items() {
-        content::create_published(conn, &actor, &item, files)?;
+        content::create_published(conn, &actor, &item, &file_ids)?;
         summary.items += 1;
     }
     mark(

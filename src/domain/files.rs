@@ -5,17 +5,67 @@ use std::collections::HashMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::files::{FileFilter, FileRow, TypeFilter};
+use crate::db::AnyConnection;
+use crate::db::audit::{self, Actor};
+use crate::db::files::{self, FileFilter, FileRow, TypeFilter};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::storage::names::path_segment;
+use crate::storage::{Staged, Storage};
 
 pub const MAX_LABEL_CHARS: usize = 200;
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
+
+/// Adds a staged upload to the media library, in the caller's transaction: bytes already
+/// stored come back as the existing record (`false`), anything new is recorded, audited and
+/// placed as a blob (`true`).
+pub fn register_upload(
+    conn: &mut AnyConnection,
+    storage: &Storage,
+    actor: &Actor,
+    staged: &Staged,
+    filename: String,
+    label: Option<String>,
+) -> AppResult<(FileRow, bool)> {
+    files::lock_blob(conn, &staged.sha256)?;
+    if let Some(existing) = files::find_by_sha256(conn, &staged.sha256)? {
+        if !storage.blob_exists(&existing.sha256) {
+            storage.place(staged)?;
+        }
+        return Ok((existing, false));
+    }
+    let row = FileRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        filename,
+        content_type: staged.content_type.clone(),
+        size: i64::try_from(staged.size).map_err(AppError::internal)?,
+        sha256: staged.sha256.clone(),
+        label,
+        created_at: Utc::now().naive_utc().trunc_subsecs(6),
+        created_by: actor.id.clone(),
+    };
+    files::insert(conn, &row)?;
+    audit::record(
+        conn,
+        actor,
+        "create",
+        "file",
+        Some(&row.id),
+        &serde_json::json!({
+            "filename": row.filename,
+            "content_type": row.content_type,
+            "size": row.size,
+            "sha256": row.sha256,
+        }),
+    )?;
+    // Last, so a failed insert leaves no blob; the lock keeps deletes out meanwhile.
+    storage.place(staged)?;
+    Ok((row, true))
+}
 
 /// The public address of a file: `/api/v1/files/{id}/{filename}`, the name URL-encoded.
 pub fn public_url(id: &str, filename: &str) -> String {

@@ -86,12 +86,32 @@ async fn listing(app: &TestApp) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Downloads a public file, checks it is a PDF that parses and whose text carries
+/// `title`; returns its size.
+async fn pdf_with_title(app: &TestApp, url: &str, title: &str) -> usize {
+    let r = app.get(url).await.expect(200);
+    assert_eq!(r.header("content-type").as_deref(), Some("application/pdf"));
+    assert!(r.body.starts_with(b"%PDF-"), "{url}");
+    let doc = lopdf::Document::load_mem(&r.body).unwrap_or_else(|e| panic!("{url}: {e}"));
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    assert!(
+        (1..=2).contains(&pages.len()),
+        "{url}: {} pages",
+        pages.len()
+    );
+    let text = doc.extract_text(&pages).unwrap();
+    assert!(text.contains(title), "{url} lacks {title:?}: {text}");
+    r.body.len()
+}
+
 async fn demo_content_is_published_and_readable(app: TestApp) {
     let started = start(&app).await;
     let Some(Outcome::Loaded(summary)) = started.demo.clone() else {
         panic!("not loaded: {:?}", started.demo);
     };
     assert_eq!(summary.items, 18);
+    assert_eq!(summary.files, 4);
+    assert_eq!(summary.sign_ups, 0);
 
     // The start-up message: where it listens, the admin URL, how to log in; one per line.
     let lines = started.message(app.addr);
@@ -157,7 +177,7 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
         let loc = public(&app, "location", slug).await;
         assert_eq!(loc["fields"]["city"], city);
         assert_eq!(loc["fields"]["initiator"], initiator);
-        assert!(loc["fields"].get("initiator_url").is_none());
+        assert!(loc["fields"]["initiator_url"].is_null());
         assert!(loc["body"].as_str().unwrap().contains(initiator));
     }
 
@@ -180,6 +200,63 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
             .unwrap()
             .contains("recht op goed onderwijs")
     );
+
+    let attachments = manifest["attachments"].as_array().unwrap();
+    let labels: Vec<&str> = attachments
+        .iter()
+        .map(|a| a["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Manifest downloaden",
+            "Bord manifest downloaden",
+            "Rapportage downloaden"
+        ]
+    );
+    for a in attachments {
+        assert_eq!(a["content_type"], "application/pdf");
+        pdf_with_title(&app, a["url"].as_str().unwrap(), "").await;
+    }
+
+    for (slug, title, pdf_title) in [
+        (
+            "manifest-downloaden",
+            "Manifest downloaden",
+            "Manifest De Onderwijs Alliantie",
+        ),
+        (
+            "bord-manifest-downloaden",
+            "Bord manifest downloaden",
+            "Bord manifest",
+        ),
+        (
+            "rapportage-downloaden",
+            "Rapportage downloaden",
+            "Rapportage Onderwijs Alliantie",
+        ),
+        (
+            "alliantie-wiel",
+            "Het Alliantie-wiel: diverse perspectieven verbinden",
+            "Het Alliantie-wiel",
+        ),
+    ] {
+        let d = public(&app, "download", slug).await;
+        assert_eq!(d["title"], title);
+        assert!(
+            d["fields"]["description"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        );
+        let file = &d["fields"]["file"];
+        assert_eq!(file["id"], d["fields"]["file_id"]);
+        assert_eq!(file["content_type"], "application/pdf");
+        let bytes = pdf_with_title(&app, file["url"].as_str().unwrap(), pdf_title).await;
+        assert_eq!(file["size"], bytes);
+    }
+    // The manifest's attachments are the same files as the downloads.
+    let manifest_pdf = public(&app, "download", "manifest-downloaden").await;
+    assert_eq!(attachments[0]["id"], manifest_pdf["fields"]["file_id"]);
 
     let news = public(&app, "news", "recht-op-goed-onderwijs-onder-druk").await;
     assert_eq!(news["title"], "Recht op goed onderwijs onder druk");
@@ -221,13 +298,15 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
         .await
         .expect(200)
         .json();
-    let versions = versions
-        .as_array()
-        .or_else(|| versions["items"].as_array())
-        .unwrap()
-        .clone();
+    assert_eq!(versions["published_version"], 1);
+    let versions = versions["versions"].as_array().unwrap();
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0]["author"], "demo");
+    assert!(
+        versions[0]["comment"]
+            .as_str()
+            .is_some_and(|c| !c.is_empty())
+    );
     let audit = app
         .admin_get(&format!("/api/v1/admin/audit?record_id={id}"))
         .await
@@ -243,6 +322,8 @@ async fn a_second_start_loads_nothing_twice(app: TestApp) {
     assert!(matches!(start(&app).await.demo, Some(Outcome::Loaded(_))));
     let before = listing(&app).await;
     let audit_before = audit_count(&app).await;
+    let files_before = admin_total(&app, "/api/v1/admin/files").await;
+    assert_eq!(files_before, 4);
 
     let again = start(&app).await;
     assert_eq!(again.demo, Some(Outcome::AlreadyDone));
@@ -259,6 +340,13 @@ async fn a_second_start_loads_nothing_twice(app: TestApp) {
     );
     assert_eq!(listing(&app).await, before);
     assert_eq!(audit_count(&app).await, audit_before);
+    assert_eq!(admin_total(&app, "/api/v1/admin/files").await, files_before);
+}
+
+async fn admin_total(app: &TestApp, path: &str) -> i64 {
+    app.admin_get(path).await.expect(200).json()["total"]
+        .as_i64()
+        .unwrap()
 }
 
 async fn a_database_with_content_gets_no_demo(app: TestApp) {
@@ -279,6 +367,7 @@ async fn a_database_with_content_gets_no_demo(app: TestApp) {
         .json();
     assert_eq!(admin["total"], 1, "{admin}");
     assert_eq!(total(&app, "").await, 0);
+    assert_eq!(admin_total(&app, "/api/v1/admin/files").await, 0);
     // The decision is kept: deleting the item later does not bring the demo in.
     assert_eq!(
         oa_cms::demo::load(&app.state).await.unwrap(),

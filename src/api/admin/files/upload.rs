@@ -4,15 +4,12 @@
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::{SubsecRound, Utc};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::{Auth, policy::Content};
-use crate::db::audit;
-use crate::db::files::{self, FileRow};
-use crate::domain::files::{FileRecord, parse_label};
+use crate::domain::files::{FileRecord, parse_label, register_upload};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::AppState;
 use crate::storage::upload::UploadError;
@@ -172,42 +169,7 @@ pub async fn create(
     let filename = sanitize_filename(&raw_name, staged.extension.as_deref());
     let (record, created) = state
         .db
-        .tx(move |c| {
-            files::lock_blob(c, &staged.sha256)?;
-            if let Some(existing) = files::find_by_sha256(c, &staged.sha256)? {
-                if !storage.blob_exists(&existing.sha256) {
-                    storage.place(&staged)?;
-                }
-                return Ok((existing, false));
-            }
-            let row = FileRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                filename,
-                content_type: staged.content_type.clone(),
-                size: i64::try_from(staged.size).map_err(AppError::internal)?,
-                sha256: staged.sha256.clone(),
-                label,
-                created_at: Utc::now().naive_utc().trunc_subsecs(6),
-                created_by: actor.id.clone(),
-            };
-            files::insert(c, &row)?;
-            audit::record(
-                c,
-                &actor,
-                "create",
-                "file",
-                Some(&row.id),
-                &serde_json::json!({
-                    "filename": row.filename,
-                    "content_type": row.content_type,
-                    "size": row.size,
-                    "sha256": row.sha256,
-                }),
-            )?;
-            // Last, so a failed insert leaves no blob; the lock keeps deletes out meanwhile.
-            storage.place(&staged)?;
-            Ok((row, true))
-        })
+        .tx(move |c| register_upload(c, &storage, &actor, &staged, filename, label))
         .await?;
     let record = FileRecord::from(record);
     if created {
