@@ -6,6 +6,7 @@ mod content;
 mod files;
 pub mod fixtures;
 pub mod pdf;
+mod signups;
 
 use std::collections::HashMap;
 
@@ -85,6 +86,7 @@ fn load_in(
         content::create_published(conn, &actor, &item, &file_ids)?;
         summary.items += 1;
     }
+    summary.sign_ups = signups::store(conn, &actor, Utc::now().naive_utc())?;
     mark(
         conn,
         &json!({

@@ -111,7 +111,7 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
     };
     assert_eq!(summary.items, 18);
     assert_eq!(summary.files, 4);
-    assert_eq!(summary.sign_ups, 0);
+    assert_eq!(summary.sign_ups, 4);
 
     // The start-up message: where it listens, the admin URL, how to log in; one per line.
     let lines = started.message(app.addr);
@@ -258,6 +258,32 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
     let manifest_pdf = public(&app, "download", "manifest-downloaden").await;
     assert_eq!(attachments[0]["id"], manifest_pdf["fields"]["file_id"]);
 
+    // Sign-ups are there for staff who handle members, through their own API.
+    let (_, members_token) = app
+        .staff("leden@test.nl", oa_cms::auth::Role::Membership)
+        .await;
+    let members = crate::support::send(
+        app.request(Method::GET, "/api/v1/admin/memberships")
+            .bearer_auth(&members_token),
+    )
+    .await
+    .expect(200)
+    .json();
+    assert_eq!(members["total"], 4, "{members}");
+    let statuses: Vec<&str> = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.contains(&"approved") && statuses.contains(&"new"));
+    let approved = app
+        .admin_get("/api/v1/admin/memberships?status=approved&role=koploper")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(approved["total"], 1);
+
     let news = public(&app, "news", "recht-op-goed-onderwijs-onder-druk").await;
     assert_eq!(news["title"], "Recht op goed onderwijs onder druk");
     assert_eq!(news["fields"]["display_date"], "2020-09-24");
@@ -323,7 +349,8 @@ async fn a_second_start_loads_nothing_twice(app: TestApp) {
     let before = listing(&app).await;
     let audit_before = audit_count(&app).await;
     let files_before = admin_total(&app, "/api/v1/admin/files").await;
-    assert_eq!(files_before, 4);
+    let members_before = admin_total(&app, "/api/v1/admin/memberships").await;
+    assert_eq!((files_before, members_before), (4, 4));
 
     let again = start(&app).await;
     assert_eq!(again.demo, Some(Outcome::AlreadyDone));
@@ -341,6 +368,10 @@ async fn a_second_start_loads_nothing_twice(app: TestApp) {
     assert_eq!(listing(&app).await, before);
     assert_eq!(audit_count(&app).await, audit_before);
     assert_eq!(admin_total(&app, "/api/v1/admin/files").await, files_before);
+    assert_eq!(
+        admin_total(&app, "/api/v1/admin/memberships").await,
+        members_before
+    );
 }
 
 async fn admin_total(app: &TestApp, path: &str) -> i64 {
@@ -368,6 +399,7 @@ async fn a_database_with_content_gets_no_demo(app: TestApp) {
     assert_eq!(admin["total"], 1, "{admin}");
     assert_eq!(total(&app, "").await, 0);
     assert_eq!(admin_total(&app, "/api/v1/admin/files").await, 0);
+    assert_eq!(admin_total(&app, "/api/v1/admin/memberships").await, 0);
     // The decision is kept: deleting the item later does not bring the demo in.
     assert_eq!(
         oa_cms::demo::load(&app.state).await.unwrap(),
