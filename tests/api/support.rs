@@ -208,6 +208,9 @@ impl TestApp {
             state,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // A fresh connection per request: a pooled one the server has just closed
+                // (keep-alive timeout on a loaded machine) would fail the request.
+                .pool_max_idle_per_host(0)
                 .build()
                 .expect("client"),
             admin_token,
