@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""The delivery benchmark: seeds N published items, drives each case with wrk against the
+release binary, and reports req/s, latency, the ratio to a trivial actix-web ceiling
+measured in the same run, and the server's memory. Run it through bench/run.sh, which
+builds the binaries first."""
+
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import report
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RELEASE = ROOT / "target" / "release"
+SERVER = RELEASE / "oa-cms"
+CEILING = RELEASE / "examples" / "ceiling"
+SEED = RELEASE / "examples" / "bench_seed"
+WRITERS = RELEASE / "examples" / "bench_writers"
+LUA = BENCH / "wrk" / "cases.lua"
+EMAIL = "bench@onderwijsalliantie.local"
+PASSWORD = "bench-wachtwoord-2026"
+
+
+def log(msg):
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, body=None, headers=None):
+    """One request; returns (status, headers, body bytes)."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def memory(pid):
+    """(VmRSS, VmHWM) in MB of a running process."""
+    out = {}
+    try:
+        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0]) / 1024
+    except OSError:
+        pass
+    return out.get("VmRSS", 0.0), out.get("VmHWM", 0.0)
+
+
+class Server:
+    """A process listening on a port, started and waited for."""
+
+    def __init__(self, argv, port, env=None, log_path=None):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = open(log_path or os.devnull, "ab")
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+            env={**os.environ, **(env or {})})
+        self.startup_s = self.wait_ready(started)
+
+    def wait_ready(self, started, path="/"):
+        deadline = started + 120
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"server exited with {self.proc.returncode}; see its log")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    pass
+                status, _, _ = http("GET", self.base + path)
+                if status == 200:
+                    return time.perf_counter() - started
+            except OSError:
+                pass
+            time.sleep(0.005)
+        raise SystemExit("server did not answer within 120 s")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+class AppServer(Server):
+    def __init__(self, db, port, workers, log_path):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = open(log_path, "ab")
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [str(SERVER), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+             *db.args()],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+            env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"})
+        self.startup_s = self.wait_ready(started, "/health")
+
+
+class Dataset:
+    """One database of N items on one backend."""
+
+    def __init__(self, backend, items, work, pg_url=None, fresh=False):
+        self.backend, self.items = backend, items
+        self.dir = work / f"{backend}-{items}"
+        if fresh and self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if backend == "sqlite":
+            self.url = str(self.dir / "cms.db")
+        else:
+            parts = urllib.parse.urlsplit(pg_url)
+            self.admin_url = pg_url
+            self.url = urllib.parse.urlunsplit(parts._replace(path=f"/oa_bench_{items}"))
+
+    def args(self):
+        return ["--data-dir", str(self.dir), "--database-url", self.url]
+
+    def seed(self):
+        log(f"{self.backend} {self.items}: seeding")
+        argv = [str(SEED), "--database-url", self.url, "--data-dir", str(self.dir),
+                "--items", str(self.items), "--manifest", str(self.dir / "manifest.json")]
+        if self.backend == "postgres":
+            argv += ["--create-from", self.admin_url]
+        started = time.perf_counter()
+        subprocess.run(argv, check=True)
+        self.seed_s = time.perf_counter() - started
+        subprocess.run([str(SERVER), "user", "add", "--email", EMAIL, "--role", "editor",
+                        *self.args()], input=PASSWORD.encode(), capture_output=True,
+                       check=False)
+        return json.loads((self.dir / "manifest.json").read_text())
+
+
+def bearer_token(base):
+    """Signs the benchmark editor in and makes an API token, as a build server would."""
+    status, headers, body = http("POST", base + "/api/v1/auth/login",
+                                 {"email": EMAIL, "password": PASSWORD})
+    if status != 200:
+        return None
+    cookie = "; ".join(c.split(";")[0] for c in headers.get_all("Set-Cookie") or [])
+    status, _, body = http("POST", base + "/api/v1/admin/tokens", {"name": "benchmark"},
+                           {"Cookie": cookie, "Origin": base})
+    return json.loads(body)["secret"] if status in (200, 201) else None
+
+
+def write_cases(manifest, tmp):
+    """The public-read cases: (name, file of requests, expected status, target)."""
+    def lines(name, rows):
+        path = tmp / f"{name}.txt"
+        path.write_text("".join("\t".join(r) + "\n" for r in rows))
+        return path
+
+    sample = manifest["sample"]
+    cases = [
+        ("item", lines("item", [(s["path"],) for s in sample]), 200),
+        ("item_304", lines("item_304", [(s["path"], "If-None-Match", s["etag"])
+                                        for s in sample]), 304),
+        ("list", lines("list", [("/api/v1/content",)]), 200),
+        ("list_filtered", lines("list_filtered", [
+            (f"/api/v1/content?kind={manifest['kind']}&tag={manifest['tag']}",)]), 200),
+    ]
+    if manifest.get("deep_cursor"):
+        cases.append(("deep_cursor", lines("deep_cursor", [
+            ("/api/v1/content?cursor=" + manifest["deep_cursor"],)]), 200))
+    cases.append(("search", lines("search", [
+        ("/api/v1/content?q=" + urllib.parse.quote(q),) for q in manifest["queries"]]), 200))
+    big = manifest.get("big_file")
+    if big:
+        size = big["size"]
+        start = size // 2
+        cases.append(("file", lines("file", [(big["url"],)]), 200))
+        cases.append(("file_range", lines("file_range", [
+            (big["url"], "Range", f"bytes={start}-{start + 65535}")]), 206))
+    return cases
+
+
+def check(base, case_file, expected):
+    """The first request of a case answers what the case expects."""
+    first = case_file.read_text().splitlines()[0].split("\t")
+    headers = {first[1]: first[2]} if len(first) == 3 else {}
+    status, _, body = http("GET", base + first[0], headers=headers)
+    if status != expected:
+        raise SystemExit(f"{case_file.stem}: expected {expected}, got {status}: {body[:300]!r}")
+    return len(body)
+
+
+def wrk(base, case_file, args, seconds):
+    out = subprocess.run(
+        ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s",
+         "--timeout", "10s", "-s", str(LUA), base, "--", str(case_file)],
+        capture_output=True, text=True, check=True)
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1]
+    return json.loads(line)
+
+
+class RssSampler:
+    """Samples a process's resident memory while a case runs."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, memory(self.pid)[0])
+
+    def stop(self):
+        self._stop.set()
+        self.thread.join()
+        return max(self.peak, memory(self.pid)[0])
+
+
+def measure(base, pid, case_file, args):
+    if args.warmup > 0:
+        wrk(base, case_file, args, args.warmup)
+    sampler = RssSampler(pid)
+    r = wrk(base, case_file, args, args.duration)
+    rss = sampler.stop()
+    errors = sum(r["errors"].values())
+    secs = r["duration_us"] / 1e6
+    return {
+        "rps": r["requests"] / secs,
+        "p50_ms": r["latency_us"]["p50"] / 1000,
+        "p99_ms": r["latency_us"]["p99"] / 1000,
+        "mb_s": r["bytes"] / secs / 1e6,
+        "errors": errors,
+        "rss_mb": rss,
+        "requests": r["requests"],
+    }
+
+
+def writers(base, pid, token, items, args):
+    if not WRITERS.exists() or not token or not items:
+        return None
+    argv = [str(WRITERS), "--base", base, "--token", token, "--items", ",".join(items)]
+    if args.warmup > 0:
+        subprocess.run(argv + ["--seconds", str(args.warmup)], capture_output=True, check=True)
+    sampler = RssSampler(pid)
+    out = subprocess.run(argv + ["--seconds", str(args.duration)], capture_output=True,
+                         text=True, check=True)
+    rss = sampler.stop()
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    return {**r, "rss_mb": rss}
+
+
+def ceiling(args, port):
+    srv = Server([str(CEILING), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
+                 port)
+    try:
+        path = pathlib.Path(tempfile.mkdtemp()) / "ceiling.txt"
+        path.write_text("/\n")
+        return measure(srv.base, srv.proc.pid, path, args)
+    finally:
+        srv.stop()
+
+
+def run_dataset(ds, args, wanted):
+    manifest = ds.seed()
+    log(f"{ds.backend} {ds.items}: {manifest['published']} published items")
+    port = free_port()
+    app = AppServer(ds, port, args.workers, ds.dir / "server.log")
+    result = {"backend": ds.backend, "items": ds.items, "seed_s": round(ds.seed_s, 1),
+              "startup_s": app.startup_s, "cases": {}}
+    try:
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="oa-bench-"))
+        cases = [c for c in write_cases(manifest, tmp) if wanted(c[0])]
+        for name, path, expected in cases:
+            check(app.base, path, expected)
+        log(f"{ds.backend} {ds.items}: ceiling")
+        result["ceiling"] = ceiling(args, free_port())
+        for name, path, _ in cases:
+            log(f"{ds.backend} {ds.items}: {name}")
+            result["cases"][name] = measure(app.base, app.proc.pid, path, args)
+        if wanted("admin_save"):
+            log(f"{ds.backend} {ds.items}: admin_save")
+            w = writers(app.base, app.proc.pid, bearer_token(app.base),
+                        manifest["writer_items"], args)
+            if w:
+                result["cases"]["admin_save"] = w
+            else:
+                log("admin_save skipped: no editor token or no writer items")
+        result["vm_hwm_mb"] = memory(app.proc.pid)[1]
+    finally:
+        app.stop()
+    # Start-up on the database as it now is, with nothing cached in the process.
+    again = AppServer(ds, free_port(), args.workers, ds.dir / "server.log")
+    result["startup_s"] = again.startup_s
+    again.stop()
+    return result
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--items", default="1000,100000")
+    p.add_argument("--duration", type=int, default=15)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--connections", type=int, default=32)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    p.add_argument("--backends", default="auto",
+                   help="sqlite, postgres or both; auto: PostgreSQL when DATABASE_URL or "
+                        "TEST_DATABASE_URL is set")
+    p.add_argument("--cases", default="", help="comma list of cases to run (default: all)")
+    p.add_argument("--fresh", action="store_true", help="reseed SQLite datasets too")
+    p.add_argument("--work-dir", default=str(BENCH / "data"))
+    args = p.parse_args()
+
+    pg_url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    backends = (["sqlite"] + (["postgres"] if pg_url else [])
+                if args.backends == "auto" else args.backends.split(","))
+    if "postgres" in backends and not pg_url:
+        raise SystemExit("--backends postgres needs DATABASE_URL or TEST_DATABASE_URL")
+    sizes = [int(n) for n in args.items.split(",")]
+    only = set(filter(None, args.cases.split(",")))
+
+    def wanted(name):
+        return not only or name in only
+
+    work = pathlib.Path(args.work_dir)
+    started = time.time()
+    run = {"started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+           "load_before": os.getloadavg(), "workers": args.workers,
+           "connections": args.connections, "threads": args.threads,
+           "duration_s": args.duration, "datasets": []}
+    for backend in backends:
+        for n in sizes:
+            ds = Dataset(backend, n, work, pg_url, fresh=args.fresh or backend == "postgres")
+            run["datasets"].append(run_dataset(ds, args, wanted))
+    run["load_after"] = os.getloadavg()
+    run["total_s"] = round(time.time() - started)
+    out = BENCH / "results"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    (out / f"{stamp}.json").write_text(json.dumps(run, indent=2))
+    print(report.markdown(run))
+    log(f"results: bench/results/{stamp}.json ({run['total_s']} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""The benchmark's tables: one per backend and size, each figure also as a ratio to the
+ceiling measured in the same run, checked against the targets."""
+
+# Minimum ratio to the ceiling on SQLite; PostgreSQL's targets are half of these.
+TARGETS = {
+    "item": 0.5,
+    "item_304": 0.7,
+    "list": 0.3,
+    "list_filtered": 0.25,
+    "deep_cursor": 0.25,
+    "search": 0.1,
+}
+LABELS = {
+    "item": "single item by slug",
+    "item_304": "single item, If-None-Match → 304",
+    "list": "list of 20, -published_at",
+    "list_filtered": "list filtered by kind and tag",
+    "deep_cursor": "cursor page 90 % deep",
+    "search": "q full-text",
+    "file": "1 MB file",
+    "file_range": "file, Range 64 KB → 206",
+    "admin_save": "admin save → new version (8 writers)",
+}
+MIN_SAVES = 500
+MAX_RSS_MB = 100
+MAX_STARTUP_S = 1.0
+MAX_P99_GROWTH = 2.0
+
+
+def verdict(ok):
+    return "ok" if ok else "**missed**"
+
+
+def dataset_table(ds, smallest):
+    ceiling = ds["ceiling"]["rps"]
+    half = 0.5 if ds["backend"] == "postgres" else 1.0
+    head = (f"#### {ds['backend']}, {ds['items']:,} items: ceiling {ceiling:,.0f} req/s, "
+            f"start-up {ds['startup_s'] * 1000:.0f} ms, peak RSS {ds.get('vm_hwm_mb', 0):.0f} MB"
+            f" ({verdict(ds['startup_s'] < MAX_STARTUP_S and ds.get('vm_hwm_mb', 0) <= MAX_RSS_MB)})")
+    rows = [head, "",
+            "| case | req/s | p50 ms | p99 ms | × ceiling | target | p99 vs smallest | RSS MB |",
+            "|---|---:|---:|---:|---:|---|---:|---:|"]
+    for name, r in ds["cases"].items():
+        ratio = r["rps"] / ceiling if ceiling else 0
+        target = ""
+        if name in TARGETS:
+            t = TARGETS[name] * half
+            target = f"≥ {t:g} {verdict(ratio >= t)}"
+        elif name == "admin_save":
+            t = MIN_SAVES * half
+            target = f"≥ {t:g}/s {verdict(r['rps'] >= t)}"
+        growth = ""
+        if smallest and smallest is not ds and name in smallest["cases"]:
+            g = r["p99_ms"] / max(smallest["cases"][name]["p99_ms"], 0.001)
+            growth = f"{g:.1f}×"
+            if name != "search":
+                growth += f" {verdict(g <= MAX_P99_GROWTH)}"
+        errors = f" ({r['errors']} errors)" if r.get("errors") else ""
+        rows.append(f"| {LABELS.get(name, name)}{errors} | {r['rps']:,.0f} | {r['p50_ms']:.2f} "
+                    f"| {r['p99_ms']:.2f} | {ratio:.2f} | {target} | {growth} "
+                    f"| {r['rss_mb']:.0f} |")
+    return "\n".join(rows)
+
+
+def markdown(run):
+    out = [f"Run {run['started']}: {run['workers']} workers, wrk {run['threads']} threads × "
+           f"{run['connections']} connections, {run['duration_s']} s per case; load "
+           f"{run['load_before'][0]:.1f} before, {run['load_after'][0]:.1f} after.", ""]
+    for backend in dict.fromkeys(d["backend"] for d in run["datasets"]):
+        sets = [d for d in run["datasets"] if d["backend"] == backend]
+        smallest = min(sets, key=lambda d: d["items"])
+        for ds in sets:
+            out += [dataset_table(ds, smallest), ""]
+    return "\n".join(out)

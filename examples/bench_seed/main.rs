@@ -1,0 +1,111 @@
+//! Seeds the benchmark's database with N published items through the library functions the
+//! admin API calls, in batches inside transactions, then writes a manifest of what the
+//! load cases need (sample slugs with their ETags, the deep cursor, writer items, a file).
+//!
+//! `cargo run --release --example bench_seed -- --database-url URL --data-dir DIR
+//!  --items N --manifest FILE`
+
+mod corpus;
+mod manifest;
+mod store;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Parser;
+use oa_cms::db::Db;
+
+#[derive(Parser)]
+struct Args {
+    /// SQLite path or `postgres://...`.
+    #[arg(long)]
+    database_url: String,
+    /// Where the server keeps its files.
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// Published items wanted; only the missing ones are added.
+    #[arg(long)]
+    items: u64,
+    /// Items per transaction.
+    #[arg(long, default_value_t = 500)]
+    batch: u64,
+    /// Where to write the manifest (JSON).
+    #[arg(long)]
+    manifest: PathBuf,
+    /// PostgreSQL only: (re)create the database of `--database-url` fresh, connecting
+    /// through this URL.
+    #[arg(long)]
+    create_from: Option<String>,
+}
+
+/// A slug from a title: folded, lower-case, `[a-z0-9]+(-[a-z0-9]+)*`.
+pub fn slug(title: &str) -> String {
+    oa_cms::domain::search::fold(title)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn main() {
+    let args = Args::parse();
+    if let Err(e) = run(&args) {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Drops and creates the PostgreSQL database `url` names, through `admin_url`.
+fn create_database(admin_url: &str, url: &str) -> Result<(), String> {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    let name = url
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.split('?').next())
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .ok_or_else(|| format!("no plain database name in {url}"))?;
+    let mut conn = diesel::PgConnection::establish(admin_url).map_err(|e| e.to_string())?;
+    // One statement per call: neither may run inside a transaction block.
+    conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .map_err(|e| e.to_string())?;
+    conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+        .map_err(|e| e.to_string())
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    if let Some(admin) = &args.create_from {
+        create_database(admin, &args.database_url)?;
+    }
+    let db = Db::connect(&args.database_url, 2).map_err(|e| e.to_string())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let files = store::files(&mut conn, &args.data_dir).map_err(|e| e.to_string())?;
+    let have = store::published_count(&mut conn).map_err(|e| e.to_string())?;
+    if have < args.items {
+        let started = Instant::now();
+        let mut n = have;
+        while n < args.items {
+            let end = (n + args.batch).min(args.items);
+            let items: Vec<corpus::Item> = (n..end).map(|i| corpus::item(i, &files.ids)).collect();
+            oa_cms::db::transaction(&mut conn, |c| {
+                for item in &items {
+                    store::create_published(c, item)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| format!("seeding items {n}..{end}: {e}"))?;
+            n = end;
+            if n.is_multiple_of(10_000) || n == args.items {
+                let secs = started.elapsed().as_secs().max(1);
+                eprintln!(
+                    "seeded {n}/{} items ({} items/s)",
+                    args.items,
+                    (n - have) / secs
+                );
+            }
+        }
+    }
+    let m = manifest::build(&mut conn, args.items, &files).map_err(|e| e.to_string())?;
+    std::fs::write(&args.manifest, m.to_string()).map_err(|e| e.to_string())?;
+    Ok(())
+}
