@@ -12,8 +12,10 @@ mod store;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use clap::Parser;
-use oa_cms::db::Db;
+use oa_cms::db::{Backend, Db};
 
 #[derive(Parser)]
 struct Args {
@@ -29,6 +31,9 @@ struct Args {
     /// Items per transaction.
     #[arg(long, default_value_t = 500)]
     batch: u64,
+    /// Seeding threads on PostgreSQL (SQLite always uses one).
+    #[arg(long, default_value_t = 2)]
+    jobs: u32,
     /// Where to write the manifest (JSON).
     #[arg(long)]
     manifest: PathBuf,
@@ -77,33 +82,57 @@ fn run(args: &Args) -> Result<(), String> {
     if let Some(admin) = &args.create_from {
         create_database(admin, &args.database_url)?;
     }
-    let db = Db::connect(&args.database_url, 2).map_err(|e| e.to_string())?;
+    let jobs = match Backend::from_url(&args.database_url) {
+        // SQLite has one writer at a time: more threads would only queue.
+        Backend::Sqlite => 1,
+        Backend::Postgres => args.jobs.max(1),
+    };
+    let db = Db::connect(&args.database_url, jobs + 1).map_err(|e| e.to_string())?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let files = store::files(&mut conn, &args.data_dir).map_err(|e| e.to_string())?;
     let have = store::published_count(&mut conn).map_err(|e| e.to_string())?;
     if have < args.items {
         let started = Instant::now();
-        let mut n = have;
-        while n < args.items {
-            let end = (n + args.batch).min(args.items);
-            let items: Vec<corpus::Item> = (n..end).map(|i| corpus::item(i, &files.ids)).collect();
-            oa_cms::db::transaction(&mut conn, |c| {
-                for item in &items {
-                    store::create_published(c, item)?;
+        let next = AtomicU64::new(have);
+        let done = AtomicU64::new(have);
+        let seed = || -> Result<(), String> {
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            loop {
+                let n = next.fetch_add(args.batch, Ordering::SeqCst);
+                if n >= args.items {
+                    return Ok(());
                 }
-                Ok(())
-            })
-            .map_err(|e| format!("seeding items {n}..{end}: {e}"))?;
-            n = end;
-            if n.is_multiple_of(10_000) || n == args.items {
-                let secs = started.elapsed().as_secs().max(1);
-                eprintln!(
-                    "seeded {n}/{} items ({} items/s)",
-                    args.items,
-                    (n - have) / secs
-                );
+                let end = (n + args.batch).min(args.items);
+                let items: Vec<corpus::Item> =
+                    (n..end).map(|i| corpus::item(i, &files.ids)).collect();
+                oa_cms::db::transaction(&mut conn, |c| {
+                    for item in &items {
+                        store::create_published(c, item)?;
+                    }
+                    Ok(())
+                })
+                .map_err(|e| format!("seeding items {n}..{end}: {e}"))?;
+                let total = done.fetch_add(end - n, Ordering::SeqCst) + end - n;
+                if total / 10_000 != (total - (end - n)) / 10_000 || total == args.items {
+                    let secs = started.elapsed().as_secs().max(1);
+                    eprintln!(
+                        "seeded {total}/{} items ({} items/s)",
+                        args.items,
+                        (total - have) / secs
+                    );
+                }
             }
-        }
+        };
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..jobs).map(|_| s.spawn(seed)).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("a seeding thread panicked".into()))
+                })
+                .collect::<Result<Vec<()>, String>>()
+        })?;
     }
     let m = manifest::build(&mut conn, args.items, &files).map_err(|e| e.to_string())?;
     std::fs::write(&args.manifest, m.to_string()).map_err(|e| e.to_string())?;

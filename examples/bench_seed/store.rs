@@ -5,7 +5,9 @@ use std::path::Path;
 use chrono::Utc;
 use diesel::prelude::*;
 use oa_cms::db::AnyConnection;
-use oa_cms::db::schema::{content_file_refs, content_items, content_versions, files};
+use oa_cms::db::audit::Actor;
+use oa_cms::db::schema::{content_items, files};
+use oa_cms::domain::content::{CreateContent, save, state};
 use oa_cms::error::AppResult;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -66,61 +68,14 @@ pub fn published_count(conn: &mut AnyConnection) -> AppResult<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-fn file_ids(doc: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = doc["attachments"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|a| a["file_id"].as_str().map(str::to_owned))
-        .collect();
-    for k in ["file_id", "cover_file_id"] {
-        if let Some(id) = doc["fields"][k].as_str() {
-            ids.push(id.to_owned());
-        }
-    }
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
-/// Creates the item at version 1 and publishes it now.
+/// Creates the item at version 1 and publishes it now, with the functions the admin API's
+/// create and publish handlers call.
 pub fn create_published(c: &mut AnyConnection, item: &Item) -> AppResult<String> {
-    let id = uuid::Uuid::now_v7().to_string();
-    let now = Utc::now().naive_utc();
-    let doc = &item.doc;
-    diesel::insert_into(content_items::table)
-        .values((
-            content_items::id.eq(&id),
-            content_items::kind.eq(item.kind),
-            content_items::slug.eq(doc["slug"].as_str().unwrap_or_default()),
-            content_items::title.eq(doc["title"].as_str().unwrap_or_default()),
-            content_items::latest_version.eq(1_i64),
-            content_items::published_version.eq(Some(1_i64)),
-            content_items::published_at.eq(Some(now)),
-            content_items::created_at.eq(now),
-            content_items::updated_at.eq(now),
-            content_items::created_by.eq("benchmark"),
-            content_items::updated_by.eq("benchmark"),
-        ))
-        .execute(c)?;
-    diesel::insert_into(content_versions::table)
-        .values((
-            content_versions::item_id.eq(&id),
-            content_versions::version.eq(1_i64),
-            content_versions::content.eq(doc.to_string()),
-            content_versions::author.eq("benchmark"),
-            content_versions::created_at.eq(now),
-        ))
-        .execute(c)?;
-    for f in file_ids(doc) {
-        diesel::insert_into(content_file_refs::table)
-            .values((
-                content_file_refs::item_id.eq(&id),
-                content_file_refs::version.eq(1_i64),
-                content_file_refs::file_id.eq(f),
-            ))
-            .execute(c)?;
-    }
-    oa_cms::db::public::sync_item(c, &id, now)?;
-    Ok(id)
+    let mut body = item.doc.clone();
+    body["kind"] = Value::from(item.kind);
+    let (kind, input) = serde_json::from_value::<CreateContent>(body)?.split();
+    let actor = Actor::system("benchmark");
+    let created = save::create(c, &actor, kind, input)?;
+    state::publish(c, &actor, &created.id, &[1], None, None)?;
+    Ok(created.id)
 }
