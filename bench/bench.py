@@ -31,7 +31,7 @@ CEILING = RELEASE / "examples" / "ceiling"
 SEED = RELEASE / "examples" / "bench_seed"
 WRITERS = RELEASE / "examples" / "bench_writers"
 LUA = BENCH / "wrk" / "cases.lua"
-EMAIL = "bench@onderwijsalliantie.local"
+EMAIL = "benchmark-admin@onderwijsalliantie.local"
 PASSWORD = "bench-wachtwoord-2026"
 
 
@@ -153,7 +153,7 @@ class Dataset:
         started = time.perf_counter()
         subprocess.run(argv, check=True)
         self.seed_s = time.perf_counter() - started
-        subprocess.run([str(SERVER), "user", "add", "--email", EMAIL, "--role", "editor",
+        subprocess.run([str(SERVER), "user", "add", "--email", EMAIL, "--role", "admin",
                         *self.args()], input=PASSWORD.encode(), capture_output=True,
                        check=False)
         return json.loads((self.dir / "manifest.json").read_text())
@@ -166,7 +166,7 @@ def bearer_token(base):
     if status != 200:
         return None
     cookie = "; ".join(c.split(";")[0] for c in headers.get_all("Set-Cookie") or [])
-    status, _, body = http("POST", base + "/api/v1/admin/tokens", {"name": "benchmark"},
+    status, _, body = http("POST", base + "/api/v1/admin/tokens", {"name": "benchmark", "role": "editor"},
                            {"Cookie": cookie, "Origin": base})
     return json.loads(body)["secret"] if status in (200, 201) else None
 

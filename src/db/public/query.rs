@@ -233,13 +233,13 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
     let desc = matches!(q.sort, Sort::PublishedDesc | Sort::UpdatedDesc);
     let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
     if let Some(After::Key(key, last_id)) = &q.after {
-        let b = || match key {
+        let key = match key {
             Key::Time(t) => Bind::Time(*t),
             Key::Text(s) => Bind::Text(s.clone()),
         };
-        page.bind(&format!(" AND ({col} {cmp} ?"), b());
-        page.bind(&format!(" OR ({col} = ?"), b());
-        page.bind(&format!(" AND {id} {cmp} ?))"), Bind::Text(last_id.clone()));
+        // A row value, so both backends seek the (sort key, id) index instead of scanning.
+        page.bind(&format!(" AND ({col}, {id}) {cmp} (?"), key);
+        page.bind(", ?)", Bind::Text(last_id.clone()));
     }
     page.push(&format!(" ORDER BY {col} {dir}, {id} {dir}"));
     page.bind(" LIMIT ?", Bind::Int(q.limit + 1));
