@@ -128,7 +128,7 @@ pub fn run_once(conn: &mut AnyConnection) -> AppResult<usize> {
             applied += 1;
         }
     }
-    public::prune(conn, now)?;
+    transaction(conn, |c| public::prune(c, now))?;
     Ok(applied)
 }
 

@@ -139,6 +139,15 @@ diesel::table! {
         doc_id -> Text,
         tag -> Text,
         published_at -> Timestamp,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    public_counts (kind, tag) {
+        kind -> Text,
+        tag -> Text,
+        n -> BigInt,
     }
 }
 
@@ -186,6 +195,7 @@ diesel::joinable!(public_docs -> content_items (item_id));
 diesel::joinable!(public_doc_tags -> public_docs (doc_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    public_counts,
     settings,
     users,
     sessions,

@@ -145,6 +145,14 @@ async fn only_what_is_published_now_is_shown(app: TestApp) {
     let mut s = slugs(&v);
     s.sort();
     assert_eq!(s, vec!["live", "straks"]);
+    // The total counts what is visible now, scheduled and ended rows excluded.
+    assert_eq!(v["total"], 2);
+    let v = app
+        .get("/api/v1/content?kind=news")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(v["total"], 2);
     app.get("/api/v1/content/news/straks").await.expect(200);
     app.get("/api/v1/content/news/bijna-weg").await.problem(404);
 }
@@ -250,12 +258,20 @@ async fn lists_filter_sort_and_validate(app: TestApp) {
         .expect(200)
         .json();
     assert_eq!(slugs(&v), vec!["c-pagina", "a-nieuws"]);
+    assert_eq!(v["total"], 2);
     let v = app
         .get("/api/v1/content?kind=news&tag=corona")
         .await
         .expect(200)
         .json();
     assert_eq!(slugs(&v), vec!["a-nieuws"]);
+    assert_eq!(v["total"], 1);
+    let v = app
+        .get("/api/v1/content?tag=corona")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(v["total"], 2);
     let since = oa_cms::db::public::rfc3339(ago(15).unwrap());
     let v = app
         .get(&format!(

@@ -69,8 +69,19 @@ fn windows(s: &PubState, now: NaiveDateTime) -> Vec<Window> {
     out
 }
 
+/// On PostgreSQL, one writer of public rows at a time (until its transaction ends): the
+/// triggers that keep `public_counts` then never take its rows in two orders at once, so
+/// two publications cannot deadlock. SQLite has one writer anyway.
+fn lock_public_rows(conn: &mut AnyConnection) -> AppResult<()> {
+    if let AnyConnection::Postgresql(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7410010)").execute(c)?;
+    }
+    Ok(())
+}
+
 /// Rebuilds the public rows of one item from its publication state.
 pub fn sync_item(conn: &mut AnyConnection, item_id: &str, now: NaiveDateTime) -> AppResult<()> {
+    lock_public_rows(conn)?;
     let state: Option<PubState> = content_items::table
         .find(item_id)
         .select((
@@ -188,6 +199,7 @@ fn insert_doc(
                 public_doc_tags::doc_id.eq(&id),
                 public_doc_tags::tag.eq(&tag),
                 public_doc_tags::published_at.eq(published_at),
+                public_doc_tags::kind.eq(kind),
             ))
             .execute(conn)?;
         seen.push(tag);
@@ -264,8 +276,9 @@ fn fields(doc: &Value, files: &HashMap<String, Value>) -> Value {
 }
 
 /// Drops rows whose window has ended; visibility never depends on this, it only keeps the
-/// table small.
+/// table small. Runs inside a transaction, like `sync_item`.
 pub fn prune(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<usize> {
+    lock_public_rows(conn)?;
     Ok(
         diesel::delete(public_docs::table.filter(public_docs::visible_until.le(now)))
             .execute(conn)?,
