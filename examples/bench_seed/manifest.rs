@@ -66,7 +66,7 @@ pub fn build(conn: &mut AnyConnection, items: u64, files: &Files) -> AppResult<V
         "queries": queries,
         "writer_items": writers,
         "big_file": files.big.as_ref().map(|(id, filename, size)| json!({
-            "url": oa_cms::domain::files_url(id, filename),
+            "url": oa_cms::domain::files::public_url(id, filename),
             "size": size,
         })),
     }))
