@@ -196,13 +196,21 @@ pub fn backup(data_dir: &Path, database_url: &str, dest: &Path) -> Result<Summar
             dest.display()
         ));
     }
-    let files_dir = data_dir.join(FILES_DIR);
-    if let (Ok(d), Ok(f)) = (dest.canonicalize(), files_dir.canonicalize())
+    if let (Ok(d), Ok(f)) = (dest.canonicalize(), data_dir.join(FILES_DIR).canonicalize())
         && d.starts_with(&f)
     {
         return Err("the backup folder must not be inside the files folder".into());
     }
     std::fs::create_dir_all(dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
+    let result = fill(data_dir, database_url, dest);
+    if result.is_err() {
+        // The folder was empty before: what is in it now is this unfinished backup.
+        let _ = std::fs::remove_dir_all(dest);
+    }
+    result
+}
+
+fn fill(data_dir: &Path, database_url: &str, dest: &Path) -> Result<Summary, String> {
     let mut entries = Vec::new();
     let backend = Backend::from_url(database_url);
     if backend == Backend::Sqlite {
@@ -216,7 +224,12 @@ pub fn backup(data_dir: &Path, database_url: &str, dest: &Path) -> Result<Summar
             sha256,
         });
     }
-    copy_files(&files_dir, &dest.join(FILES_DIR), dest, &mut entries)?;
+    copy_files(
+        &data_dir.join(FILES_DIR),
+        &dest.join(FILES_DIR),
+        dest,
+        &mut entries,
+    )?;
     write_manifest(dest, backend, entries)
 }
 

@@ -209,3 +209,40 @@ fn restore_checks_the_manifest_and_refuses_damaged_or_partial_backups() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn backup_on_postgres_copies_the_files_and_points_to_pg_dump() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    std::fs::create_dir_all(dir.path().join("data/files/cd")).unwrap();
+    std::fs::write(dir.path().join("data/files/cd/blob"), b"bytes").unwrap();
+    // The database is not touched: pg_dump's job.
+    let out = oa_cms(&[
+        "backup",
+        &p("backup"),
+        "--data-dir",
+        &p("data"),
+        "--database-url",
+        "postgres://nobody@127.0.0.1:1/none",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("pg_dump"));
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("backup/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["backend"], "postgres");
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 1);
+    assert!(!dir.path().join("backup/cms.db").exists());
+    let out = oa_cms(&["restore", &p("backup"), "--data-dir", &p("restored")]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        std::fs::read(dir.path().join("restored/files/cd/blob")).unwrap(),
+        b"bytes"
+    );
+    // On SQLite without a database there is nothing consistent to copy.
+    let out = oa_cms(&["backup", &p("backup2"), "--data-dir", &p("nothing")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(error_line(&out).contains("no database"));
+    assert!(!dir.path().join("nothing/cms.db").exists());
+    assert!(!dir.path().join("backup2").exists());
+}
