@@ -1,5 +1,6 @@
-//! A backup taken from the real binary while writers keep saving, restored into a fresh
-//! data folder: everything acknowledged before the backup began is there, byte-exact.
+//! A backup taken from the real binary while writers keep saving and uploading, restored
+//! into a fresh data folder: everything acknowledged before the backup began is there,
+//! byte-exact.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -8,12 +9,13 @@ use std::time::{Duration, Instant};
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 
-use crate::process::{ServerProcess, oa_cms};
+use crate::process::{BOUNDARY, ServerProcess, file_bytes, multipart, oa_cms};
 
 #[derive(Debug, Clone)]
 enum Record {
     Version { id: String, n: u64, title: String },
     User { id: String, email: String },
+    File { id: String, bytes: Vec<u8> },
 }
 
 #[derive(Debug, Clone)]
@@ -34,40 +36,6 @@ fn expect(r: reqwest::blocking::Response, status: u16) -> reqwest::blocking::Res
         );
     }
     r
-}
-
-/// Signs in as the first admin and makes an API token for the writers.
-fn admin_token(server: &ServerProcess) -> String {
-    let email = server.stdout_value("E-mail:").expect("first admin e-mail");
-    let password = server
-        .stdout_value("Password:")
-        .expect("first admin password");
-    let r = server
-        .client
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let cookie = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_owned();
-    let r = server
-        .client
-        .post(server.url("/api/v1/admin/tokens"))
-        .header("cookie", cookie)
-        .json(&json!({"name": "backup writers"}))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    r.json::<Value>().unwrap()["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 fn as_put(item: &Value, title: &str) -> Value {
@@ -167,12 +135,40 @@ fn user_writer(base: String, token: String, stop: Arc<AtomicBool>, acks: Acks) {
     }
 }
 
+/// Uploads files of a few hundred kilobytes until told to stop.
+fn file_writer(base: String, token: String, stop: Arc<AtomicBool>, acks: Acks) {
+    let client = Client::new();
+    let mut k = 0;
+    while !stop.load(Ordering::SeqCst) {
+        k += 1;
+        let bytes = file_bytes(1000 + k, 100_000 + usize::try_from(k).unwrap() * 7919);
+        let r = client
+            .post(format!("{base}/api/v1/admin/files"))
+            .bearer_auth(&token)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(multipart(&format!("bijlage-{k}.bin"), &bytes))
+            .send()
+            .unwrap();
+        let v: Value = expect(r, 201).json().unwrap();
+        acks.lock().unwrap().push(Ack {
+            at: Instant::now(),
+            record: Record::File {
+                id: v["id"].as_str().unwrap().to_owned(),
+                bytes,
+            },
+        });
+    }
+}
+
 #[test]
 fn backup_while_writing_restores_every_acknowledged_save() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let mut server = ServerProcess::start(&data, &[]);
-    let token = admin_token(&server);
+    let token = server.admin_token();
 
     let stop = Arc::new(AtomicBool::new(false));
     let acks: Acks = Arc::default();
@@ -188,19 +184,23 @@ fn backup_while_writing_restores_every_acknowledged_save() {
             content_writer(base, token, w, stop, acks);
         }));
     }
-    {
+    let single: [fn(String, String, Arc<AtomicBool>, Acks); 2] = [user_writer, file_writer];
+    for writer in single {
         let (base, token, stop, acks) = (
             server.base.clone(),
             token.clone(),
             stop.clone(),
             acks.clone(),
         );
-        writers.push(std::thread::spawn(move || {
-            user_writer(base, token, stop, acks);
-        }));
+        writers.push(std::thread::spawn(move || writer(base, token, stop, acks)));
     }
     let deadline = Instant::now() + Duration::from_secs(60);
-    while acks.lock().unwrap().len() < 20 {
+    let enough = |acks: &[Ack]| {
+        acks.len() >= 20
+            && acks.iter().any(|a| matches!(a.record, Record::File { .. }))
+            && acks.iter().any(|a| matches!(a.record, Record::User { .. }))
+    };
+    while !enough(&acks.lock().unwrap()) {
         assert!(Instant::now() < deadline, "the writers are stuck");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -274,6 +274,19 @@ fn backup_while_writing_restores_every_acknowledged_save() {
                 assert!(
                     users.iter().any(|u| u["id"] == *id && u["email"] == *email),
                     "user {email} is missing"
+                );
+            }
+            Record::File { id, bytes } => {
+                let r = server
+                    .client
+                    .get(server.url(&format!("/api/v1/admin/files/{id}/content")))
+                    .bearer_auth(&token)
+                    .send()
+                    .unwrap();
+                assert_eq!(r.status(), 200, "file {id}");
+                assert!(
+                    r.bytes().unwrap().as_ref() == bytes.as_slice(),
+                    "file {id} differs"
                 );
             }
         }

@@ -1,5 +1,5 @@
-//! SIGTERM on the real binary: requests in flight finish, a request cut off by the
-//! shutdown timeout leaves no row and no file, and the process exits 0 in time.
+//! SIGTERM on the real binary: saves and uploads in flight finish, those cut off by the
+//! shutdown timeout leave no row and no file, and the process exits 0 in time.
 
 use std::io::Read;
 use std::sync::mpsc;
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use reqwest::blocking::{Body, Client};
 use serde_json::{Value, json};
 
-use crate::process::ServerProcess;
+use crate::process::{BOUNDARY, ServerProcess, file_bytes, multipart};
 
 /// A request body sent in pieces with pauses between them; with `stall`, it stops after
 /// the pieces and waits until the receiver's sender goes away.
@@ -51,34 +51,33 @@ fn pieces(bytes: &[u8], n: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
-pub fn login_token(server: &ServerProcess) -> String {
-    let email = server.stdout_value("E-mail:").unwrap();
-    let password = server.stdout_value("Password:").unwrap();
-    let r = server
-        .client
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .unwrap();
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let r = server
-        .client
-        .post(server.url("/api/v1/admin/tokens"))
-        .header("cookie", cookie)
-        .json(&json!({"name": "shutdown test"}))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    r.json::<Value>().unwrap()["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+/// Sends `pieces` to `url` from a thread, slowly; with `stall`, stops after them.
+fn send_slowly(
+    url: String,
+    token: String,
+    content_type: String,
+    pieces: Vec<Vec<u8>>,
+    stall: Option<mpsc::Receiver<()>>,
+) -> (
+    std::thread::JoinHandle<reqwest::Result<u16>>,
+    mpsc::Receiver<()>,
+) {
+    let (started_tx, started_rx) = mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        Client::new()
+            .post(url)
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(Body::new(SlowBody {
+                pieces,
+                pause: Duration::from_millis(400),
+                stall,
+                started: Some(started_tx),
+            }))
+            .send()
+            .map(|r| r.status().as_u16())
+    });
+    (handle, started_rx)
 }
 
 #[test]
@@ -86,60 +85,66 @@ fn sigterm_lets_requests_finish_and_cuts_off_stalled_ones_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let mut server = ServerProcess::start(&data, &["--shutdown-timeout", "3"]);
-    let token = login_token(&server);
+    let token = server.admin_token();
     let url = server.url("/api/v1/admin/content");
 
-    // A save whose body is still arriving when SIGTERM comes.
+    let json = "application/json".to_owned();
+    let form = format!("multipart/form-data; boundary={BOUNDARY}");
+    let files_url = server.url("/api/v1/admin/files");
+    // A save and an upload whose bodies are still arriving when SIGTERM comes...
     let finishing = serde_json::to_vec(
         &json!({"kind": "page", "title": "Afgemaakt", "slug": "afgemaakt", "fields": {"position": 1}}),
     )
     .unwrap();
-    let (started_tx, started_rx) = mpsc::channel();
-    let slow = {
-        let (url, token) = (url.clone(), token.clone());
-        std::thread::spawn(move || {
-            Client::new()
-                .post(url)
-                .bearer_auth(token)
-                .header("content-type", "application/json")
-                .body(Body::new(SlowBody {
-                    pieces: pieces(&finishing, 4),
-                    pause: Duration::from_millis(400),
-                    stall: None,
-                    started: Some(started_tx),
-                }))
-                .send()
-                .map(|r| r.status().as_u16())
-        })
-    };
-    // A save whose client stops sending halfway and never finishes.
+    let (slow, slow_started) = send_slowly(
+        url.clone(),
+        token.clone(),
+        json.clone(),
+        pieces(&finishing, 4),
+        None,
+    );
+    let kept = file_bytes(1, 300_000);
+    let (slow_upload, slow_upload_started) = send_slowly(
+        files_url.clone(),
+        token.clone(),
+        form.clone(),
+        pieces(&multipart("bewaard.bin", &kept), 4),
+        None,
+    );
+    // ... and a save and an upload whose clients stop sending halfway.
     let cut_off = serde_json::to_vec(
         &json!({"kind": "page", "title": "Afgebroken", "slug": "afgebroken", "fields": {"position": 2}}),
     )
     .unwrap();
-    let half = cut_off[..cut_off.len() / 2].to_vec();
     let (stall_tx, stall_rx) = mpsc::channel::<()>();
-    let (stalled_started_tx, stalled_started_rx) = mpsc::channel();
-    let stalled = {
-        let (url, token) = (url.clone(), token.clone());
-        std::thread::spawn(move || {
-            Client::new()
-                .post(url)
-                .bearer_auth(token)
-                .header("content-type", "application/json")
-                .body(Body::new(SlowBody {
-                    pieces: vec![half],
-                    pause: Duration::ZERO,
-                    stall: Some(stall_rx),
-                    started: Some(stalled_started_tx),
-                }))
-                .send()
-                .map(|r| r.status().as_u16())
-        })
-    };
-    started_rx.recv().unwrap();
-    stalled_started_rx.recv().unwrap();
+    let (stalled, stalled_started) = send_slowly(
+        url.clone(),
+        token.clone(),
+        json,
+        vec![cut_off[..cut_off.len() / 2].to_vec()],
+        Some(stall_rx),
+    );
+    let lost = multipart("verloren.bin", &file_bytes(2, 300_000));
+    let (upload_stall_tx, upload_stall_rx) = mpsc::channel::<()>();
+    let (stalled_upload, stalled_upload_started) = send_slowly(
+        files_url,
+        token.clone(),
+        form,
+        vec![lost[..lost.len() / 2].to_vec()],
+        Some(upload_stall_rx),
+    );
+    for rx in [
+        slow_started,
+        slow_upload_started,
+        stalled_started,
+        stalled_upload_started,
+    ] {
+        rx.recv().unwrap();
+    }
     std::thread::sleep(Duration::from_millis(200));
+    // The cut-off upload is streaming into the temp folder.
+    let tmp = data.join("files/tmp");
+    assert!(std::fs::read_dir(&tmp).is_ok_and(|d| d.count() > 0));
 
     let sent = Instant::now();
     server.terminate();
@@ -168,11 +173,35 @@ fn sigterm_lets_requests_finish_and_cuts_off_stalled_ones_cleanly() {
         Some(201),
         "the save in flight finished"
     );
+    assert_eq!(
+        slow_upload.join().unwrap().ok(),
+        Some(201),
+        "the upload in flight finished"
+    );
     drop(stall_tx);
+    drop(upload_stall_tx);
     assert!(
         stalled.join().unwrap().is_err(),
         "the stalled save was answered"
     );
+    assert!(
+        stalled_upload.join().unwrap().is_err(),
+        "the stalled upload was answered"
+    );
+    // No partial file: the temp folder is empty and the only blob is the finished upload.
+    assert!(!tmp.exists() || std::fs::read_dir(&tmp).unwrap().count() == 0);
+    let mut blobs = Vec::new();
+    for shard in std::fs::read_dir(data.join("files")).unwrap() {
+        let shard = shard.unwrap().path();
+        if shard.ends_with("tmp") {
+            continue;
+        }
+        for f in std::fs::read_dir(&shard).unwrap() {
+            blobs.push(std::fs::read(f.unwrap().path()).unwrap());
+        }
+    }
+    assert_eq!(blobs.len(), 1, "exactly one stored file");
+    assert!(blobs[0] == kept, "the stored file is the finished upload");
 
     // On the next start the finished save is there and the cut-off one is not.
     let server = ServerProcess::start(&data, &[]);
@@ -192,8 +221,15 @@ fn sigterm_lets_requests_finish_and_cuts_off_stalled_ones_cleanly() {
         .filter_map(|i| i["title"].as_str())
         .collect();
     assert_eq!(titles, vec!["Afgemaakt"]);
-    assert!(
-        !data.join("files/tmp").exists()
-            || std::fs::read_dir(data.join("files/tmp")).unwrap().count() == 0
-    );
+    let files: Value = get("/api/v1/admin/files").json().unwrap();
+    let files = files["items"]
+        .as_array()
+        .or_else(|| files.as_array())
+        .expect("a file list");
+    assert_eq!(files.len(), 1, "no row for the cut-off upload: {files:?}");
+    let id = files[0]["id"].as_str().unwrap();
+    let bytes = get(&format!("/api/v1/admin/files/{id}/content"))
+        .bytes()
+        .unwrap();
+    assert!(bytes.as_ref() == kept.as_slice());
 }

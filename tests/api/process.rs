@@ -9,6 +9,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use serde_json::{Value, json};
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_oa-cms");
 
 /// Variables the binary reads that the test's environment must not steer.
@@ -183,6 +185,70 @@ impl ServerProcess {
             self.stderr()
         );
     }
+}
+
+impl ServerProcess {
+    /// Signs in as the first admin (whose password the first start printed) and makes an
+    /// API token.
+    pub fn admin_token(&self) -> String {
+        let email = self.stdout_value("E-mail:").expect("first admin e-mail");
+        let password = self
+            .stdout_value("Password:")
+            .expect("first admin password");
+        let r = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let cookie = r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let r = self
+            .client
+            .post(self.url("/api/v1/admin/tokens"))
+            .header("cookie", cookie)
+            .json(&json!({"name": "test"}))
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        r.json::<Value>().unwrap()["secret"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+pub const BOUNDARY: &str = "oa-test-boundary-7f3a";
+
+/// A multipart upload form with one `file` part holding `bytes`.
+pub fn multipart(filename: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// Bytes no other test uploads: a counter run through a simple generator.
+pub fn file_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x.to_le_bytes()[0]
+        })
+        .collect()
 }
 
 impl Drop for ServerProcess {
