@@ -17,15 +17,18 @@ struct SlowBody {
     pause: Duration,
     stall: Option<mpsc::Receiver<()>>,
     started: Option<mpsc::Sender<()>>,
+    /// Whether the next read starts a new piece (and so pauses first).
+    between_pieces: bool,
 }
 
 impl Read for SlowBody {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if let Some(tx) = self.started.take() {
             let _ = tx.send(());
-        } else if !self.pieces.is_empty() {
+        } else if self.between_pieces && !self.pieces.is_empty() {
             std::thread::sleep(self.pause);
         }
+        self.between_pieces = false;
         if self.pieces.is_empty() {
             if let Some(rx) = self.stall.take() {
                 let _ = rx.recv();
@@ -39,6 +42,7 @@ impl Read for SlowBody {
         piece.drain(..n);
         if piece.is_empty() {
             self.pieces.remove(0);
+            self.between_pieces = true;
         }
         Ok(n)
     }
@@ -73,6 +77,7 @@ fn send_slowly(
                 pause: Duration::from_millis(400),
                 stall,
                 started: Some(started_tx),
+                between_pieces: false,
             }))
             .send()
             .map(|r| r.status().as_u16())
