@@ -41,6 +41,12 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Backup(args) => {
             let summary =
                 ops::backup::backup(&args.db.data_dir, &args.db.database_url(), &args.path)?;
+            if summary.missing_files > 0 {
+                eprintln!(
+                    "warning: the database refers to {} stored files that are missing from the files folder",
+                    summary.missing_files
+                );
+            }
             if !summary.database_included {
                 println!(
                     "The database is on PostgreSQL: back it up with pg_dump (pg_dump -Fc \"$DATABASE_URL\"). \

@@ -45,6 +45,9 @@ pub struct Summary {
     pub database_included: bool,
     pub files: usize,
     pub bytes: u64,
+    /// Stored files the database refers to that the files folder lacked (already before
+    /// the backup: a deletion racing the backup makes it start over instead).
+    pub missing_files: usize,
 }
 
 /// Copies `from` to a new file `to`, returning its size and SHA-256; the copy is on disk
@@ -210,27 +213,80 @@ pub fn backup(data_dir: &Path, database_url: &str, dest: &Path) -> Result<Summar
     result
 }
 
+/// How often a backup starts over when a file the database copy refers to was deleted
+/// before it could be copied.
+const ATTEMPTS: usize = 3;
+
 fn fill(data_dir: &Path, database_url: &str, dest: &Path) -> Result<Summary, String> {
-    let mut entries = Vec::new();
     let backend = Backend::from_url(database_url);
-    if backend == Backend::Sqlite {
+    let mut attempt = 1;
+    loop {
+        let mut entries = Vec::new();
         let target = dest.join(DB_FILE);
-        snapshot_sqlite(Path::new(sqlite_path(database_url)), &target)?;
-        let (size, sha256) =
-            hash_file(&target).map_err(|e| format!("cannot read the database copy: {e}"))?;
-        entries.push(ManifestEntry {
-            path: DB_FILE.into(),
-            size,
-            sha256,
-        });
+        if backend == Backend::Sqlite {
+            snapshot_sqlite(Path::new(sqlite_path(database_url)), &target)?;
+        }
+        copy_files(
+            &data_dir.join(FILES_DIR),
+            &dest.join(FILES_DIR),
+            dest,
+            &mut entries,
+        )?;
+        let missing = if backend == Backend::Sqlite {
+            missing_blobs(&target, dest)?
+        } else {
+            0
+        };
+        if missing > 0 && attempt < ATTEMPTS {
+            // A file was deleted between the database copy and the file copy: a fresh
+            // database copy no longer refers to it.
+            attempt += 1;
+            std::fs::remove_dir_all(dest)
+                .and_then(|()| std::fs::create_dir(dest))
+                .map_err(|e| format!("cannot clear {}: {e}", dest.display()))?;
+            continue;
+        }
+        if backend == Backend::Sqlite {
+            let (size, sha256) =
+                hash_file(&target).map_err(|e| format!("cannot read the database copy: {e}"))?;
+            entries.push(ManifestEntry {
+                path: DB_FILE.into(),
+                size,
+                sha256,
+            });
+        }
+        let mut summary = write_manifest(dest, backend, entries)?;
+        summary.missing_files = missing;
+        return Ok(summary);
     }
-    copy_files(
-        &data_dir.join(FILES_DIR),
-        &dest.join(FILES_DIR),
-        dest,
-        &mut entries,
-    )?;
-    write_manifest(dest, backend, entries)
+}
+
+#[derive(diesel::QueryableByName)]
+struct BlobRef {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    sha256: String,
+}
+
+/// How many stored files the database copy refers to that are not in the backup. Files are
+/// stored by content as `files/<first two hex digits>/<sha256>`.
+fn missing_blobs(db_copy: &Path, dest: &Path) -> Result<usize, String> {
+    use diesel::RunQueryDsl;
+    let path = db_copy
+        .to_str()
+        .ok_or_else(|| format!("the backup path {} is not UTF-8", db_copy.display()))?;
+    let mut conn = diesel::SqliteConnection::establish(path)
+        .map_err(|e| format!("cannot open the database copy: {e}"))?;
+    let refs: Vec<BlobRef> = diesel::sql_query("SELECT DISTINCT sha256 FROM files")
+        .load(&mut conn)
+        .map_err(|e| format!("cannot read the database copy: {e}"))?;
+    Ok(refs
+        .iter()
+        .filter(|r| {
+            let sha = r.sha256.as_str();
+            let plausible = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit());
+            plausible && !dest.join(FILES_DIR).join(&sha[..2]).join(sha).is_file()
+        })
+        .count())
 }
 
 fn write_manifest(
@@ -252,6 +308,7 @@ fn write_manifest(
         database_included: backend == Backend::Sqlite,
         files: entries.len(),
         bytes: entries.iter().map(|e| e.size).sum(),
+        missing_files: 0,
     };
     let manifest = Manifest {
         format: MANIFEST_FORMAT,
@@ -312,5 +369,32 @@ mod tests {
         assert!(!dest.join("files/tmp").exists());
         let again = backup(data.path(), "postgres://x/y", &dest).unwrap_err();
         assert!(again.contains("not empty"), "{again}");
+    }
+
+    #[test]
+    fn a_file_the_database_refers_to_is_checked_in_the_copy() {
+        use diesel::RunQueryDsl;
+        let data = tempfile::tempdir().unwrap();
+        let url = data.path().join(DB_FILE).to_string_lossy().into_owned();
+        let db = crate::db::Db::connect(&url, 1).unwrap();
+        let present = "ab".repeat(32);
+        let gone = "cd".repeat(32);
+        for sha in [&present, &gone] {
+            diesel::sql_query(format!(
+                "INSERT INTO files (id, filename, content_type, size, sha256, created_at) \
+                 VALUES ('{sha}', 'x.pdf', 'application/pdf', 1, '{sha}', '2026-11-24 08:00:00')"
+            ))
+            .execute(&mut *db.get().unwrap())
+            .unwrap();
+        }
+        drop(db);
+        let shard = data.path().join(FILES_DIR).join("ab");
+        std::fs::create_dir_all(&shard).unwrap();
+        std::fs::write(shard.join(&present), b"x").unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let s = backup(data.path(), &url, &out.path().join("b")).unwrap();
+        assert!(s.database_included);
+        assert_eq!(s.files, 2);
+        assert_eq!(s.missing_files, 1);
     }
 }

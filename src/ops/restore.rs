@@ -107,6 +107,7 @@ pub fn restore(src: &Path, data_dir: &Path) -> Result<Summary, String> {
             .any(|f| f.path == super::backup::DB_FILE),
         files: manifest.files.len(),
         bytes: manifest.files.iter().map(|f| f.size).sum(),
+        missing_files: 0,
     })
 }
 

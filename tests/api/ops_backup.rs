@@ -25,6 +25,7 @@ struct Ack {
 }
 
 type Acks = Arc<Mutex<Vec<Ack>>>;
+type Writer = fn(String, String, Arc<AtomicBool>, Acks);
 
 #[track_caller]
 fn expect(r: reqwest::blocking::Response, status: u16) -> reqwest::blocking::Response {
@@ -184,7 +185,7 @@ fn backup_while_writing_restores_every_acknowledged_save() {
             content_writer(base, token, w, stop, acks);
         }));
     }
-    let single: [fn(String, String, Arc<AtomicBool>, Acks); 2] = [user_writer, file_writer];
+    let single: [Writer; 2] = [user_writer, file_writer];
     for writer in single {
         let (base, token, stop, acks) = (
             server.base.clone(),
