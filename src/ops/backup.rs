@@ -2,15 +2,16 @@
 //! the server keeps serving and writing, with a manifest of SHA-256 sums written last.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::db::{Backend, sqlite_path};
+use crate::ops::copy::{copy_hashed, hash_file, is_missing_or_empty, sync_dir};
+use crate::storage::{Storage, is_sha256_hex};
 
 /// Written last: a backup folder without it is incomplete.
 pub const MANIFEST: &str = "manifest.json";
@@ -48,55 +49,6 @@ pub struct Summary {
     /// Stored files the database refers to that the files folder lacked (already before
     /// the backup: a deletion racing the backup makes it start over instead).
     pub missing_files: usize,
-}
-
-/// Copies `from` to a new file `to`, returning its size and SHA-256; the copy is on disk
-/// (fsynced) when this returns.
-pub(crate) fn copy_hashed(from: &Path, to: &Path) -> std::io::Result<(u64, String)> {
-    let mut src = File::open(from)?;
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut dst = File::options().write(true).create_new(true).open(to)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = src.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        dst.write_all(&buf[..n])?;
-        size += n as u64;
-    }
-    dst.sync_all()?;
-    Ok((size, hex::encode(hasher.finalize())))
-}
-
-pub(crate) fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut f = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let size = std::io::copy(&mut f, &mut hasher)?;
-    Ok((size, hex::encode(hasher.finalize())))
-}
-
-/// Makes sure directory entries (new files, renames) are on disk too.
-pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
-/// Whether `dir` is missing or an empty folder.
-pub(crate) fn is_missing_or_empty(dir: &Path) -> Result<bool, String> {
-    match std::fs::read_dir(dir) {
-        Ok(mut entries) => Ok(entries.next().is_none()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
-        Err(e) => Err(format!("cannot read {}: {e}", dir.display())),
-    }
 }
 
 fn relative_name(rel: &Path) -> Option<String> {
@@ -267,8 +219,7 @@ struct BlobRef {
     sha256: String,
 }
 
-/// How many stored files the database copy refers to that are not in the backup. Files are
-/// stored by content as `files/<first two hex digits>/<sha256>`.
+/// How many stored files the database copy refers to that are not in the backup.
 fn missing_blobs(db_copy: &Path, dest: &Path) -> Result<usize, String> {
     use diesel::RunQueryDsl;
     let path = db_copy
@@ -279,13 +230,10 @@ fn missing_blobs(db_copy: &Path, dest: &Path) -> Result<usize, String> {
     let refs: Vec<BlobRef> = diesel::sql_query("SELECT DISTINCT sha256 FROM files")
         .load(&mut conn)
         .map_err(|e| format!("cannot read the database copy: {e}"))?;
+    let copied = Storage::new(dest.join(FILES_DIR));
     Ok(refs
         .iter()
-        .filter(|r| {
-            let sha = r.sha256.as_str();
-            let plausible = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit());
-            plausible && !dest.join(FILES_DIR).join(&sha[..2]).join(sha).is_file()
-        })
+        .filter(|r| is_sha256_hex(&r.sha256) && !copied.blob_exists(&r.sha256))
         .count())
 }
 

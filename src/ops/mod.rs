@@ -1,6 +1,7 @@
 //! Running the service: metrics, readiness and shutdown, backups and restores.
 
 pub mod backup;
+pub mod copy;
 pub mod lifecycle;
 pub mod metrics;
 pub mod restore;

@@ -3,9 +3,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::ops::backup::{
-    MANIFEST, Manifest, ManifestEntry, Summary, copy_hashed, is_missing_or_empty, sync_dir,
-};
+use crate::ops::backup::{MANIFEST, Manifest, ManifestEntry, Summary};
+use crate::ops::copy::{copy_hashed, is_missing_or_empty, sync_dir};
 
 /// The entry's path inside a folder, refusing anything that could leave it.
 fn safe_relative(path: &str) -> Option<PathBuf> {
