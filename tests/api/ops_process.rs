@@ -16,7 +16,7 @@ fn assert_absent(log: &str, secret: &str) {
 }
 
 #[test]
-fn json_logs_of_a_login_hold_no_credentials() {
+fn json_logs_of_a_login_and_a_sign_up_hold_no_credentials_or_personal_data() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = ServerProcess::start(&dir.path().join("data"), &["--log-format", "json"]);
     let email = server.stdout_value("E-mail:").expect("first admin e-mail");
@@ -69,6 +69,41 @@ fn json_logs_of_a_login_hold_no_credentials() {
         .send()
         .unwrap();
     assert_eq!(r.status(), 401);
+    // A member signs up through the public form.
+    let member_name = "Fenna Oudewater-Lid";
+    let member_email = "fenna.oudewater@leden.example";
+    let contribution = "Ik verbind scholen met de wijk via de Oudewaterse bibliotheek.";
+    let c: Value = server
+        .client
+        .post(server.url("/api/v1/memberships/challenge"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let (a, b) = c["question"]
+        .as_str()
+        .unwrap()
+        .strip_suffix(" =")
+        .and_then(|q| q.split_once(" + "))
+        .unwrap();
+    let answer = a.parse::<i64>().unwrap() + b.parse::<i64>().unwrap();
+    let r = server
+        .client
+        .post(server.url("/api/v1/memberships"))
+        .json(&json!({
+            "name": member_name,
+            "email": member_email,
+            "organisation": "Stichting Campus010",
+            "sector": "onderwijs",
+            "role": "verbinder",
+            "contribution": contribution,
+            "consent": true,
+            "challenge_token": c["token"],
+            "challenge_answer": answer,
+        }))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 202);
     server.stop(Duration::from_secs(30));
 
     let log = server.stderr();
@@ -92,6 +127,12 @@ fn json_logs_of_a_login_hold_no_credentials() {
     assert!(
         requests
             .iter()
+            .any(|l| l["fields"]["route"] == "/api/v1/memberships" && l["fields"]["status"] == 202),
+        "no request line for the sign-up:\n{log}"
+    );
+    assert!(
+        requests
+            .iter()
             .any(|l| l["fields"]["route"] == "/api/v1/auth/login" && l["fields"]["status"] == 401)
     );
     for secret in [
@@ -101,6 +142,9 @@ fn json_logs_of_a_login_hold_no_credentials() {
         other_password,
         session.as_str(),
         bearer,
+        member_name,
+        member_email,
+        contribution,
     ] {
         assert_absent(&log, secret);
     }
