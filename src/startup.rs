@@ -241,7 +241,7 @@ fn sweep_upload_tmp(state: &AppState) {
         Backend::Sqlite => Duration::ZERO,
         Backend::Postgres => SHARED_TMP_MAX_AGE,
     };
-    match crate::api::files::storage(state).sweep_tmp(min_age) {
+    match lifecycle::sweep_upload_tmp(&state.config.files_dir(), min_age) {
         Ok(0) => {}
         Ok(n) => tracing::info!(removed = n, "removed unfinished uploads"),
         Err(e) => tracing::warn!(error = %e, "cannot clean the upload temp folder"),

@@ -1,6 +1,9 @@
-//! The process's life: ready for traffic, and shutting down on SIGTERM/SIGINT.
+//! The process's life: ready for traffic, shutting down on SIGTERM/SIGINT, and the clean-up
+//! of upload temp files that an interrupted upload may leave.
 
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::watch;
 
@@ -72,9 +75,74 @@ pub async fn termination_signal() {
     }
 }
 
+/// The folder uploads stream into before they are complete.
+pub fn upload_tmp_dir(files_dir: &Path) -> std::path::PathBuf {
+    files_dir.join("tmp")
+}
+
+/// Removes upload temp files not touched for `min_age`, returning how many went.
+///
+/// A complete upload is renamed out of `tmp/`, so what stays there belongs to an upload
+/// that was cut off. On SQLite one process owns the folder and `min_age` is zero; processes
+/// sharing a folder (PostgreSQL) pass an age no upload in progress can reach, so they never
+/// remove each other's files.
+pub fn sweep_upload_tmp(files_dir: &Path, min_age: Duration) -> std::io::Result<usize> {
+    let dir = upload_tmp_dir(files_dir);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let now = SystemTime::now();
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .unwrap_or_default();
+        if age < min_age {
+            continue;
+        }
+        let path = entry.path();
+        let result = if meta.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        match result {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sweep_removes_only_old_enough_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = upload_tmp_dir(dir.path());
+        std::fs::create_dir_all(&tmp).unwrap();
+        std::fs::write(tmp.join("partial"), b"half an upload").unwrap();
+        std::fs::write(dir.path().join("kept"), b"a finished file").unwrap();
+        assert_eq!(
+            sweep_upload_tmp(dir.path(), Duration::from_secs(3600)).unwrap(),
+            0
+        );
+        assert!(tmp.join("partial").exists());
+        assert_eq!(sweep_upload_tmp(dir.path(), Duration::ZERO).unwrap(), 1);
+        assert!(!tmp.join("partial").exists());
+        assert!(dir.path().join("kept").exists());
+        let missing = dir.path().join("nothing");
+        assert_eq!(sweep_upload_tmp(&missing, Duration::ZERO).unwrap(), 0);
+    }
 
     #[actix_web::test]
     async fn shutdown_wakes_waiters_and_fails_readiness() {
