@@ -8,6 +8,7 @@ import argparse
 import datetime
 import json
 import os
+import random
 import pathlib
 import shutil
 import signal
@@ -46,10 +47,14 @@ def free_port():
 
 
 def http(method, url, body=None, headers=None):
-    """One request; returns (status, headers, body bytes)."""
-    data = json.dumps(body).encode() if body is not None else None
+    """One request; returns (status, headers, body bytes). A dict body is sent as JSON,
+    bytes as they are (with the caller's Content-Type)."""
+    if isinstance(body, bytes):
+        data = body
+    else:
+        data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    if data is not None:
+    if data is not None and not req.has_header("Content-type"):
         req.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
@@ -169,6 +174,45 @@ def bearer_token(base):
     status, _, body = http("POST", base + "/api/v1/admin/tokens", {"name": "benchmark", "role": "editor"},
                            {"Cookie": cookie, "Origin": base})
     return json.loads(body)["secret"] if status in (200, 201) else None
+
+
+BIG_SLUG = "benchmark-document-1-mb"
+
+
+def big_file(base, token):
+    """The 1 MB document the download cases fetch, as a published `download` item: uploaded,
+    created and published through the admin API the first time, found again after that.
+    Returns {url, size} or None."""
+    status, _, body = http("GET", f"{base}/api/v1/content/download/{BIG_SLUG}")
+    if status != 200 and token:
+        auth = {"Authorization": f"Bearer {token}"}
+        rng = random.Random(1)
+        pdf = b"%PDF-1.4\n" + rng.randbytes((1 << 20) - 9)
+        boundary = "oa-bench-boundary"
+        form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f"filename=\"benchmark-1mb.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+                ).encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
+        status, _, body = http("POST", base + "/api/v1/admin/files", form,
+                               {**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        if status != 201:
+            raise SystemExit(f"uploading the 1 MB file: {status} {body[:300]!r}")
+        file_id = json.loads(body)["id"]
+        status, headers, body = http("POST", base + "/api/v1/admin/content", {
+            "kind": "download", "title": "Benchmark-document (1 MB)", "slug": BIG_SLUG,
+            "summary": "Het document dat de downloadmetingen ophalen.",
+            "fields": {"file_id": file_id}}, auth)
+        if status != 201:
+            raise SystemExit(f"creating the download item: {status} {body[:300]!r}")
+        item = json.loads(body)
+        status, _, body = http("POST", f"{base}/api/v1/admin/content/{item['id']}/publish", {},
+                               {**auth, "If-Match": headers["ETag"]})
+        if status != 200:
+            raise SystemExit(f"publishing the download item: {status} {body[:300]!r}")
+        status, _, body = http("GET", f"{base}/api/v1/content/download/{BIG_SLUG}")
+    if status != 200:
+        return None
+    file = json.loads(body)["fields"]["file"]
+    return {"url": file["url"], "size": file["size"]}
 
 
 def write_cases(manifest, tmp):
@@ -292,6 +336,9 @@ def run_dataset(ds, args, wanted):
               "startup_s": app.startup_s, "cases": {}}
     try:
         tmp = pathlib.Path(tempfile.mkdtemp(prefix="oa-bench-"))
+        token = bearer_token(app.base)
+        if wanted("file") or wanted("file_range"):
+            manifest["big_file"] = big_file(app.base, token)
         cases = [c for c in write_cases(manifest, tmp) if wanted(c[0])]
         for name, path, expected in cases:
             check(app.base, path, expected)
@@ -302,8 +349,7 @@ def run_dataset(ds, args, wanted):
             result["cases"][name] = measure(app.base, app.proc.pid, path, args)
         if wanted("admin_save"):
             log(f"{ds.backend} {ds.items}: admin_save")
-            w = writers(app.base, app.proc.pid, bearer_token(app.base),
-                        manifest["writer_items"], args)
+            w = writers(app.base, app.proc.pid, token, manifest["writer_items"], args)
             if w:
                 result["cases"]["admin_save"] = w
             else:

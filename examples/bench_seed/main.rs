@@ -134,7 +134,7 @@ fn run(args: &Args) -> Result<(), String> {
                 .collect::<Result<Vec<()>, String>>()
         })?;
     }
-    let m = manifest::build(&mut conn, args.items, &files).map_err(|e| e.to_string())?;
+    let m = manifest::build(&mut conn, args.items).map_err(|e| e.to_string())?;
     std::fs::write(&args.manifest, m.to_string()).map_err(|e| e.to_string())?;
     Ok(())
 }

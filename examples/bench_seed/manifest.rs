@@ -1,5 +1,5 @@
 //! What the load cases need, read from the seeded database: sample slugs with their ETags,
-//! the cursor of the page 90 % deep, items for the writers, the large file.
+//! the cursor of the page 90 % deep, items for the writers.
 
 use diesel::prelude::*;
 use oa_cms::api::public::cursor;
@@ -13,12 +13,11 @@ use rand::seq::SliceRandom;
 use serde_json::{Value, json};
 
 use crate::corpus::{TAGS, TOPICS};
-use crate::store::Files;
 
 const SAMPLE: usize = 2000;
 const WRITERS: i64 = 8;
 
-pub fn build(conn: &mut AnyConnection, items: u64, files: &Files) -> AppResult<Value> {
+pub fn build(conn: &mut AnyConnection, items: u64) -> AppResult<Value> {
     let live = || {
         public_docs::table
             .filter(public_docs::visible_until.is_null())
@@ -65,9 +64,5 @@ pub fn build(conn: &mut AnyConnection, items: u64, files: &Files) -> AppResult<V
         "tag": TAGS[0],
         "queries": queries,
         "writer_items": writers,
-        "big_file": files.big.as_ref().map(|(id, filename, size)| json!({
-            "url": oa_cms::domain::files::public_url(id, filename),
-            "size": size,
-        })),
     }))
 }

@@ -14,28 +14,23 @@ use sha2::{Digest, Sha256};
 
 use crate::corpus::Item;
 
-/// The files items attach, and the large one the download cases fetch.
+/// The files items attach (rows only: the public API serves their records, never their
+/// bytes; the download cases use a real file that `bench.py` uploads through the API).
 pub struct Files {
     pub ids: Vec<String>,
-    /// (id, filename, size) of the 1 MB file.
-    pub big: Option<(String, String, i64)>,
 }
 
 const LABEL: &str = "benchmark";
 
 /// The benchmark's files, made on the first run.
 pub fn files(conn: &mut AnyConnection, _data_dir: &Path) -> AppResult<Files> {
-    let existing: Vec<(String, String, i64)> = files::table
+    let existing: Vec<String> = files::table
         .filter(files::label.eq(LABEL))
         .order(files::created_at.asc())
-        .select((files::id, files::filename, files::size))
+        .select(files::id)
         .load(conn)?;
     if !existing.is_empty() {
-        let big = existing.iter().find(|f| f.2 >= 1 << 20).cloned();
-        return Ok(Files {
-            ids: existing.into_iter().map(|f| f.0).collect(),
-            big,
-        });
+        return Ok(Files { ids: existing });
     }
     let mut ids = Vec::new();
     oa_cms::db::transaction(conn, |c| {
@@ -57,7 +52,7 @@ pub fn files(conn: &mut AnyConnection, _data_dir: &Path) -> AppResult<Files> {
         }
         Ok(())
     })?;
-    Ok(Files { ids, big: None })
+    Ok(Files { ids })
 }
 
 pub fn published_count(conn: &mut AnyConnection) -> AppResult<u64> {

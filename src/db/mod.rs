@@ -139,6 +139,9 @@ impl Db {
         run_migrations(&manager)?;
         let pool = Pool::builder()
             .max_size(pool_size)
+            // A SQLite file does not drop a connection; checking each one on checkout would
+            // cost a statement per request. A PostgreSQL server can, so it is checked.
+            .test_on_check_out(manager.backend == Backend::Postgres)
             .connection_timeout(Duration::from_secs(5))
             .build(manager.clone())
             .map_err(|e| ConnectError(format!("cannot build the connection pool: {e}")))?;
@@ -175,6 +178,23 @@ impl Db {
             f(&mut conn)
         })
         .await?
+    }
+
+    /// Runs a short read (an index lookup): on SQLite on the calling thread, with a pooled
+    /// connection when one is idle, since that costs less than handing the work to another
+    /// thread and back; WAL readers never wait for writers. Otherwise, and on PostgreSQL,
+    /// like [`Db::run`].
+    pub async fn read<F, T>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.backend == Backend::Sqlite
+            && let Some(mut conn) = self.pool.try_get()
+        {
+            return f(&mut conn);
+        }
+        self.run(f).await
     }
 
     /// Like [`Db::run`], inside one transaction.

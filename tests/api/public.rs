@@ -139,6 +139,23 @@ async fn only_what_is_published_now_is_shown(app: TestApp) {
     assert_eq!(v["total"], 2);
     app.get("/api/v1/content/news/concept").await.problem(404);
     app.get("/api/v1/content/news/straks").await.problem(404);
+    // Search results and their totals leave out what is scheduled ahead, too.
+    let search = |q: &'static str| {
+        let app = &app;
+        async move {
+            let v = app
+                .get(&format!("/api/v1/content?q={q}"))
+                .await
+                .expect(200)
+                .json();
+            (slugs(&v), v["total"].clone())
+        }
+    };
+    assert_eq!(search("straks").await, (vec![], json!(0)));
+    assert_eq!(
+        search("weg").await,
+        (vec!["bijna-weg".to_owned()], json!(1))
+    );
     // At their time, with no request in between, the scheduled changes are there.
     actix_web::rt::time::sleep(std::time::Duration::from_millis(2600)).await;
     let v = app.get("/api/v1/content").await.expect(200).json();
@@ -155,6 +172,11 @@ async fn only_what_is_published_now_is_shown(app: TestApp) {
     assert_eq!(v["total"], 2);
     app.get("/api/v1/content/news/straks").await.expect(200);
     app.get("/api/v1/content/news/bijna-weg").await.problem(404);
+    assert_eq!(
+        search("straks").await,
+        (vec!["straks".to_owned()], json!(1))
+    );
+    assert_eq!(search("weg").await, (vec![], json!(0)));
 }
 
 async fn single_item_is_cacheable(app: TestApp) {

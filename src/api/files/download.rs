@@ -36,7 +36,7 @@ pub async fn download(
     let id = super::canonical_id(&raw_id).ok_or_else(not_found)?;
     let file = state
         .db
-        .run(move |c| {
+        .read(move |c| {
             let Some(file) = files::find(c, &id)? else {
                 return Ok(None);
             };

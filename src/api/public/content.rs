@@ -186,7 +186,12 @@ pub async fn list(
     let (mut rows, total) = if no_terms {
         (Vec::new(), 0)
     } else {
-        state.db.run(move |c| query::list(c, &q)).await?
+        // A search ranks every match, which can take a while: not on the request thread.
+        if ranked {
+            state.db.run(move |c| query::list(c, &q)).await?
+        } else {
+            state.db.read(move |c| query::list(c, &q)).await?
+        }
     };
     let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
@@ -251,7 +256,7 @@ pub async fn item(
     let now = Utc::now().naive_utc();
     let found = state
         .db
-        .run(move |c| query::by_slug(c, &kind, &slug, now))
+        .read(move |c| query::by_slug(c, &kind, &slug, now))
         .await?;
     let (etag, json) =
         found.ok_or_else(|| AppError::not_found("No published item has this slug."))?;

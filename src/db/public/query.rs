@@ -157,11 +157,7 @@ fn from_where(conn: &AnyConnection, q: &ListQuery, sql: &mut Sql) {
         );
     }
     if let (Some(stems), true) = (&q.q, sqlite) {
-        let expr = stems
-            .iter()
-            .map(|s| format!("\"{s}\""))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let expr = fts_expr(stems);
         sql.bind(
             " JOIN (SELECT rowid AS k, bm25(public_docs_fts) AS score FROM public_docs_fts \
              WHERE public_docs_fts MATCH ?) f ON f.k = d.search_key",
@@ -195,10 +191,19 @@ fn from_where(conn: &AnyConnection, q: &ListQuery, sql: &mut Sql) {
 /// kept by triggers (`public_counts`), less the rows not visible at `now` (scheduled
 /// ahead, or ended and not yet pruned), which are few and found by index. One statement,
 /// so it reads one snapshot.
-fn counted_total(q: &ListQuery) -> Sql {
+fn counted_total(conn: &AnyConnection, q: &ListQuery) -> Sql {
     let mut sql = Sql {
         text: String::new(),
         binds: Vec::new(),
+    };
+    // The hidden rows are found through the visibility indexes; on SQLite the kind test is
+    // written `+d.kind` so the planner does not walk every row of the kind instead (its
+    // statistics-free planner prefers the equality on `kind`). PostgreSQL plans by its
+    // statistics and takes the visibility index by itself.
+    let hidden_kind = if matches!(conn, AnyConnection::Sqlite(_)) {
+        "+d.kind"
+    } else {
+        "d.kind"
     };
     let kinds = |sql: &mut Sql, col: &str| {
         if !q.kinds.is_empty() {
@@ -220,7 +225,7 @@ fn counted_total(q: &ListQuery) -> Sql {
             &format!(" - (SELECT COUNT(*) FROM public_docs d WHERE {hidden}"),
             Bind::Time(q.now),
         );
-        kinds(&mut sql, "d.kind");
+        kinds(&mut sql, hidden_kind);
         if let Some(tag) = &q.tag {
             sql.bind(
                 " AND EXISTS (SELECT 1 FROM public_doc_tags t WHERE t.doc_id = d.id AND t.tag = ?)",
@@ -233,10 +238,64 @@ fn counted_total(q: &ListQuery) -> Sql {
     sql
 }
 
+/// SQLite: the total of a search with no other filter, from the full-text index's own count
+/// of matches, less the matching rows not visible at `now` (found by the visibility
+/// indexes, as in [`counted_total`]), so no document is visited.
+fn matches_total(q: &ListQuery) -> Sql {
+    let expr = fts_expr(q.q.as_deref().unwrap_or_default());
+    let mut sql = Sql {
+        text: String::new(),
+        binds: Vec::new(),
+    };
+    sql.bind(
+        "SELECT (SELECT COUNT(*) FROM public_docs_fts WHERE public_docs_fts MATCH ?)",
+        Bind::Text(expr.clone()),
+    );
+    for hidden in ["d.visible_from > ?", "d.visible_until <= ?"] {
+        sql.bind(
+            &format!(" - (SELECT COUNT(*) FROM public_docs d WHERE {hidden}"),
+            Bind::Time(q.now),
+        );
+        sql.bind(
+            " AND +d.search_key IN (SELECT rowid FROM public_docs_fts WHERE public_docs_fts MATCH ?))",
+            Bind::Text(expr.clone()),
+        );
+    }
+    sql.push(" AS n");
+    sql
+}
+
+/// An FTS5 query matching every stem (each quoted, so it is taken as a word).
+fn fts_expr(stems: &[String]) -> String {
+    stems
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The columns of a page's rows.
+const COLUMNS: &str = "SELECT d.id, d.list_json, d.published_at, d.updated_at, d.title_key";
+
+/// Where a page of ranked results starts.
+fn ranked_offset(q: &ListQuery) -> i64 {
+    match &q.after {
+        Some(After::Offset(n)) => *n,
+        _ => 0,
+    }
+}
+
 /// One page (up to `limit` rows, plus one to tell whether more follow) and the total.
 pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64)> {
     let sqlite = matches!(conn, AnyConnection::Sqlite(_));
-    let count = if q.q.is_some() || q.updated_since.is_some() {
+    let search_only = sqlite
+        && q.q.is_some()
+        && q.kinds.is_empty()
+        && q.tag.is_none()
+        && q.updated_since.is_none();
+    let count = if search_only {
+        matches_total(q)
+    } else if q.q.is_some() || q.updated_since.is_some() {
         let mut count = Sql {
             text: "SELECT COUNT(*) AS n".into(),
             binds: Vec::new(),
@@ -244,30 +303,38 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
         from_where(conn, q, &mut count);
         count
     } else {
-        counted_total(q)
+        counted_total(conn, q)
     };
     let total = count.load::<Count>(conn)?.first().map_or(0, |c| c.n);
 
+    if let (Some(_), true) = (&q.q, sqlite) {
+        // Rank the matches on the narrow search index first, then read only the page's
+        // documents: sorting every match with its JSON would read each wide row.
+        let mut page = Sql {
+            text: format!("{COLUMNS} FROM (SELECT d.id AS id, f.score AS score"),
+            binds: Vec::new(),
+        };
+        from_where(conn, q, &mut page);
+        page.bind(
+            " ORDER BY f.score ASC, d.id ASC LIMIT ?",
+            Bind::Int(q.limit + 1),
+        );
+        page.bind(" OFFSET ?", Bind::Int(ranked_offset(q)));
+        page.push(") top JOIN public_docs d ON d.id = top.id ORDER BY top.score ASC, top.id ASC");
+        return Ok((page.load(conn)?, total));
+    }
     let mut page = Sql {
-        text: "SELECT d.id, d.list_json, d.published_at, d.updated_at, d.title_key".into(),
+        text: COLUMNS.into(),
         binds: Vec::new(),
     };
     from_where(conn, q, &mut page);
     if let Some(stems) = &q.q {
-        let offset = match &q.after {
-            Some(After::Offset(n)) => *n,
-            _ => 0,
-        };
-        if sqlite {
-            page.push(" ORDER BY f.score ASC, d.id ASC");
-        } else {
-            page.bind(
-                " ORDER BY ts_rank(to_tsvector('simple', d.terms), plainto_tsquery('simple', ?)) DESC, d.id ASC",
-                Bind::Text(stems.join(" ")),
-            );
-        }
+        page.bind(
+            " ORDER BY ts_rank(to_tsvector('simple', d.terms), plainto_tsquery('simple', ?)) DESC, d.id ASC",
+            Bind::Text(stems.join(" ")),
+        );
         page.bind(" LIMIT ?", Bind::Int(q.limit + 1));
-        page.bind(" OFFSET ?", Bind::Int(offset));
+        page.bind(" OFFSET ?", Bind::Int(ranked_offset(q)));
         return Ok((page.load(conn)?, total));
     }
     // With a tag, sort on the tag row's copy of published_at: its index is in that order.
