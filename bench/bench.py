@@ -134,7 +134,7 @@ class Dataset:
     """One database of N items on one backend."""
 
     def __init__(self, backend, items, work, pg_url=None, fresh=False):
-        self.backend, self.items = backend, items
+        self.backend, self.items, self.fresh = backend, items, fresh
         self.dir = work / f"{backend}-{items}"
         if fresh and self.dir.exists():
             shutil.rmtree(self.dir)
@@ -154,7 +154,7 @@ class Dataset:
         argv = [str(SEED), "--database-url", self.url, "--data-dir", str(self.dir),
                 "--items", str(self.items), "--manifest", str(self.dir / "manifest.json")]
         if self.backend == "postgres":
-            argv += ["--create-from", self.admin_url]
+            argv += ["--create-from", self.admin_url] + (["--fresh"] if self.fresh else [])
         started = time.perf_counter()
         subprocess.run(argv, check=True)
         self.seed_s = time.perf_counter() - started
@@ -376,7 +376,8 @@ def main():
                    help="sqlite, postgres or both; auto: PostgreSQL when DATABASE_URL or "
                         "TEST_DATABASE_URL is set")
     p.add_argument("--cases", default="", help="comma list of cases to run (default: all)")
-    p.add_argument("--fresh", action="store_true", help="reseed SQLite datasets too")
+    p.add_argument("--fresh", action="store_true",
+                   help="seed from scratch (default: reuse a dataset, adding what is missing)")
     p.add_argument("--work-dir", default=str(BENCH / "data"))
     args = p.parse_args()
 
@@ -399,7 +400,7 @@ def main():
            "duration_s": args.duration, "datasets": []}
     for backend in backends:
         for n in sizes:
-            ds = Dataset(backend, n, work, pg_url, fresh=args.fresh or backend == "postgres")
+            ds = Dataset(backend, n, work, pg_url, fresh=args.fresh)
             run["datasets"].append(run_dataset(ds, args, wanted))
     run["load_after"] = os.getloadavg()
     run["total_s"] = round(time.time() - started)

@@ -30,7 +30,7 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => {
             let config = Config::from_args(&args)?;
-            telemetry::init(&config.log_format);
+            let _flush_on_exit = telemetry::init(&config.log_format);
             serve(config)
         }
         Command::Migrate(args) => {

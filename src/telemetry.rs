@@ -19,18 +19,26 @@ pub fn current_request_id() -> String {
         .unwrap_or_else(|_| uuid::Uuid::new_v4().to_string())
 }
 
-pub fn init(format: &str) {
+/// Logs to stderr, as `text` or `json`. Lines are written by a background thread, so a
+/// request never waits on a slow terminal or log pipe (when the queue is full, logging waits
+/// rather than dropping lines). Keep the guard until exit: dropping it flushes the queue.
+pub fn init(format: &str) -> tracing_appender::non_blocking::WorkerGuard {
     use tracing_subscriber::EnvFilter;
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("oa-cms-log")
+        .finish(std::io::stderr());
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     let _ = if format == "json" {
         builder.json().try_init()
     } else {
         builder.try_init()
     };
+    guard
 }
 
 static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

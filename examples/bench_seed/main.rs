@@ -37,10 +37,13 @@ struct Args {
     /// Where to write the manifest (JSON).
     #[arg(long)]
     manifest: PathBuf,
-    /// PostgreSQL only: (re)create the database of `--database-url` fresh, connecting
-    /// through this URL.
+    /// PostgreSQL only: create the database of `--database-url` when it is missing,
+    /// connecting through this URL.
     #[arg(long)]
     create_from: Option<String>,
+    /// With `--create-from`: drop the database first and seed it from scratch.
+    #[arg(long)]
+    fresh: bool,
 }
 
 /// A slug from a title: folded, lower-case, `[a-z0-9]+(-[a-z0-9]+)*`.
@@ -60,8 +63,15 @@ fn main() {
     }
 }
 
-/// Drops and creates the PostgreSQL database `url` names, through `admin_url`.
-fn create_database(admin_url: &str, url: &str) -> Result<(), String> {
+#[derive(diesel::QueryableByName)]
+struct Found {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Creates the PostgreSQL database `url` names, through `admin_url`, when it is missing
+/// or when `fresh` asks to start over.
+fn create_database(admin_url: &str, url: &str, fresh: bool) -> Result<(), String> {
     use diesel::connection::SimpleConnection;
     use diesel::prelude::*;
     let name = url
@@ -71,16 +81,27 @@ fn create_database(admin_url: &str, url: &str) -> Result<(), String> {
         .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         .ok_or_else(|| format!("no plain database name in {url}"))?;
     let mut conn = diesel::PgConnection::establish(admin_url).map_err(|e| e.to_string())?;
-    // One statement per call: neither may run inside a transaction block.
-    conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .map_err(|e| e.to_string())?;
+    if fresh {
+        // One statement per call: neither may run inside a transaction block.
+        conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .map_err(|e| e.to_string())?;
+    } else {
+        let found: Found =
+            diesel::sql_query("SELECT COUNT(*) AS n FROM pg_database WHERE datname = $1")
+                .bind::<diesel::sql_types::Text, _>(name)
+                .get_result(&mut conn)
+                .map_err(|e| e.to_string())?;
+        if found.n > 0 {
+            return Ok(());
+        }
+    }
     conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
         .map_err(|e| e.to_string())
 }
 
 fn run(args: &Args) -> Result<(), String> {
     if let Some(admin) = &args.create_from {
-        create_database(admin, &args.database_url)?;
+        create_database(admin, &args.database_url, args.fresh)?;
     }
     let jobs = match Backend::from_url(&args.database_url) {
         // SQLite has one writer at a time: more threads would only queue.

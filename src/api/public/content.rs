@@ -199,8 +199,10 @@ pub async fn list(
         (true, Some(_)) if ranked => Some(cursor::encode_offset(offset + limit)),
         (true, Some(last)) => {
             let key = match sort {
-                Sort::PublishedDesc | Sort::PublishedAsc => Key::Time(last.published_at),
-                Sort::UpdatedDesc => Key::Time(last.updated_at),
+                Sort::PublishedDesc | Sort::PublishedAsc => {
+                    Key::Time(query::Row::time(&last.published_at)?)
+                }
+                Sort::UpdatedDesc => Key::Time(query::Row::time(&last.updated_at)?),
                 Sort::Title => Key::Text(last.title_key.clone()),
             };
             Some(cursor::encode_key(sort, &key, &last.id))
@@ -254,26 +256,47 @@ pub async fn item(
         )));
     }
     let now = Utc::now().naive_utc();
-    let found = state
-        .db
-        .read(move |c| query::by_slug(c, &kind, &slug, now))
-        .await?;
-    let (etag, json) =
-        found.ok_or_else(|| AppError::not_found("No published item has this slug."))?;
-    let matches = req
+    let if_none_match = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut resp = if matches {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
+        .map(str::to_owned);
+    let matches = |etag: &str| {
+        if_none_match
+            .as_deref()
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
     };
-    resp.insert_header(cache_control(&state))
-        .insert_header((header::ETAG, etag));
-    if matches {
-        return Ok(resp.finish());
+    let gone = || AppError::not_found("No published item has this slug.");
+    let not_modified = |etag: String| {
+        HttpResponse::NotModified()
+            .insert_header(cache_control(&state))
+            .insert_header((header::ETAG, etag))
+            .finish()
+    };
+    // A conditional request reads the ETag alone first: when it still matches, the
+    // document itself is never read.
+    if if_none_match.is_some() {
+        let (k, s) = (kind.clone(), slug.clone());
+        let etag = state
+            .db
+            .read(move |c| query::etag_by_slug(c, &k, &s, now))
+            .await?
+            .ok_or_else(gone)?;
+        if matches(&etag) {
+            return Ok(not_modified(etag));
+        }
     }
-    Ok(resp.content_type("application/json").body(json))
+    let (etag, json) = state
+        .db
+        .read(move |c| query::by_slug(c, &kind, &slug, now))
+        .await?
+        .ok_or_else(gone)?;
+    if matches(&etag) {
+        return Ok(not_modified(etag));
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header(cache_control(&state))
+        .insert_header((header::ETAG, etag))
+        .content_type("application/json")
+        .body(json))
 }

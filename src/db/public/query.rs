@@ -4,12 +4,30 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
-use crate::db::rate_limit::dialect_sql;
 use crate::db::schema::public_docs;
 use crate::db::{AnyConnection, MultiBackend};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+
+/// The row of `kind`/`slug` visible at `now`, the latest first. A macro rather than a boxed
+/// query, so each use keeps its static type and diesel finds its prepared statement without
+/// building the SQL again.
+macro_rules! visible_by_slug {
+    ($kind:expr, $slug:expr, $now:expr) => {
+        public_docs::table
+            .filter(public_docs::kind.eq($kind))
+            .filter(public_docs::slug.eq($slug))
+            .filter(public_docs::visible_from.le($now))
+            .filter(
+                public_docs::visible_until
+                    .is_null()
+                    .or(public_docs::visible_until.gt($now)),
+            )
+            .order(public_docs::visible_from.desc())
+    };
+}
 
 /// The published document of `kind`/`slug` visible at `now`: (etag, JSON).
 pub fn by_slug(
@@ -18,17 +36,22 @@ pub fn by_slug(
     slug: &str,
     now: NaiveDateTime,
 ) -> AppResult<Option<(String, String)>> {
-    Ok(public_docs::table
-        .filter(public_docs::kind.eq(kind))
-        .filter(public_docs::slug.eq(slug))
-        .filter(public_docs::visible_from.le(now))
-        .filter(
-            public_docs::visible_until
-                .is_null()
-                .or(public_docs::visible_until.gt(now)),
-        )
-        .order(public_docs::visible_from.desc())
+    Ok(visible_by_slug!(kind, slug, now)
         .select((public_docs::etag, public_docs::item_json))
+        .first(conn)
+        .optional()?)
+}
+
+/// The ETag alone of what [`by_slug`] finds: enough to answer a conditional request without
+/// reading the document's JSON.
+pub fn etag_by_slug(
+    conn: &mut AnyConnection,
+    kind: &str,
+    slug: &str,
+    now: NaiveDateTime,
+) -> AppResult<Option<String>> {
+    Ok(visible_by_slug!(kind, slug, now)
+        .select(public_docs::etag)
         .first(conn)
         .optional()?)
 }
@@ -96,12 +119,23 @@ pub struct Row {
     pub id: String,
     #[diesel(sql_type = Text)]
     pub list_json: String,
-    #[diesel(sql_type = Timestamp)]
-    pub published_at: NaiveDateTime,
-    #[diesel(sql_type = Timestamp)]
-    pub updated_at: NaiveDateTime,
+    /// As text (see [`Row::time`]): only the last row's is ever needed, for the cursor.
+    #[diesel(sql_type = Text)]
+    pub published_at: String,
+    #[diesel(sql_type = Text)]
+    pub updated_at: String,
     #[diesel(sql_type = Text)]
     pub title_key: String,
+}
+
+impl Row {
+    /// A time column of the row, parsed: the text SQLite stores, or PostgreSQL's `to_char`
+    /// of it, both `YYYY-MM-DD HH:MM:SS[.fraction]`.
+    pub fn time(text: &str) -> AppResult<NaiveDateTime> {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
+            .map_err(|e| AppError::internal(format!("a stored time does not parse: {e}")))
+    }
 }
 
 #[derive(QueryableByName)]
@@ -116,6 +150,10 @@ enum Bind {
     Int(i64),
 }
 
+/// A statement written as SQL text with `?` where each bind goes. Unlike `sql_query`, it
+/// is kept in the connection's prepared-statement cache (keyed by its text), so a list
+/// request is not parsed and planned again each time; diesel writes each backend's own
+/// placeholders.
 struct Sql {
     text: String,
     binds: Vec<Bind>,
@@ -126,6 +164,7 @@ impl Sql {
         self.text.push_str(s);
     }
     fn bind(&mut self, s: &str, b: Bind) {
+        debug_assert_eq!(s.matches('?').count(), 1, "one placeholder per bind: {s}");
         self.text.push_str(s);
         self.binds.push(b);
     }
@@ -133,16 +172,34 @@ impl Sql {
         self,
         conn: &mut AnyConnection,
     ) -> AppResult<Vec<T>> {
-        let sql = dialect_sql(conn, &self.text);
-        let mut q = diesel::sql_query(sql).into_boxed::<MultiBackend>();
-        for b in self.binds {
-            q = match b {
-                Bind::Text(s) => q.bind::<Text, _>(s),
-                Bind::Time(t) => q.bind::<Timestamp, _>(t),
-                Bind::Int(i) => q.bind::<BigInt, _>(i),
-            };
+        Ok(RunQueryDsl::load(self, conn)?)
+    }
+}
+
+impl QueryId for Sql {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for Sql {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl<C> RunQueryDsl<C> for Sql {}
+
+impl QueryFragment<MultiBackend> for Sql {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        let mut parts = self.text.split('?');
+        out.push_sql(parts.next().unwrap_or_default());
+        for (part, bind) in parts.zip(&self.binds) {
+            match bind {
+                Bind::Text(s) => out.push_bind_param::<Text, _>(s)?,
+                Bind::Time(t) => out.push_bind_param::<Timestamp, _>(t)?,
+                Bind::Int(i) => out.push_bind_param::<BigInt, _>(i)?,
+            }
+            out.push_sql(part);
         }
-        Ok(q.load(conn)?)
+        Ok(())
     }
 }
 
@@ -274,8 +331,16 @@ fn fts_expr(stems: &[String]) -> String {
         .join(" ")
 }
 
-/// The columns of a page's rows.
-const COLUMNS: &str = "SELECT d.id, d.list_json, d.published_at, d.updated_at, d.title_key";
+/// The columns of a page's rows; times as text, since parsing every row's would cost more
+/// than reading it.
+fn columns(sqlite: bool) -> &'static str {
+    if sqlite {
+        "SELECT d.id, d.list_json, d.published_at, d.updated_at, d.title_key"
+    } else {
+        "SELECT d.id, d.list_json, to_char(d.published_at, 'YYYY-MM-DD HH24:MI:SS.US') AS published_at, \
+         to_char(d.updated_at, 'YYYY-MM-DD HH24:MI:SS.US') AS updated_at, d.title_key"
+    }
+}
 
 /// Where a page of ranked results starts.
 fn ranked_offset(q: &ListQuery) -> i64 {
@@ -311,7 +376,10 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
         // Rank the matches on the narrow search index first, then read only the page's
         // documents: sorting every match with its JSON would read each wide row.
         let mut page = Sql {
-            text: format!("{COLUMNS} FROM (SELECT d.id AS id, f.score AS score"),
+            text: format!(
+                "{} FROM (SELECT d.id AS id, f.score AS score",
+                columns(true)
+            ),
             binds: Vec::new(),
         };
         from_where(conn, q, &mut page);
@@ -324,7 +392,7 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
         return Ok((page.load(conn)?, total));
     }
     let mut page = Sql {
-        text: COLUMNS.into(),
+        text: columns(sqlite).into(),
         binds: Vec::new(),
     };
     from_where(conn, q, &mut page);
