@@ -283,7 +283,28 @@ class RssSampler:
         return max(self.peak, memory(self.pid)[0])
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time a process has used, in seconds."""
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def settle(pid, timeout=30.0):
+    """Waits until the server is idle (under 5 % of a core for half a second), so work still
+    running from the previous case does not slow down the next one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(0.5)
+        if cpu_seconds(pid) - before < 0.025:
+            return
+
+
 def measure(base, pid, case_file, args):
+    settle(pid)
     if args.warmup > 0:
         wrk(base, case_file, args, args.warmup)
     sampler = RssSampler(pid)
@@ -306,6 +327,7 @@ def writers(base, pid, token, items, args):
     if not WRITERS.exists() or not token or not items:
         return None
     argv = [str(WRITERS), "--base", base, "--token", token, "--items", ",".join(items)]
+    settle(pid)
     if args.warmup > 0:
         subprocess.run(argv + ["--seconds", str(args.warmup)], capture_output=True, check=True)
     sampler = RssSampler(pid)

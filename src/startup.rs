@@ -216,7 +216,12 @@ pub fn run(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
     let listener = std::net::TcpListener::bind(&bind)?;
     let addr = listener.local_addr()?;
     let st = state.clone();
-    let mut server = HttpServer::new(move || build_app(st.clone())).listen(listener)?;
+    // Blocking work is nearly all database work, which waits for a pooled connection
+    // anyway: more threads than connections would only queue, each with its own memory.
+    let blocking = usize::try_from(state.config.pool_size).unwrap_or(8).max(2);
+    let mut server = HttpServer::new(move || build_app(st.clone()))
+        .worker_max_blocking_threads(blocking)
+        .listen(listener)?;
     if let Some(w) = workers {
         server = server.workers(w);
     }
