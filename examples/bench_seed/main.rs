@@ -155,6 +155,11 @@ fn run(args: &Args) -> Result<(), String> {
                 .collect::<Result<Vec<()>, String>>()
         })?;
     }
+    if Backend::from_url(&args.database_url) == Backend::Postgres {
+        // After a bulk load, as autovacuum would shortly: plans need the new statistics.
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("ANALYZE").map_err(|e| e.to_string())?;
+    }
     let m = manifest::build(&mut conn, args.items).map_err(|e| e.to_string())?;
     std::fs::write(&args.manifest, m.to_string()).map_err(|e| e.to_string())?;
     Ok(())

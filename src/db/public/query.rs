@@ -238,7 +238,7 @@ fn from_where(conn: &AnyConnection, q: &ListQuery, sql: &mut Sql) {
     }
     if let (Some(stems), false) = (&q.q, sqlite) {
         sql.bind(
-            " AND to_tsvector('simple', d.terms) @@ plainto_tsquery('simple', ?)",
+            " AND d.search_vector @@ plainto_tsquery('simple', ?)",
             Bind::Text(stems.join(" ")),
         );
     }
@@ -398,7 +398,7 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
     from_where(conn, q, &mut page);
     if let Some(stems) = &q.q {
         page.bind(
-            " ORDER BY ts_rank(to_tsvector('simple', d.terms), plainto_tsquery('simple', ?)) DESC, d.id ASC",
+            " ORDER BY ts_rank(d.search_vector, plainto_tsquery('simple', ?)) DESC, d.id ASC",
             Bind::Text(stems.join(" ")),
         );
         page.bind(" LIMIT ?", Bind::Int(q.limit + 1));
