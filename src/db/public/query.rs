@@ -150,16 +150,29 @@ enum Bind {
     Int(i64),
 }
 
-/// A statement written as SQL text with `?` where each bind goes. Unlike `sql_query`, it
-/// is kept in the connection's prepared-statement cache (keyed by its text), so a list
-/// request is not parsed and planned again each time; diesel writes each backend's own
-/// placeholders.
+/// A statement written as SQL text with `?` where each bind goes; diesel writes each
+/// backend's own placeholders. Unlike `sql_query`, it is kept in the connection's
+/// prepared-statement cache (keyed by its text), so a list request is not parsed and planned
+/// again each time; except the totals on PostgreSQL, which are planned for their values each
+/// time: a cached statement would switch to a generic plan, which cannot tell that "rows not
+/// visible at `now`" are few, and scans the table for them.
 struct Sql {
     text: String,
     binds: Vec<Bind>,
+    /// A generic plan is as good as one for the values (pages: ordered by an index, limited).
+    any_plan: bool,
+    cache: bool,
 }
 
 impl Sql {
+    fn new(text: impl Into<String>, any_plan: bool) -> Self {
+        Self {
+            text: text.into(),
+            binds: Vec::new(),
+            any_plan,
+            cache: false,
+        }
+    }
     fn push(&mut self, s: &str) {
         self.text.push_str(s);
     }
@@ -169,9 +182,10 @@ impl Sql {
         self.binds.push(b);
     }
     fn load<T: QueryableByName<MultiBackend> + 'static>(
-        self,
+        mut self,
         conn: &mut AnyConnection,
     ) -> AppResult<Vec<T>> {
+        self.cache = self.any_plan || matches!(conn, AnyConnection::Sqlite(_));
         Ok(RunQueryDsl::load(self, conn)?)
     }
 }
@@ -189,6 +203,9 @@ impl<C> RunQueryDsl<C> for Sql {}
 
 impl QueryFragment<MultiBackend> for Sql {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        if !self.cache {
+            out.unsafe_to_cache_prepared();
+        }
         let mut parts = self.text.split('?');
         out.push_sql(parts.next().unwrap_or_default());
         for (part, bind) in parts.zip(&self.binds) {
@@ -249,10 +266,7 @@ fn from_where(conn: &AnyConnection, q: &ListQuery, sql: &mut Sql) {
 /// ahead, or ended and not yet pruned), which are few and found by index. One statement,
 /// so it reads one snapshot.
 fn counted_total(conn: &AnyConnection, q: &ListQuery) -> Sql {
-    let mut sql = Sql {
-        text: String::new(),
-        binds: Vec::new(),
-    };
+    let mut sql = Sql::new(String::new(), false);
     // The hidden rows are found through the visibility indexes; on SQLite the kind test is
     // written `+d.kind` so the planner does not walk every row of the kind instead (its
     // statistics-free planner prefers the equality on `kind`). PostgreSQL plans by its
@@ -300,10 +314,7 @@ fn counted_total(conn: &AnyConnection, q: &ListQuery) -> Sql {
 /// indexes, as in [`counted_total`]), so no document is visited.
 fn matches_total(q: &ListQuery) -> Sql {
     let expr = fts_expr(q.q.as_deref().unwrap_or_default());
-    let mut sql = Sql {
-        text: String::new(),
-        binds: Vec::new(),
-    };
+    let mut sql = Sql::new(String::new(), false);
     sql.bind(
         "SELECT (SELECT COUNT(*) FROM public_docs_fts WHERE public_docs_fts MATCH ?)",
         Bind::Text(expr.clone()),
@@ -361,10 +372,7 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
     let count = if search_only {
         matches_total(q)
     } else if q.q.is_some() || q.updated_since.is_some() {
-        let mut count = Sql {
-            text: "SELECT COUNT(*) AS n".into(),
-            binds: Vec::new(),
-        };
+        let mut count = Sql::new("SELECT COUNT(*) AS n", false);
         from_where(conn, q, &mut count);
         count
     } else {
@@ -375,13 +383,13 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
     if let (Some(_), true) = (&q.q, sqlite) {
         // Rank the matches on the narrow search index first, then read only the page's
         // documents: sorting every match with its JSON would read each wide row.
-        let mut page = Sql {
-            text: format!(
+        let mut page = Sql::new(
+            format!(
                 "{} FROM (SELECT d.id AS id, f.score AS score",
                 columns(true)
             ),
-            binds: Vec::new(),
-        };
+            true,
+        );
         from_where(conn, q, &mut page);
         page.bind(
             " ORDER BY f.score ASC, d.id ASC LIMIT ?",
@@ -391,10 +399,7 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
         page.push(") top JOIN public_docs d ON d.id = top.id ORDER BY top.score ASC, top.id ASC");
         return Ok((page.load(conn)?, total));
     }
-    let mut page = Sql {
-        text: columns(sqlite).into(),
-        binds: Vec::new(),
-    };
+    let mut page = Sql::new(columns(sqlite), true);
     from_where(conn, q, &mut page);
     if let Some(stems) = &q.q {
         page.bind(
