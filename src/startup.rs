@@ -148,6 +148,7 @@ pub fn build_app(
         .configure(crate::admin::configure)
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))
         .default_service(web::to(fallback))
+        .wrap(from_fn(head_as_get))
         .wrap(cors)
         .wrap(from_fn(telemetry::log_requests))
 }
@@ -177,6 +178,18 @@ fn cors(config: &Config) -> Cors {
         .max_age(3600)
 }
 
+/// HEAD is answered as GET (RFC 9110 §9.3.2): the routes are declared for GET, and the
+/// HTTP layer, which saw the request as HEAD, sends the headers without the body.
+async fn head_as_get(
+    mut req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
+
 /// Unknown routes: 405 when the path exists with other methods, 404 otherwise.
 async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let path = req.path();
@@ -189,11 +202,11 @@ async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     if allowed.is_empty() {
         return Err(AppError::not_found("No such resource."));
     }
-    let list = allowed
-        .iter()
-        .map(|m| m.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut names: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+    if names.contains(&"GET") {
+        names.push("HEAD");
+    }
+    let list = names.join(", ");
     let mut resp = actix_web::ResponseError::error_response(&AppError::MethodNotAllowed);
     if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&list) {
         resp.headers_mut().insert(actix_web::http::header::ALLOW, v);

@@ -23,7 +23,7 @@ async fn errors_are_problem_json(app: TestApp) {
     assert_eq!(p["title"], "Not found");
     // 405: known route, wrong method, with Allow.
     let r = send(app.request(Method::DELETE, "/health")).await;
-    assert_eq!(r.header("allow").as_deref(), Some("GET"));
+    assert_eq!(r.header("allow").as_deref(), Some("GET, HEAD"));
     r.problem(405);
     // 400: malformed JSON.
     let r = send(

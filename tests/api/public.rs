@@ -208,6 +208,23 @@ async fn single_item_is_cacheable(app: TestApp) {
     assert_eq!(r.status, 304);
     assert!(r.body.is_empty());
     assert_eq!(r.header("etag").as_deref(), Some(etag.as_str()));
+    // HEAD: GET's status and headers, no body.
+    let get = app.get("/api/v1/content/page/missie").await.expect(200);
+    let head =
+        crate::support::send(app.request(reqwest::Method::HEAD, "/api/v1/content/page/missie"))
+            .await;
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("etag"), get.header("etag"));
+    assert_eq!(
+        head.header("content-length"),
+        Some(get.body.len().to_string())
+    );
+    let head =
+        crate::support::send(app.request(reqwest::Method::HEAD, "/api/v1/content/page/visie"))
+            .await;
+    assert_eq!(head.status, 404);
+    assert!(head.body.is_empty());
     app.get("/api/v1/content/recepten/missie")
         .await
         .problem(404);
