@@ -129,11 +129,10 @@ pub struct Row {
 }
 
 impl Row {
-    /// A time column of the row, parsed: the text SQLite stores, or PostgreSQL's `to_char`
-    /// of it, both `YYYY-MM-DD HH:MM:SS[.fraction]`.
+    /// A time column of the row, parsed: the text diesel stores on SQLite, or PostgreSQL's
+    /// `to_char` of it, both `YYYY-MM-DD HH:MM:SS[.fraction]`.
     pub fn time(text: &str) -> AppResult<NaiveDateTime> {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
-            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
             .map_err(|e| AppError::internal(format!("a stored time does not parse: {e}")))
     }
 }
@@ -175,6 +174,30 @@ impl Sql {
     }
     fn push(&mut self, s: &str) {
         self.text.push_str(s);
+    }
+    /// ` AND {col} IN (?, ?, ...)` over `values`; nothing when there are none.
+    fn and_in(&mut self, col: &str, values: &[String]) {
+        if values.is_empty() {
+            return;
+        }
+        self.push(&format!(" AND {col} IN ("));
+        for (i, v) in values.iter().enumerate() {
+            self.bind(if i == 0 { "?" } else { ", ?" }, Bind::Text(v.clone()));
+        }
+        self.push(")");
+    }
+    /// ` - (count of the rows not visible at now)`, once for those scheduled ahead and once
+    /// for those ended and not yet pruned, each narrowed by `filter`; both are few and found
+    /// by the visibility indexes.
+    fn minus_hidden(&mut self, now: NaiveDateTime, filter: impl Fn(&mut Self)) {
+        for hidden in ["d.visible_from > ?", "d.visible_until <= ?"] {
+            self.bind(
+                &format!(" - (SELECT COUNT(*) FROM public_docs d WHERE {hidden}"),
+                Bind::Time(now),
+            );
+            filter(self);
+            self.push(")");
+        }
     }
     fn bind(&mut self, s: &str, b: Bind) {
         debug_assert_eq!(s.matches('?').count(), 1, "one placeholder per bind: {s}");
@@ -243,13 +266,7 @@ fn from_where(conn: &AnyConnection, q: &ListQuery, sql: &mut Sql) {
         " AND (d.visible_until IS NULL OR d.visible_until > ?)",
         Bind::Time(q.now),
     );
-    if !q.kinds.is_empty() {
-        sql.push(" AND d.kind IN (");
-        for (i, k) in q.kinds.iter().enumerate() {
-            sql.bind(if i == 0 { "?" } else { ", ?" }, Bind::Text(k.clone()));
-        }
-        sql.push(")");
-    }
+    sql.and_in("d.kind", &q.kinds);
     if let Some(t) = q.updated_since {
         sql.bind(" AND d.updated_at >= ?", Bind::Time(t));
     }
@@ -276,35 +293,21 @@ fn counted_total(conn: &AnyConnection, q: &ListQuery) -> Sql {
     } else {
         "d.kind"
     };
-    let kinds = |sql: &mut Sql, col: &str| {
-        if !q.kinds.is_empty() {
-            sql.push(&format!(" AND {col} IN ("));
-            for (i, k) in q.kinds.iter().enumerate() {
-                sql.bind(if i == 0 { "?" } else { ", ?" }, Bind::Text(k.clone()));
-            }
-            sql.push(")");
-        }
-    };
     sql.bind(
         "SELECT CAST(COALESCE((SELECT SUM(c.n) FROM public_counts c WHERE c.tag = ?",
         Bind::Text(q.tag.clone().unwrap_or_default()),
     );
-    kinds(&mut sql, "c.kind");
+    sql.and_in("c.kind", &q.kinds);
     sql.push("), 0) AS BIGINT)");
-    for hidden in ["d.visible_from > ?", "d.visible_until <= ?"] {
-        sql.bind(
-            &format!(" - (SELECT COUNT(*) FROM public_docs d WHERE {hidden}"),
-            Bind::Time(q.now),
-        );
-        kinds(&mut sql, hidden_kind);
+    sql.minus_hidden(q.now, |sql| {
+        sql.and_in(hidden_kind, &q.kinds);
         if let Some(tag) = &q.tag {
             sql.bind(
                 " AND EXISTS (SELECT 1 FROM public_doc_tags t WHERE t.doc_id = d.id AND t.tag = ?)",
                 Bind::Text(tag.clone()),
             );
         }
-        sql.push(")");
-    }
+    });
     sql.push(" AS n");
     sql
 }
@@ -319,16 +322,12 @@ fn matches_total(q: &ListQuery) -> Sql {
         "SELECT (SELECT COUNT(*) FROM public_docs_fts WHERE public_docs_fts MATCH ?)",
         Bind::Text(expr.clone()),
     );
-    for hidden in ["d.visible_from > ?", "d.visible_until <= ?"] {
+    sql.minus_hidden(q.now, |sql| {
         sql.bind(
-            &format!(" - (SELECT COUNT(*) FROM public_docs d WHERE {hidden}"),
-            Bind::Time(q.now),
-        );
-        sql.bind(
-            " AND +d.search_key IN (SELECT rowid FROM public_docs_fts WHERE public_docs_fts MATCH ?))",
+            " AND +d.search_key IN (SELECT rowid FROM public_docs_fts WHERE public_docs_fts MATCH ?)",
             Bind::Text(expr.clone()),
         );
-    }
+    });
     sql.push(" AS n");
     sql
 }
