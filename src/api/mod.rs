@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod conditional;
 pub mod extract;
 pub mod files;
 pub mod health;

@@ -9,6 +9,7 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::{HttpRequest, HttpResponse, web};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use crate::api::conditional::none_match;
 use crate::db::files::FileRow;
 use crate::error::{AppError, AppResult};
 use crate::storage::{Storage, content_disposition, sniff};
@@ -80,16 +81,6 @@ pub fn parse_range(value: &str, size: u64) -> RangeAsk {
         },
         (true, true) => RangeAsk::Whole,
     }
-}
-
-/// Whether an `If-None-Match` list names this entity tag (weak comparison, RFC 9110 §13.1.2).
-fn none_match(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
 /// `If-Range`: serve a part only when it names this entity tag exactly (strong comparison).

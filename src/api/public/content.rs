@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::cursor;
+use crate::api::conditional::none_match;
 use crate::db::public::query::{self, After, Key, ListQuery, Sort};
 use crate::domain::search;
 use crate::error::{AppError, AppResult, FieldError, Problem};
@@ -256,16 +257,7 @@ pub async fn item(
         )));
     }
     let now = Utc::now().naive_utc();
-    let if_none_match = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let matches = |etag: &str| {
-        if_none_match
-            .as_deref()
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
-    };
+    let matches = |etag: &str| none_match(req.headers(), etag);
     let gone = || AppError::not_found("No published item has this slug.");
     let not_modified = |etag: String| {
         HttpResponse::NotModified()
@@ -275,7 +267,7 @@ pub async fn item(
     };
     // A conditional request reads the ETag alone first: when it still matches, the
     // document itself is never read.
-    if if_none_match.is_some() {
+    if req.headers().contains_key(header::IF_NONE_MATCH) {
         let (k, s) = (kind.clone(), slug.clone());
         let etag = state
             .db
