@@ -87,6 +87,10 @@ pub struct ServeArgs {
     /// `Cache-Control: max-age` of public responses, in seconds.
     #[arg(long, env = "CACHE_MAX_AGE", default_value_t = 60)]
     pub cache_max_age: u32,
+    /// Memory for public answers kept between requests, in MiB (0 turns it off). They are
+    /// never served after the data under them changed; see the README.
+    #[arg(long, env = "PUBLIC_CACHE_MB", default_value_t = 32)]
+    pub public_cache_mb: u32,
     /// Largest JSON body, in bytes.
     #[arg(long, env = "JSON_LIMIT", default_value_t = 1024 * 1024)]
     pub json_limit: usize,

@@ -15,6 +15,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::api::public::answers::Answers;
 use crate::config::Config;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub routes: Arc<Vec<(ResourceDef, Vec<Method>)>>,
     /// Readiness and the shutdown signal background jobs watch.
     pub lifecycle: Arc<Lifecycle>,
+    /// Public answers kept between requests.
+    pub answers: Arc<Answers>,
 }
 
 impl AppState {
@@ -53,8 +56,13 @@ impl AppState {
                 (ResourceDef::new(path.as_str()), methods)
             })
             .collect();
+        let answers = Arc::new(Answers::new(
+            config.public_cache_bytes,
+            config.cache_max_age,
+        ));
         Self {
             db,
+            answers,
             config: Arc::new(config),
             routes: Arc::new(routes),
             lifecycle: Arc::new(Lifecycle::default()),

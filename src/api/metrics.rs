@@ -10,7 +10,7 @@ use crate::startup::AppState;
 #[utoipa::path(
     tag = "health",
     responses(
-        (status = 200, description = "Prometheus text format: `http_requests_total` and `http_request_duration_seconds` by method, route pattern and status, `db_pool_connections`, `db_pool_idle_connections`, `db_pool_max_connections`, `scheduled_changes_applied_total`", body = String, content_type = "text/plain; version=0.0.4"),
+        (status = 200, description = "Prometheus text format: `http_requests_total` and `http_request_duration_seconds` by method, route pattern and status, `db_pool_connections`, `db_pool_idle_connections`, `db_pool_max_connections`, `scheduled_changes_applied_total`, `public_answers_total` by result (hit or miss)", body = String, content_type = "text/plain; version=0.0.4"),
         (status = 401, description = "Missing or wrong metrics token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Metrics are off (no `--metrics-token` configured)", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
@@ -34,11 +34,14 @@ pub async fn metrics(
         return Err(AppError::Unauthorized);
     }
     let pool = state.db.state();
-    let body = render(PoolGauges {
-        connections: pool.connections,
-        idle: pool.idle_connections,
-        max: state.config.pool_size,
-    });
+    let body = render(
+        PoolGauges {
+            connections: pool.connections,
+            idle: pool.idle_connections,
+            max: state.config.pool_size,
+        },
+        state.answers.counts(),
+    );
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .content_type("text/plain; version=0.0.4; charset=utf-8")

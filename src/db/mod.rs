@@ -10,6 +10,7 @@ pub mod schema;
 pub mod settings;
 pub mod users;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -211,10 +212,29 @@ impl Db {
     }
 }
 
+/// Transactions this process has ended (committed or rolled back); raised after the end.
+static TRANSACTIONS_ENDED: AtomicU64 = AtomicU64::new(0);
+
+/// How many transactions this process has ended so far. A reader that notes this before it
+/// reads knows, when the count has not moved since, that no write of this process can have
+/// landed in between.
+pub fn transactions_ended() -> u64 {
+    TRANSACTIONS_ENDED.load(Ordering::Acquire)
+}
+
 /// One transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
 /// writers wait for each other instead of failing on a lock upgrade. Code inside never opens
 /// a nested transaction.
 pub fn transaction<T>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
+) -> AppResult<T> {
+    let out = run_transaction(conn, f);
+    TRANSACTIONS_ENDED.fetch_add(1, Ordering::Release);
+    out
+}
+
+fn run_transaction<T>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
 ) -> AppResult<T> {

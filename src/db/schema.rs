@@ -144,6 +144,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    public_generation (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     public_counts (kind, tag) {
         kind -> Text,
         tag -> Text,
@@ -196,6 +203,7 @@ diesel::joinable!(public_doc_tags -> public_docs (doc_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     public_counts,
+    public_generation,
     settings,
     users,
     sessions,

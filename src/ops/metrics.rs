@@ -1,5 +1,6 @@
 //! Process metrics in the Prometheus text format: requests by route and status, their
-//! durations, the database pool and the scheduled changes applied.
+//! durations, the database pool, the scheduled changes applied and the public answers
+//! served from memory.
 //!
 //! Counters live in this process (Prometheus scrapes every process on its own), so they are
 //! plain statics that any part of the code can bump without reaching the app state.
@@ -71,6 +72,13 @@ pub fn record_request(method: &str, route: &str, status: u16, seconds: f64) {
     }
 }
 
+/// Public answers served from memory and built anew, since the process started.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnswerCounts {
+    pub hits: u64,
+    pub misses: u64,
+}
+
 /// The state of the database pool at the moment of a scrape.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolGauges {
@@ -93,7 +101,7 @@ fn escape(value: &str) -> String {
 }
 
 /// The whole exposition, `text/plain; version=0.0.4`.
-pub fn render(pool: PoolGauges) -> String {
+pub fn render(pool: PoolGauges, answers: AnswerCounts) -> String {
     let requests = REQUESTS.lock().map(|m| m.clone()).unwrap_or_default();
     let mut out = String::new();
     out.push_str(
@@ -175,6 +183,13 @@ pub fn render(pool: PoolGauges) -> String {
          scheduled_changes_applied_total {}",
         SCHEDULED_APPLIED.load(Ordering::Relaxed)
     );
+    out.push_str(
+        "# HELP public_answers_total Public answers served from memory (hit) or built from the database (miss).\n\
+         # TYPE public_answers_total counter\n",
+    );
+    for (result, n) in [("hit", answers.hits), ("miss", answers.misses)] {
+        let _ = writeln!(out, "public_answers_total{{result=\"{result}\"}} {n}");
+    }
     out
 }
 
@@ -188,11 +203,16 @@ mod tests {
         record_request("GET", "/unit/\"quoted\"", 200, 3.0);
         record_request("BREW", "/unit/\"quoted\"", 200, 0.001);
         scheduled_applied(2);
-        let text = render(PoolGauges {
-            connections: 2,
-            idle: 1,
-            max: 4,
-        });
+        let text = render(
+            PoolGauges {
+                connections: 2,
+                idle: 1,
+                max: 4,
+            },
+            AnswerCounts { hits: 5, misses: 3 },
+        );
+        assert!(text.contains("public_answers_total{result=\"hit\"} 5"));
+        assert!(text.contains("public_answers_total{result=\"miss\"} 3"));
         let labels = r#"method="GET",route="/unit/\"quoted\"",status="200""#;
         assert!(text.contains(&format!("http_requests_total{{{labels}}} 2")));
         assert!(text.contains(&format!(

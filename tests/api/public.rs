@@ -9,7 +9,7 @@ use oa_cms::db::schema::{content_items, content_versions};
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::support::{Resp, TestApp};
+use crate::support::{Resp, TestApp, send};
 
 /// Stores an item with one version straight in the database, in the given publication
 /// state, and rebuilds its public rows as the admin API does.
@@ -89,6 +89,8 @@ both_backends!(
     lists_filter_sort_and_validate,
     cursor_walk_returns_every_item_once,
     dutch_full_text_search,
+    answers_from_memory_follow_own_changes,
+    another_process_change_shows_within_a_second,
 );
 
 async fn only_what_is_published_now_is_shown(app: TestApp) {
@@ -577,4 +579,144 @@ async fn two_processes_apply_each_scheduled_change_once() {
     let s = slugs(&v);
     assert_eq!(s.len(), 10);
     assert!(s.iter().all(|s| s.starts_with("gepland-")));
+}
+
+/// After the first request an answer comes from memory, and this process's own changes
+/// (through the admin API) show on the very next request.
+async fn answers_from_memory_follow_own_changes(app: TestApp) {
+    use crate::content::{as_put, create, news, write};
+    use reqwest::Method;
+    let (id, etag, item) = create(&app, news("Geheugen")).await;
+    let admin = format!("/api/v1/admin/content/{id}");
+    write(&app, Method::POST, &format!("{admin}/publish"), &etag, None)
+        .await
+        .expect(200);
+    let path = "/api/v1/content/news/geheugen";
+    let list = "/api/v1/content?kind=news&limit=5";
+    let first = app.get(path).await.expect(200);
+    let first_etag = first.header("etag").unwrap();
+    let first = first.text();
+    let first_list = app.get(list).await.expect(200).text();
+    let before = app.state.answers.counts();
+    let again = app.get(path).await.expect(200);
+    assert_eq!(again.header("etag").unwrap(), first_etag);
+    assert_eq!(again.text(), first);
+    assert_eq!(app.get(list).await.expect(200).text(), first_list);
+    // A conditional request is answered from memory too.
+    send(
+        app.request(Method::GET, path)
+            .header("if-none-match", &first_etag),
+    )
+    .await
+    .expect(304);
+    let after = app.state.answers.counts();
+    assert_eq!(after.hits - before.hits, 3, "{before:?} {after:?}");
+    assert_eq!(after.misses, before.misses);
+
+    // A new version, published: shown at once, in the item and in the list.
+    let mut body = as_put(&item);
+    body["summary"] = json!("Nieuwe samenvatting");
+    let etag2 = write(&app, Method::PUT, &admin, &etag, Some(&body))
+        .await
+        .expect(200)
+        .header("etag")
+        .unwrap();
+    write(
+        &app,
+        Method::POST,
+        &format!("{admin}/publish"),
+        &etag2,
+        None,
+    )
+    .await
+    .expect(200);
+    let v = app.get(path).await.expect(200);
+    assert_ne!(v.header("etag").unwrap(), first_etag);
+    assert_eq!(v.json()["summary"], "Nieuwe samenvatting");
+    send(
+        app.request(Method::GET, path)
+            .header("if-none-match", &first_etag),
+    )
+    .await
+    .expect(200);
+    let v = app.get(list).await.expect(200).json();
+    assert_eq!(v["items"][0]["summary"], "Nieuwe samenvatting");
+
+    // Unpublished: gone at once.
+    write(
+        &app,
+        Method::POST,
+        &format!("{admin}/unpublish"),
+        &etag2,
+        None,
+    )
+    .await
+    .expect(200);
+    app.get(path).await.problem(404);
+    let v = app.get(list).await.expect(200).json();
+    assert_eq!(v["total"], 0);
+    assert!(slugs(&v).is_empty());
+}
+
+/// Changes the public rows as another process would: on a connection of its own, outside
+/// this process's transactions, so only the database's change counter tells.
+fn delete_elsewhere(app: &TestApp, slug: &str) {
+    use diesel::r2d2::ManageConnection;
+    let mut conn = oa_cms::db::Manager::new(&app.state.config.database_url)
+        .connect()
+        .unwrap();
+    let n = diesel::sql_query("DELETE FROM public_docs WHERE slug = $1")
+        .bind::<diesel::sql_types::Text, _>(slug)
+        .execute(&mut conn);
+    assert_eq!(n.unwrap(), 1);
+}
+
+async fn change_elsewhere_shows_after(app: TestApp, wait: std::time::Duration) {
+    seed(
+        &app,
+        "news",
+        "elders",
+        doc("Elders", "x", &[]),
+        ago(60),
+        None,
+        None,
+    )
+    .await;
+    let path = "/api/v1/content/news/elders";
+    app.get(path).await.expect(200);
+    assert_eq!(
+        app.get("/api/v1/content").await.expect(200).json()["total"],
+        1
+    );
+    delete_elsewhere(&app, "elders");
+    actix_web::rt::time::sleep(wait).await;
+    app.get(path).await.problem(404);
+    let v = app.get("/api/v1/content").await.expect(200).json();
+    assert_eq!(v["total"], 0);
+    assert!(slugs(&v).is_empty());
+}
+
+/// Another process's change shows within a second (the default `max-age` is 60 s).
+async fn another_process_change_shows_within_a_second(app: TestApp) {
+    change_elsewhere_shows_after(app, std::time::Duration::from_millis(1100)).await;
+}
+
+/// With `max-age` 0 clients may keep nothing, and neither does the server: another
+/// process's change shows on the next request.
+mod another_process_change_shows_at_once_when_max_age_is_zero {
+    use crate::support::{PgDatabase, TestApp};
+
+    #[actix_web::test]
+    async fn sqlite() {
+        let app = TestApp::spawn_with(None, |c| c.cache_max_age = 0).await;
+        super::change_elsewhere_shows_after(app, std::time::Duration::ZERO).await;
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        if let Some(pg) = PgDatabase::create() {
+            let app = TestApp::spawn_with(Some(pg), |c| c.cache_max_age = 0).await;
+            super::change_elsewhere_shows_after(app, std::time::Duration::ZERO).await;
+        }
+    }
 }

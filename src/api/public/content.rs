@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -174,8 +175,15 @@ fn parse_list(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {
 #[get("/content")]
 pub async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
     params: web::Query<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
+    // Only answers to valid queries are stored, so a stored one needs no checking.
+    let key = format!("?{}", req.query_string());
+    let stamp = state.answers.stamp(&state.db).await?;
+    if let Some(hit) = state.answers.get(&key, stamp) {
+        return Ok(list_response(&state, hit.body));
+    }
     let q = parse_list(&params)?;
     let ranked = q.q.is_some();
     let no_terms = q.q.as_ref().is_some_and(Vec::is_empty);
@@ -225,10 +233,16 @@ pub async fn list(
     body.push_str(",\"total\":");
     body.push_str(&total.to_string());
     body.push('}');
-    Ok(HttpResponse::Ok()
-        .insert_header(cache_control(&state))
+    let body = Bytes::from(body);
+    state.answers.put(key, stamp, None, body.clone());
+    Ok(list_response(&state, body))
+}
+
+fn list_response(state: &AppState, body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(cache_control(state))
         .content_type("application/json")
-        .body(body))
+        .body(body)
 }
 
 #[utoipa::path(
@@ -256,15 +270,14 @@ pub async fn item(
             "'{kind}' is not a content kind."
         )));
     }
+    let stamp = state.answers.stamp(&state.db).await?;
+    if let Some(hit) = state.answers.get(req.path(), stamp)
+        && let Some(etag) = hit.etag
+    {
+        return Ok(item_response(&state, &req, etag, hit.body));
+    }
     let now = Utc::now().naive_utc();
-    let matches = |etag: &str| none_match(req.headers(), etag);
     let gone = || AppError::not_found("No published item has this slug.");
-    let not_modified = |etag: String| {
-        HttpResponse::NotModified()
-            .insert_header(cache_control(&state))
-            .insert_header((header::ETAG, etag))
-            .finish()
-    };
     // A conditional request reads the ETag alone first: when it still matches, the
     // document itself is never read.
     if req.headers().contains_key(header::IF_NONE_MATCH) {
@@ -274,8 +287,8 @@ pub async fn item(
             .read(move |c| query::etag_by_slug(c, &k, &s, now))
             .await?
             .ok_or_else(gone)?;
-        if matches(&etag) {
-            return Ok(not_modified(etag));
+        if none_match(req.headers(), &etag) {
+            return Ok(not_modified(&state, etag_value(&etag)?));
         }
     }
     let (etag, json) = state
@@ -283,12 +296,40 @@ pub async fn item(
         .read(move |c| query::by_slug(c, &kind, &slug, now))
         .await?
         .ok_or_else(gone)?;
-    if matches(&etag) {
-        return Ok(not_modified(etag));
+    let (etag, body) = (etag_value(&etag)?, Bytes::from(json));
+    state.answers.put(
+        req.path().to_owned(),
+        stamp,
+        Some(etag.clone()),
+        body.clone(),
+    );
+    Ok(item_response(&state, &req, etag, body))
+}
+
+fn etag_value(etag: &str) -> AppResult<HeaderValue> {
+    HeaderValue::from_str(etag).map_err(|_| AppError::internal("a stored ETag is not a header"))
+}
+
+fn not_modified(state: &AppState, etag: HeaderValue) -> HttpResponse {
+    HttpResponse::NotModified()
+        .insert_header(cache_control(state))
+        .insert_header((header::ETAG, etag))
+        .finish()
+}
+
+/// 304 when the request's `If-None-Match` names `etag`, else the item.
+fn item_response(
+    state: &AppState,
+    req: &HttpRequest,
+    etag: HeaderValue,
+    body: Bytes,
+) -> HttpResponse {
+    if none_match(req.headers(), etag.to_str().unwrap_or_default()) {
+        return not_modified(state, etag);
     }
-    Ok(HttpResponse::Ok()
-        .insert_header(cache_control(&state))
+    HttpResponse::Ok()
+        .insert_header(cache_control(state))
         .insert_header((header::ETAG, etag))
         .content_type("application/json")
-        .body(json))
+        .body(body)
 }

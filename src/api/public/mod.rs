@@ -1,4 +1,5 @@
 //! The public delivery API: published content only, no authentication, cacheable.
 
+pub mod answers;
 pub mod content;
 pub mod cursor;

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use crate::db::schema::public_docs;
 use crate::db::{AnyConnection, MultiBackend};
@@ -54,6 +54,44 @@ pub fn etag_by_slug(
         .select(public_docs::etag)
         .first(conn)
         .optional()?)
+}
+
+#[derive(QueryableByName)]
+struct StampRow {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    next_from: Option<NaiveDateTime>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    next_until: Option<NaiveDateTime>,
+}
+
+/// What every public answer at `now` is built from, in one statement (one snapshot): the
+/// change counter of the public rows, and the next time after `now` at which a row's
+/// visibility window opens or closes (both found by the visibility indexes).
+pub fn stamp(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+) -> AppResult<(i64, Option<NaiveDateTime>)> {
+    let mut sql = Sql::new("SELECT n", true);
+    sql.bind(
+        ", (SELECT MIN(visible_from) FROM public_docs WHERE visible_from > ?) AS next_from",
+        Bind::Time(now),
+    );
+    sql.bind(
+        ", (SELECT MIN(visible_until) FROM public_docs WHERE visible_until > ?) AS next_until",
+        Bind::Time(now),
+    );
+    sql.push(" FROM public_generation WHERE id = 1");
+    let row = sql
+        .load::<StampRow>(conn)?
+        .pop()
+        .ok_or_else(|| AppError::internal("public_generation has no row"))?;
+    let next = match (row.next_from, row.next_until) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    Ok((row.n, next))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,7 @@
+DROP TRIGGER public_generation_doc_insert;
+DROP TRIGGER public_generation_doc_update;
+DROP TRIGGER public_generation_doc_delete;
+DROP TRIGGER public_generation_tag_insert;
+DROP TRIGGER public_generation_tag_update;
+DROP TRIGGER public_generation_tag_delete;
+DROP TABLE public_generation;

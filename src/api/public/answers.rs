@@ -1,0 +1,153 @@
+//! Public answers kept in memory, never staler than the database allows.
+//!
+//! An answer (the body of a list or of an item, and its ETag) is stored with the stamp it
+//! was built under, and served only while that stamp is current. The stamp is the change
+//! counter of the public rows (raised by triggers in the writing transaction, whichever
+//! process writes) together with the next time a row's visibility window opens or closes.
+//! The stamp is read from the database again:
+//! - after any transaction this process has ended, so its own edits show at once;
+//! - when that next visibility time has come, so a scheduled change shows at its time;
+//! - once it is a second old, or older than `max-age` if that is shorter. A change made by
+//!   another process on the same database shows within that time, which never exceeds
+//!   what `Cache-Control: max-age` already lets every client keep an answer.
+//!
+//! Answers are built after the stamp is read, so a stored answer is never older than its
+//! stamp. The store is bounded in bytes; the least useful answers make room.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use actix_web::http::header::HeaderValue;
+use actix_web::web::Bytes;
+use chrono::{NaiveDateTime, Utc};
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+
+use crate::db::public::query;
+use crate::db::{Db, transactions_ended};
+use crate::error::AppResult;
+use crate::ops::metrics::AnswerCounts;
+
+/// The state of the public rows an answer was built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    generation: i64,
+    /// The next time a row becomes visible or stops being so.
+    until: Option<NaiveDateTime>,
+}
+
+/// A stored answer: the body and, for items, the ETag.
+#[derive(Clone)]
+pub struct Answer {
+    stamp: Stamp,
+    pub etag: Option<HeaderValue>,
+    pub body: Bytes,
+}
+
+#[derive(Clone)]
+struct ByteSize;
+
+impl Weighter<String, Answer> for ByteSize {
+    fn weight(&self, key: &String, answer: &Answer) -> u64 {
+        let etag = answer.etag.as_ref().map_or(0, HeaderValue::len);
+        // The entry's own bookkeeping, roughly.
+        (key.len() + etag + answer.body.len() + 96) as u64
+    }
+}
+
+/// When the stamp was last read and what it was.
+#[derive(Clone, Copy)]
+struct Known {
+    stamp: Stamp,
+    /// Taken before the read.
+    read_at: Instant,
+    /// [`transactions_ended`] before the read.
+    transactions: u64,
+}
+
+pub struct Answers {
+    /// None when the store is turned off (size 0).
+    entries: Option<Cache<String, Answer, ByteSize>>,
+    known: RwLock<Option<Known>>,
+    /// How old a stamp may get before it is read again.
+    recheck: Duration,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl Answers {
+    /// A store of at most `bytes` (0 turns it off), for answers clients may keep for
+    /// `max_age` seconds.
+    pub fn new(bytes: u64, max_age: u32) -> Self {
+        let entries = (bytes > 0).then(|| {
+            let estimated = usize::try_from(bytes / 8192).unwrap_or(usize::MAX).max(16);
+            Cache::with_weighter(estimated, bytes, ByteSize)
+        });
+        Self {
+            entries,
+            known: RwLock::new(None),
+            recheck: Duration::from_secs(u64::from(max_age)).min(Duration::from_secs(1)),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// The current stamp, read from the database when it may have moved (see the module
+    /// documentation); None when the store is off.
+    pub async fn stamp(&self, db: &Db) -> AppResult<Option<Stamp>> {
+        if self.entries.is_none() {
+            return Ok(None);
+        }
+        let transactions = transactions_ended();
+        let now = Utc::now().naive_utc();
+        let last = *self.known.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(k) = last
+            && k.transactions == transactions
+            && k.read_at.elapsed() < self.recheck
+            && k.stamp.until.is_none_or(|t| now < t)
+        {
+            return Ok(Some(k.stamp));
+        }
+        let read_at = Instant::now();
+        let (generation, until) = db.read(move |c| query::stamp(c, now)).await?;
+        let stamp = Stamp { generation, until };
+        let mut known = self.known.write().unwrap_or_else(PoisonError::into_inner);
+        // Reads that overlap may end in any order: the one that began last is kept.
+        if known.is_none_or(|k| k.read_at <= read_at) {
+            *known = Some(Known {
+                stamp,
+                read_at,
+                transactions,
+            });
+        }
+        Ok(Some(stamp))
+    }
+
+    /// The answer stored for `key`, when it was built under `stamp`.
+    pub fn get(&self, key: &str, stamp: Option<Stamp>) -> Option<Answer> {
+        let (entries, stamp) = (self.entries.as_ref()?, stamp?);
+        let hit = entries.get(key).filter(|a| a.stamp == stamp);
+        let counter = if hit.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        hit
+    }
+
+    pub fn counts(&self) -> AnswerCounts {
+        AnswerCounts {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Stores an answer built after `stamp` was read.
+    pub fn put(&self, key: String, stamp: Option<Stamp>, etag: Option<HeaderValue>, body: Bytes) {
+        if let (Some(entries), Some(stamp)) = (&self.entries, stamp) {
+            entries.insert(key, Answer { stamp, etag, body });
+        }
+    }
+}
