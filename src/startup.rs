@@ -9,6 +9,7 @@ use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ResourceDef, Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
+use actix_web::http::header::HeaderValue;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use utoipa::OpenApi;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub lifecycle: Arc<Lifecycle>,
     /// Public answers kept between requests.
     pub answers: Arc<Answers>,
+    /// `Cache-Control` of public answers.
+    pub public_cache_control: HeaderValue,
 }
 
 impl AppState {
@@ -60,9 +63,13 @@ impl AppState {
             config.public_cache_bytes,
             config.cache_max_age,
         ));
+        let public_cache_control =
+            HeaderValue::from_str(&format!("public, max-age={}", config.cache_max_age))
+                .unwrap_or(HeaderValue::from_static("no-cache"));
         Self {
             db,
             answers,
+            public_cache_control,
             config: Arc::new(config),
             routes: Arc::new(routes),
             lifecycle: Arc::new(Lifecycle::default()),

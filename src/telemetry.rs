@@ -1,5 +1,6 @@
 //! Logging set-up and the per-request id that ties a log line to an error answer.
 
+use std::io::IsTerminal;
 use std::time::Instant;
 
 use actix_web::Error;
@@ -30,8 +31,10 @@ pub fn init(format: &str) -> tracing_appender::non_blocking::WorkerGuard {
         .finish(std::io::stderr());
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    // Colours only for a person watching: a log file or collector gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(writer);
     let _ = if format == "json" {
         builder.json().try_init()

@@ -720,3 +720,32 @@ mod another_process_change_shows_at_once_when_max_age_is_zero {
         }
     }
 }
+
+/// With the answers store off (`PUBLIC_CACHE_MB=0`) every request reads the database: the
+/// same behaviour, conditional requests included.
+mod with_answers_in_memory_off {
+    use crate::support::{PgDatabase, TestApp};
+
+    async fn check(pg: Option<PgDatabase>) {
+        let off = |c: &mut oa_cms::config::Config| c.public_cache_bytes = 0;
+        let app = TestApp::spawn_with(pg, off).await;
+        let pg = app.pg.as_ref().map(|_| PgDatabase::create().expect("pg"));
+        super::single_item_is_cacheable(app).await;
+        let app = TestApp::spawn_with(pg, off).await;
+        let state = app.state.clone();
+        super::only_what_is_published_now_is_shown(app).await;
+        assert_eq!(state.answers.counts().hits, 0);
+    }
+
+    #[actix_web::test]
+    async fn sqlite() {
+        check(None).await;
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        if let Some(pg) = PgDatabase::create() {
+            check(Some(pg)).await;
+        }
+    }
+}

@@ -72,11 +72,8 @@ pub struct PublicList {
     pub total: i64,
 }
 
-fn cache_control(state: &AppState) -> (header::HeaderName, String) {
-    (
-        header::CACHE_CONTROL,
-        format!("public, max-age={}", state.config.cache_max_age),
-    )
+fn cache_control(state: &AppState) -> (header::HeaderName, HeaderValue) {
+    (header::CACHE_CONTROL, state.public_cache_control.clone())
 }
 
 fn parse_list(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {
@@ -278,9 +275,10 @@ pub async fn item(
     }
     let now = Utc::now().naive_utc();
     let gone = || AppError::not_found("No published item has this slug.");
-    // A conditional request reads the ETag alone first: when it still matches, the
-    // document itself is never read.
-    if req.headers().contains_key(header::IF_NONE_MATCH) {
+    // Without the answers in memory, a conditional request reads the ETag alone first: when
+    // it still matches, the document itself is never read. With them, the document is read
+    // and kept, so the next request is answered from memory.
+    if stamp.is_none() && req.headers().contains_key(header::IF_NONE_MATCH) {
         let (k, s) = (kind.clone(), slug.clone());
         let etag = state
             .db
