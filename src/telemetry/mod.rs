@@ -1,5 +1,7 @@
 //! Logging set-up and the per-request id that ties a log line to an error answer.
 
+pub mod batched;
+
 use std::io::IsTerminal;
 use std::time::Instant;
 
@@ -20,15 +22,12 @@ pub fn current_request_id() -> String {
         .unwrap_or_else(|_| uuid::Uuid::new_v4().to_string())
 }
 
-/// Logs to stderr, as `text` or `json`. Lines are written by a background thread, so a
-/// request never waits on a slow terminal or log pipe (when the queue is full, logging waits
-/// rather than dropping lines). Keep the guard until exit: dropping it flushes the queue.
-pub fn init(format: &str) -> tracing_appender::non_blocking::WorkerGuard {
+/// Logs to stderr, as `text` or `json`. Lines are gathered in memory and written by a
+/// background thread (see [`batched`]), so a request never waits on a slow terminal or log
+/// pipe, and no line is dropped. Keep the guard until exit: dropping it writes what is left.
+pub fn init(format: &str) -> batched::Guard {
     use tracing_subscriber::EnvFilter;
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .thread_name("oa-cms-log")
-        .finish(std::io::stderr());
+    let (writer, guard) = batched::batched(std::io::stderr());
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
     // Colours only for a person watching: a log file or collector gets plain text.
