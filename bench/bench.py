@@ -32,6 +32,8 @@ CEILING = RELEASE / "examples" / "ceiling"
 SEED = RELEASE / "examples" / "bench_seed"
 WRITERS = RELEASE / "examples" / "bench_writers"
 LUA = BENCH / "wrk" / "cases.lua"
+# Public reads measured a second time on a server with PUBLIC_CACHE_MB=0.
+DB_PATH_CASES = ("item", "item_304", "list", "list_filtered", "deep_cursor", "search")
 EMAIL = "benchmark-admin@onderwijsalliantie.local"
 PASSWORD = "bench-wachtwoord-2026"
 
@@ -117,7 +119,7 @@ class Server:
 
 
 class AppServer(Server):
-    def __init__(self, db, port, workers, log_path):
+    def __init__(self, db, port, workers, log_path, env=None):
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.log = open(log_path, "ab")
@@ -126,7 +128,7 @@ class AppServer(Server):
             [str(SERVER), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              *db.args()],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
-            env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"})
+            env={**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, **(env or {})})
         self.startup_s = self.wait_ready(started, "/health")
 
 
@@ -379,6 +381,18 @@ def run_dataset(ds, args, wanted):
         result["vm_hwm_mb"] = memory(app.proc.pid)[1]
     finally:
         app.stop()
+    # The same reads with no answers kept in memory: what a first request, or one right
+    # after a change, costs.
+    db_cases = [c for c in cases if c[0] in DB_PATH_CASES]
+    if db_cases and not args.no_db_path:
+        app = AppServer(ds, free_port(), args.workers, ds.dir / "server.log",
+                        {"PUBLIC_CACHE_MB": "0"})
+        try:
+            for name, path, _ in db_cases:
+                log(f"{ds.backend} {ds.items}: {name}, from the database")
+                result["cases"][name + "_db"] = measure(app.base, app.proc.pid, path, args)
+        finally:
+            app.stop()
     # Start-up on the database as it now is, with nothing cached in the process.
     again = AppServer(ds, free_port(), args.workers, ds.dir / "server.log")
     result["startup_s"] = again.startup_s
@@ -398,6 +412,8 @@ def main():
                    help="sqlite, postgres or both; auto: PostgreSQL when DATABASE_URL or "
                         "TEST_DATABASE_URL is set")
     p.add_argument("--cases", default="", help="comma list of cases to run (default: all)")
+    p.add_argument("--no-db-path", action="store_true",
+                   help="skip measuring the public reads again with no answers in memory")
     p.add_argument("--fresh", action="store_true",
                    help="seed from scratch (default: reuse a dataset, adding what is missing)")
     p.add_argument("--work-dir", default=str(BENCH / "data"))

@@ -21,6 +21,8 @@ LABELS = {
     "file_range": "file, Range 64 KB → 206",
     "admin_save": "admin save → new version (8 writers)",
 }
+for _name in list(LABELS)[:6]:
+    LABELS[_name + "_db"] = LABELS[_name] + ", from the database"
 MIN_SAVES = 500
 MAX_RSS_MB = 100
 MAX_STARTUP_S = 1.0

@@ -65,7 +65,7 @@ pub fn sqlite_path(url: &str) -> &str {
 }
 
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-     PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL; PRAGMA cache_size = -3000;";
+     PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL; PRAGMA cache_size = -2000;";
 
 impl Manager {
     pub fn new(url: &str) -> Self {

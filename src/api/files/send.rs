@@ -1,13 +1,12 @@
 //! Sends a stored blob over HTTP: `ETag` from the SHA-256, `If-None-Match` → 304, one
 //! `Range` → 206, streamed from disk in chunks.
 
-use std::io::{self, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom};
 
 use actix_web::body::SizedStream;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::{HttpRequest, HttpResponse, web};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::api::conditional::none_match;
 use crate::db::files::FileRow;
@@ -116,18 +115,22 @@ pub async fn send(
         RangeAsk::Unsatisfiable => return Err(AppError::RangeNotSatisfiable(size)),
     };
     let path = storage.blob_path(&file.sha256)?;
-    let mut blob = tokio::fs::File::open(&path).await.map_err(|e| {
-        AppError::internal(format!("blob of file {} cannot be opened: {e}", file.id))
-    })?;
-    let on_disk = blob.metadata().await?.len();
+    let id = file.id.clone();
+    let (blob, on_disk) = web::block(move || -> AppResult<(std::fs::File, u64)> {
+        let mut blob = std::fs::File::open(&path)
+            .map_err(|e| AppError::internal(format!("blob of file {id} cannot be opened: {e}")))?;
+        let on_disk = blob.metadata()?.len();
+        if start > 0 {
+            blob.seek(SeekFrom::Start(start))?;
+        }
+        Ok((blob, on_disk))
+    })
+    .await??;
     if on_disk != size {
         return Err(AppError::internal(format!(
             "blob of file {} has {on_disk} bytes, the record says {size}",
             file.id
         )));
-    }
-    if start > 0 {
-        blob.seek(SeekFrom::Start(start)).await?;
     }
     let mut resp = HttpResponse::build(status);
     resp.insert_header((
@@ -151,31 +154,40 @@ pub async fn send(
     Ok(resp.body(SizedStream::new(len, stream(blob, len))))
 }
 
-/// The next `remaining` bytes of `file`, in chunks.
+/// The next `remaining` bytes of `file`, in chunks, each read on the blocking pool into a
+/// buffer allocated here (so it is freed by the thread that allocated it).
 fn stream(
-    file: tokio::fs::File,
+    file: std::fs::File,
     remaining: u64,
 ) -> impl futures_util::Stream<Item = Result<web::Bytes, io::Error>> {
-    futures_util::stream::unfold((file, remaining), |(mut file, remaining)| async move {
+    futures_util::stream::unfold((Some(file), remaining), |(file, remaining)| async move {
+        let file = file?;
         if remaining == 0 {
             return None;
         }
-        let want = usize::try_from(remaining.min(CHUNK)).unwrap_or(64 * 1024);
-        let mut buf = vec![0u8; want];
-        match file.read(&mut buf).await {
-            Ok(0) => Some((
+        let want = remaining.min(CHUNK);
+        let buf = Vec::with_capacity(usize::try_from(want).unwrap_or(64 * 1024));
+        let read = web::block(move || {
+            let mut buf = buf;
+            let n = (&file).take(want).read_to_end(&mut buf)?;
+            Ok::<_, io::Error>((file, buf, n))
+        })
+        .await
+        .map_err(io::Error::other)
+        .and_then(|r| r);
+        match read {
+            Ok((_, _, 0)) => Some((
                 Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
                     "the blob is shorter than its record",
                 )),
-                (file, 0),
+                (None, 0),
             )),
-            Ok(n) => {
-                buf.truncate(n);
+            Ok((file, buf, n)) => {
                 let left = remaining.saturating_sub(n as u64);
-                Some((Ok(web::Bytes::from(buf)), (file, left)))
+                Some((Ok(web::Bytes::from(buf)), (Some(file), left)))
             }
-            Err(e) => Some((Err(e), (file, 0))),
+            Err(e) => Some((Err(e), (None, 0))),
         }
     })
 }
