@@ -55,7 +55,7 @@ def dataset_table(ds, smallest):
         if smallest and smallest is not ds and name in smallest["cases"]:
             g = r["p99_ms"] / max(smallest["cases"][name]["p99_ms"], 0.001)
             growth = f"{g:.1f}×"
-            if name != "search":
+            if not name.startswith("search"):
                 growth += f" {verdict(g <= MAX_P99_GROWTH)}"
         errors = f" ({r['errors']} errors)" if r.get("errors") else ""
         rows.append(f"| {LABELS.get(name, name)}{errors} | {r['rps']:,.0f} | {r['p50_ms']:.2f} "

@@ -91,6 +91,7 @@ both_backends!(
     dutch_full_text_search,
     answers_from_memory_follow_own_changes,
     another_process_change_shows_within_a_second,
+    an_idle_scheduler_pass_keeps_the_answers,
 );
 
 async fn only_what_is_published_now_is_shown(app: TestApp) {
@@ -748,4 +749,30 @@ mod with_answers_in_memory_off {
             check(Some(pg)).await;
         }
     }
+}
+
+/// The scheduler's pass that finds nothing to do changes no public row, so the answers kept
+/// in memory stay valid.
+async fn an_idle_scheduler_pass_keeps_the_answers(app: TestApp) {
+    seed(
+        &app,
+        "news",
+        "blijft",
+        doc("Blijft", "x", &[]),
+        ago(60),
+        None,
+        None,
+    )
+    .await;
+    let path = "/api/v1/content/news/blijft";
+    app.get(path).await.expect(200);
+    app.state
+        .db
+        .run(|c| oa_cms::jobs::run_once(c).map(|_| ()))
+        .await
+        .unwrap();
+    let before = app.state.answers.counts();
+    app.get(path).await.expect(200);
+    let after = app.state.answers.counts();
+    assert_eq!(after.hits - before.hits, 1, "{before:?} {after:?}");
 }
