@@ -47,6 +47,11 @@ pub async fn download(
         })
         .await?
         .ok_or_else(not_found)?;
-    let cache = format!("public, max-age={}", state.config.cache_max_age);
-    super::send::send(&req, &super::storage(&state), &file, &cache).await
+    super::send::send(
+        &req,
+        &super::storage(&state),
+        &file,
+        &state.public_cache_control,
+    )
+    .await
 }

@@ -5,7 +5,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use actix_web::body::SizedStream;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::api::conditional::none_match;
@@ -94,14 +94,14 @@ pub async fn send(
     req: &HttpRequest,
     storage: &Storage,
     file: &FileRow,
-    cache_control: &str,
+    cache_control: &HeaderValue,
 ) -> AppResult<HttpResponse> {
     let etag = format!("\"{}\"", file.sha256);
     let headers = req.headers();
     if none_match(headers, &etag) {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
-            .insert_header((header::CACHE_CONTROL, cache_control))
+            .insert_header((header::CACHE_CONTROL, cache_control.clone()))
             .finish());
     }
     let size = u64::try_from(file.size).map_err(AppError::internal)?;
@@ -138,7 +138,7 @@ pub async fn send(
         sniff::header_value(&file.content_type),
     ))
     .insert_header((header::ETAG, etag))
-    .insert_header((header::CACHE_CONTROL, cache_control))
+    .insert_header((header::CACHE_CONTROL, cache_control.clone()))
     .insert_header((header::ACCEPT_RANGES, "bytes"))
     .insert_header((
         header::CONTENT_DISPOSITION,

@@ -1,5 +1,6 @@
 //! `GET /admin/files/{id}/content`: a file's bytes for staff, published or not.
 
+use actix_web::http::header::HeaderValue;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::api::files::{send, storage};
@@ -29,5 +30,11 @@ pub async fn content(
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let file = state.db.run(move |c| super::find(c, &id)).await?;
-    send::send(&req, &storage(&state), &file, "private, no-cache").await
+    send::send(
+        &req,
+        &storage(&state),
+        &file,
+        &HeaderValue::from_static("private, no-cache"),
+    )
+    .await
 }
