@@ -92,6 +92,7 @@ both_backends!(
     answers_from_memory_follow_own_changes,
     another_process_change_shows_within_a_second,
     an_idle_scheduler_pass_keeps_the_answers,
+    answers_expire_when_a_visibility_window_opens,
 );
 
 async fn only_what_is_published_now_is_shown(app: TestApp) {
@@ -775,4 +776,38 @@ async fn an_idle_scheduler_pass_keeps_the_answers(app: TestApp) {
     app.get(path).await.expect(200);
     let after = app.state.answers.counts();
     assert_eq!(after.hits - before.hits, 1, "{before:?} {after:?}");
+}
+
+/// A row whose window opens later shows at its time even when nothing is written in
+/// between (its item's schedule is cleared, so the scheduler has nothing to apply): the
+/// answers in memory expire at the next visibility moment on their own.
+async fn answers_expire_when_a_visibility_window_opens(app: TestApp) {
+    let id = seed(
+        &app,
+        "news",
+        "venster",
+        doc("Venster", "x", &[]),
+        None,
+        ahead(2),
+        None,
+    )
+    .await;
+    app.state
+        .db
+        .tx(move |c| {
+            diesel::update(content_items::table.find(&id))
+                .set(content_items::publish_at.eq(None::<NaiveDateTime>))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let list = "/api/v1/content?kind=news";
+    assert_eq!(app.get(list).await.expect(200).json()["total"], 0);
+    let before = app.state.answers.counts();
+    assert_eq!(app.get(list).await.expect(200).json()["total"], 0);
+    assert_eq!(app.state.answers.counts().hits - before.hits, 1);
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let v = app.get(list).await.expect(200).json();
+    assert_eq!(slugs(&v), vec!["venster"]);
 }
