@@ -4,11 +4,13 @@
 //!
 //! Counters live in this process (Prometheus scrapes every process on its own), so they are
 //! plain statics that any part of the code can bump without reaching the app state.
+//! Request counts are kept per thread and summed when scraped: every request is counted,
+//! and a worker never waits on a lock another worker holds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// Upper bounds of the duration histogram, in seconds (Prometheus' usual defaults).
 const BUCKETS: [f64; 11] = [
@@ -30,8 +32,23 @@ struct Series {
     buckets: [u64; BUCKETS.len()],
 }
 
-static REQUESTS: LazyLock<Mutex<BTreeMap<RequestKey, Series>>> =
-    LazyLock::new(|| Mutex::new(BTreeMap::new()));
+/// One thread's request counts: by route, then by method and status (a handful each).
+type Shard = Mutex<HashMap<String, Vec<(&'static str, u16, Series)>>>;
+
+/// Every thread's shard, for the scrape.
+static SHARDS: Mutex<Vec<Arc<Shard>>> = Mutex::new(Vec::new());
+
+thread_local! {
+    static SHARD: Arc<Shard> = {
+        let shard = Arc::new(Shard::default());
+        lock(&SHARDS).push(Arc::clone(&shard));
+        shard
+    };
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
 static SCHEDULED_APPLIED: AtomicU64 = AtomicU64::new(0);
 
 /// Counts `n` scheduled publications or unpublications that took effect.
@@ -56,20 +73,61 @@ fn method_label(method: &str) -> &'static str {
 /// Records one answered request. `route` is the matched pattern (never the raw path, which
 /// would make one series per id).
 pub fn record_request(method: &str, route: &str, status: u16, seconds: f64) {
-    let key = RequestKey {
-        method: method_label(method),
-        route: route.to_owned(),
-        status,
-    };
-    let Ok(mut map) = REQUESTS.lock() else {
-        return;
-    };
-    let series = map.entry(key).or_default();
-    series.count += 1;
-    series.sum_seconds += seconds;
-    if let Some(i) = BUCKETS.iter().position(|b| seconds <= *b) {
-        series.buckets[i] += 1;
+    let method = method_label(method);
+    SHARD.with(|shard| {
+        let mut map = lock(shard);
+        if !map.contains_key(route) {
+            map.insert(route.to_owned(), Vec::new());
+        }
+        let Some(by_route) = map.get_mut(route) else {
+            return;
+        };
+        let i = by_route
+            .iter()
+            .position(|(m, s, _)| *m == method && *s == status)
+            .unwrap_or_else(|| {
+                by_route.push((method, status, Series::default()));
+                by_route.len() - 1
+            });
+        by_route[i].2.observe(seconds);
+    });
+}
+
+impl Series {
+    fn observe(&mut self, seconds: f64) {
+        self.count += 1;
+        self.sum_seconds += seconds;
+        if let Some(i) = BUCKETS.iter().position(|b| seconds <= *b) {
+            self.buckets[i] += 1;
+        }
     }
+
+    fn add(&mut self, other: &Series) {
+        self.count += other.count;
+        self.sum_seconds += other.sum_seconds;
+        for (a, b) in self.buckets.iter_mut().zip(other.buckets) {
+            *a += b;
+        }
+    }
+}
+
+/// Every thread's counts summed, in a stable order.
+fn requests() -> BTreeMap<RequestKey, Series> {
+    let shards = lock(&SHARDS).clone();
+    let mut all: BTreeMap<RequestKey, Series> = BTreeMap::new();
+    for shard in shards {
+        for (route, series) in lock(&shard).iter() {
+            for (method, status, s) in series {
+                let key = RequestKey {
+                    method,
+                    route: route.clone(),
+                    status: *status,
+                };
+                all.entry(key).or_default().add(s);
+            }
+        }
+    }
+    all
 }
 
 /// Public answers served from memory and built anew, since the process started.
@@ -102,7 +160,7 @@ fn escape(value: &str) -> String {
 
 /// The whole exposition, `text/plain; version=0.0.4`.
 pub fn render(pool: PoolGauges, answers: AnswerCounts) -> String {
-    let requests = REQUESTS.lock().map(|m| m.clone()).unwrap_or_default();
+    let requests = requests();
     let mut out = String::new();
     out.push_str(
         "# HELP http_requests_total HTTP requests answered, by method, route pattern and status.\n\

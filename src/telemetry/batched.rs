@@ -71,6 +71,13 @@ impl Shared {
 #[derive(Clone)]
 pub struct Batched(Arc<Shared>);
 
+impl Batched {
+    /// Appends one whole line (or several), as a `tracing` event's writer does.
+    pub fn line(&self, line: &[u8]) {
+        self.0.append(line);
+    }
+}
+
 /// Writes what is left and stops the background writer when dropped.
 pub struct Guard {
     shared: Arc<Shared>,

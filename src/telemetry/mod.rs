@@ -1,9 +1,11 @@
 //! Logging set-up and the per-request id that ties a log line to an error answer.
 
 pub mod batched;
+mod request_line;
 
 use std::io::IsTerminal;
-use std::time::Instant;
+use std::rc::Rc;
+use std::time::{Instant, SystemTime};
 
 use actix_web::Error;
 use actix_web::body::MessageBody;
@@ -12,13 +14,13 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 
 tokio::task_local! {
-    static REQUEST_ID: String;
+    static REQUEST_ID: Rc<str>;
 }
 
 /// The id of the request being answered, or a fresh one outside a request.
 pub fn current_request_id() -> String {
     REQUEST_ID
-        .try_with(Clone::clone)
+        .try_with(ToString::to_string)
         .unwrap_or_else(|_| uuid::Uuid::new_v4().to_string())
 }
 
@@ -31,15 +33,20 @@ pub fn init(format: &str) -> batched::Guard {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
     // Colours only for a person watching: a log file or collector gets plain text.
+    let ansi = std::io::stderr().is_terminal();
+    let json = format == "json";
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(writer);
-    let _ = if format == "json" {
+        .with_ansi(ansi)
+        .with_writer(writer.clone());
+    let installed = if json {
         builder.json().try_init()
     } else {
         builder.try_init()
     };
+    if installed.is_ok() && !ansi {
+        request_line::write_directly(writer, json);
+    }
     guard
 }
 
@@ -51,10 +58,11 @@ pub async fn log_requests(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let id = uuid::Uuid::new_v4().to_string();
+    let mut id = [0u8; 36];
+    let id: &str = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut id);
     let start = Instant::now();
     let method = req.method().clone();
-    let res = REQUEST_ID.scope(id.clone(), next.call(req)).await;
+    let res = REQUEST_ID.scope(Rc::from(id), next.call(req)).await;
     let elapsed = start.elapsed().as_secs_f64();
     let (route, status) = match &res {
         Ok(res) => (
@@ -69,16 +77,18 @@ pub async fn log_requests(
         ),
     };
     crate::ops::metrics::record_request(method.as_str(), &route, status, elapsed);
-    tracing::info!(
-        method = %method,
-        route = %route,
-        status,
-        duration_ms = format!("{:.2}", elapsed * 1000.0),
-        request_id = %id,
-        "request"
-    );
+    if tracing::enabled!(target: request_line::TARGET, tracing::Level::INFO) {
+        request_line::log(&request_line::RequestLine {
+            at: SystemTime::now(),
+            method: method.as_str(),
+            route: &route,
+            status,
+            duration_ms: elapsed * 1000.0,
+            request_id: id,
+        });
+    }
     let mut res = res?;
-    if let Ok(v) = HeaderValue::from_str(&id) {
+    if let Ok(v) = HeaderValue::from_str(id) {
         res.headers_mut().insert(X_REQUEST_ID.clone(), v);
     }
     Ok(res)
