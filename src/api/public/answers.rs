@@ -11,6 +11,11 @@
 //!   another process on the same database shows within that time, which never exceeds
 //!   what `Cache-Control: max-age` already lets every client keep an answer.
 //!
+//! One request at a time reads the stamp; requests that find it old meanwhile wait for that
+//! read and use it when it began after they arrived. (When every request read it itself,
+//! a hundred identical reads arrived at once each second; on PostgreSQL on a busy machine
+//! its backends then waited on each other for up to a second.)
+//!
 //! Answers are built after the stamp is read, so a stored answer is never older than its
 //! stamp. The store is bounded in bytes; the least useful answers make room.
 
@@ -70,6 +75,9 @@ pub struct Answers {
     /// None when the store is turned off (size 0).
     entries: Option<Cache<String, Answer, ByteSize>>,
     known: RwLock<Option<Known>>,
+    /// Held while the stamp is read, so that it is read once, not by every request that
+    /// finds it old at the same moment.
+    reading: tokio::sync::Mutex<()>,
     /// How old a stamp may get before it is read again.
     recheck: Duration,
     hits: AtomicU64,
@@ -87,6 +95,7 @@ impl Answers {
         Self {
             entries,
             known: RwLock::new(None),
+            reading: tokio::sync::Mutex::new(()),
             recheck: Duration::from_secs(u64::from(max_age)).min(Duration::from_secs(1)),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -96,31 +105,50 @@ impl Answers {
     /// The current stamp, read from the database when it may have moved (see the module
     /// documentation); None when the store is off.
     pub async fn stamp(&self, db: &Db) -> AppResult<Option<Stamp>> {
+        self.stamp_read_by(|now| db.read(move |c| query::stamp(c, now)))
+            .await
+    }
+
+    /// [`Self::stamp`], with `read` asking the database for the stamp as of a time.
+    async fn stamp_read_by<F, R>(&self, read: F) -> AppResult<Option<Stamp>>
+    where
+        F: FnOnce(NaiveDateTime) -> R,
+        R: Future<Output = AppResult<(i64, Option<NaiveDateTime>)>>,
+    {
         if self.entries.is_none() {
             return Ok(None);
         }
         let transactions = transactions_ended();
+        let asked_at = Instant::now();
         let now = Utc::now().naive_utc();
+        let current = |k: &Known| k.stamp.until.is_none_or(|t| now < t);
         let last = *self.known.read().unwrap_or_else(PoisonError::into_inner);
         if let Some(k) = last
             && k.transactions == transactions
             && k.read_at.elapsed() < self.recheck
-            && k.stamp.until.is_none_or(|t| now < t)
+            && current(&k)
         {
             return Ok(Some(k.stamp));
         }
-        let read_at = Instant::now();
-        let (generation, until) = db.read(move |c| query::stamp(c, now)).await?;
-        let stamp = Stamp { generation, until };
-        let mut known = self.known.write().unwrap_or_else(PoisonError::into_inner);
-        // Reads that overlap may end in any order: the one that began last is kept.
-        if known.is_none_or(|k| k.read_at <= read_at) {
-            *known = Some(Known {
-                stamp,
-                read_at,
-                transactions,
-            });
+        let _turn = self.reading.lock().await;
+        // A read that began after this request asked saw every change this one must see.
+        let last = *self.known.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(k) = last
+            && k.read_at >= asked_at
+            && current(&k)
+        {
+            return Ok(Some(k.stamp));
         }
+        let transactions = transactions_ended();
+        let read_at = Instant::now();
+        let now = Utc::now().naive_utc();
+        let (generation, until) = read(now).await?;
+        let stamp = Stamp { generation, until };
+        *self.known.write().unwrap_or_else(PoisonError::into_inner) = Some(Known {
+            stamp,
+            read_at,
+            transactions,
+        });
         Ok(Some(stamp))
     }
 
@@ -149,5 +177,39 @@ impl Answers {
         if let (Some(entries), Some(stamp)) = (&self.entries, stamp) {
             entries.insert(key, Answer { stamp, etag, body });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn requests_that_find_the_stamp_old_together_read_it_once() {
+        // max-age 0: every request needs a stamp read after it arrived.
+        let answers = Answers::new(1 << 20, 0);
+        let reads = Cell::new(0);
+        let read = |_now| {
+            reads.set(reads.get() + 1);
+            let n = reads.get();
+            async move {
+                actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+                Ok((n, None))
+            }
+        };
+        let stamps =
+            futures_util::future::join_all((0..20).map(|_| answers.stamp_read_by(read))).await;
+        // All twenty arrived during the first read, so the second one, begun after they
+        // all asked, serves them all; the first serves only the first.
+        assert_eq!(reads.get(), 2);
+        let stamps: Vec<Stamp> = stamps.into_iter().map(|s| s.unwrap().unwrap()).collect();
+        assert_eq!(stamps[0].generation, 1);
+        assert!(stamps[1..].iter().all(|s| s.generation == 2));
+        // A request arriving later reads again.
+        let later = answers.stamp_read_by(read).await.unwrap().unwrap();
+        assert_eq!((later.generation, reads.get()), (3, 3));
     }
 }
