@@ -210,7 +210,9 @@ pub fn is_public(conn: &mut AnyConnection, file_id: &str, now: NaiveDateTime) ->
         )
         .filter(shown_version)
         .select(content_file_refs::item_id);
-    Ok(diesel::select(diesel::dsl::exists(users)).get_result(conn)?)
+    // A file is referenced by one item or by thousands: planned for the file at hand.
+    let query = super::PlannedPerCall::new(conn, diesel::select(diesel::dsl::exists(users)));
+    Ok(query.get_result(conn)?)
 }
 
 /// The public records of these files, by id; ids of files that do not exist are left out.

@@ -313,3 +313,47 @@ fn run_migrations(manager: &Manager) -> Result<(), ConnectError> {
     };
     result.map_err(|e| ConnectError(format!("migrations failed: {e}")))
 }
+
+/// A query PostgreSQL plans anew for the values of each call, instead of preparing it once
+/// per connection. A prepared statement there is soon run with a generic plan, made for an
+/// average value; where values are skewed (a file referenced by one item, or by thousands),
+/// that plan can be a full scan where the value at hand needs one index lookup. SQLite's
+/// plans do not depend on the values, so there it is prepared once, as every statement is.
+pub struct PlannedPerCall<Q> {
+    query: Q,
+    cache: bool,
+}
+
+impl<Q> PlannedPerCall<Q> {
+    pub fn new(conn: &AnyConnection, query: Q) -> Self {
+        Self {
+            query,
+            cache: matches!(conn, AnyConnection::Sqlite(_)),
+        }
+    }
+}
+
+impl<Q> diesel::query_builder::QueryId for PlannedPerCall<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for PlannedPerCall<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q, C> RunQueryDsl<C> for PlannedPerCall<Q> {}
+
+impl<Q: diesel::query_builder::QueryFragment<MultiBackend>>
+    diesel::query_builder::QueryFragment<MultiBackend> for PlannedPerCall<Q>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>,
+    ) -> QueryResult<()> {
+        if !self.cache {
+            out.unsafe_to_cache_prepared();
+        }
+        self.query.walk_ast(out.reborrow())
+    }
+}
