@@ -3,8 +3,9 @@
 //! It reads exactly as `tracing_subscriber`'s own formats would write it (text or JSON, the
 //! same fields in the same order), but when the output is the batched one, it is put
 //! together here and handed over directly: no event dispatch, no field visitors, and the
-//! date formatted once a second rather than once a line. On a small answer from memory,
-//! tracing's route cost a fifth of the server's time; this costs a few hundred nanoseconds.
+//! date formatted once a second rather than once a line. On a 304 answered from memory,
+//! the line was the largest cost in the server's own code; put together here it takes under
+//! 1 000 instructions (callgrind).
 //! Other events, and the request line when the output is a terminal (with colours), go
 //! through `tracing` as usual.
 
@@ -108,12 +109,6 @@ impl Stamp<'_> {
         buf.extend_from_slice(self.date.as_bytes());
         push_digits(buf, u64::from(self.micros), 6);
         buf.push(b'Z');
-    }
-}
-
-impl std::fmt::Display for Stamp<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}{:06}Z", self.date, self.micros)
     }
 }
 
@@ -275,8 +270,13 @@ mod tests {
         );
         // The date part is kept per second and formatted again when the second changes.
         let (mut second, mut date) = (u64::MAX, String::new());
-        let a = Stamp::of(at, &mut second, &mut date).to_string();
-        let b = Stamp::of(at + Duration::from_micros(999_958), &mut second, &mut date).to_string();
+        let mut written = |at| {
+            let mut buf = Vec::new();
+            Stamp::of(at, &mut second, &mut date).push(&mut buf);
+            String::from_utf8(buf).unwrap()
+        };
+        let a = written(at);
+        let b = written(at + Duration::from_micros(999_958));
         assert_eq!(a, "2026-11-24T18:52:07.000042Z");
         assert_eq!(b, "2026-11-24T18:52:08.000000Z");
     }

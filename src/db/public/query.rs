@@ -8,7 +8,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use crate::db::schema::public_docs;
-use crate::db::{AnyConnection, MultiBackend};
+use crate::db::{AnyConnection, MultiBackend, PlannedPerCall};
 use crate::error::{AppError, AppResult};
 
 /// The row of `kind`/`slug` visible at `now`, the latest first. A macro rather than a boxed
@@ -191,14 +191,13 @@ enum Bind {
 /// backend's own placeholders. Unlike `sql_query`, it is kept in the connection's
 /// prepared-statement cache (keyed by its text), so a list request is not parsed and planned
 /// again each time; except the totals on PostgreSQL, which are planned for their values each
-/// time: a cached statement would switch to a generic plan, which cannot tell that "rows not
+/// time ([`PlannedPerCall`]): a cached statement would switch to a generic plan, which cannot tell that "rows not
 /// visible at `now`" are few, and scans the table for them.
 struct Sql {
     text: String,
     binds: Vec<Bind>,
     /// A generic plan is as good as one for the values (pages: ordered by an index, limited).
     any_plan: bool,
-    cache: bool,
 }
 
 impl Sql {
@@ -207,7 +206,6 @@ impl Sql {
             text: text.into(),
             binds: Vec::new(),
             any_plan,
-            cache: false,
         }
     }
     fn push(&mut self, s: &str) {
@@ -243,11 +241,14 @@ impl Sql {
         self.binds.push(b);
     }
     fn load<T: QueryableByName<MultiBackend> + 'static>(
-        mut self,
+        self,
         conn: &mut AnyConnection,
     ) -> AppResult<Vec<T>> {
-        self.cache = self.any_plan || matches!(conn, AnyConnection::Sqlite(_));
-        Ok(RunQueryDsl::load(self, conn)?)
+        Ok(if self.any_plan {
+            RunQueryDsl::load(self, conn)?
+        } else {
+            RunQueryDsl::load(PlannedPerCall::new(conn, self), conn)?
+        })
     }
 }
 
@@ -264,9 +265,6 @@ impl<C> RunQueryDsl<C> for Sql {}
 
 impl QueryFragment<MultiBackend> for Sql {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        if !self.cache {
-            out.unsafe_to_cache_prepared();
-        }
         let mut parts = self.text.split('?');
         out.push_sql(parts.next().unwrap_or_default());
         for (part, bind) in parts.zip(&self.binds) {
