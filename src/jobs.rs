@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use crate::db::schema::content_items;
 use crate::db::{AnyConnection, audit, public, transaction};
 use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A change that is due.
 #[derive(Debug)]
@@ -113,7 +113,7 @@ fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResul
                 Some(id),
                 &detail,
             )?;
-            public::sync_item(c, id, now)?;
+            crate::usecase::public_docs::sync_item(c, id, now)?;
         }
         Ok(claimed)
     })
@@ -155,7 +155,7 @@ pub fn spawn(state: &AppState) {
             match db.run(run_once).await {
                 Ok(0) => {}
                 Ok(n) => {
-                    crate::ops::metrics::scheduled_applied(n as u64);
+                    crate::telemetry::metrics::scheduled_applied(n as u64);
                     tracing::info!(applied = n, "scheduled publication changes applied");
                 }
                 Err(e) => tracing::warn!(error = %e, "scheduler pass failed"),

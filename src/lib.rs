@@ -13,5 +13,7 @@ pub mod error;
 pub mod jobs;
 pub mod ops;
 pub mod startup;
+pub mod state;
 pub mod storage;
 pub mod telemetry;
+pub mod usecase;

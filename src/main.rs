@@ -104,7 +104,7 @@ fn run(cli: Cli) -> Result<(), String> {
             } else {
                 password
             };
-            oa_cms::domain::users::create_user_blocking(
+            oa_cms::usecase::users::create_user_blocking(
                 &db,
                 &args.email,
                 args.name.as_deref(),

@@ -2,80 +2,25 @@
 //! port 0.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ResourceDef, Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::http::header::HeaderValue;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::public::answers::Answers;
 use crate::config::Config;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
-use crate::ops::lifecycle::{self, Lifecycle};
+use crate::ops::lifecycle;
+use crate::state::AppState;
 use crate::telemetry;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    /// Known route patterns and their methods, to tell 405 from 404.
-    pub routes: Arc<Vec<(ResourceDef, Vec<Method>)>>,
-    /// Readiness and the shutdown signal background jobs watch.
-    pub lifecycle: Arc<Lifecycle>,
-    /// Public answers kept between requests.
-    pub answers: Arc<Answers>,
-    /// `Cache-Control` of public answers.
-    pub public_cache_control: HeaderValue,
-}
-
-impl AppState {
-    pub fn new(db: Db, config: Config) -> Self {
-        let doc = openapi_doc();
-        let routes = doc
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                let methods = [
-                    (item.get.is_some(), Method::GET),
-                    (item.post.is_some(), Method::POST),
-                    (item.put.is_some(), Method::PUT),
-                    (item.patch.is_some(), Method::PATCH),
-                    (item.delete.is_some(), Method::DELETE),
-                ]
-                .into_iter()
-                .filter_map(|(has, m)| has.then_some(m))
-                .collect();
-                (ResourceDef::new(path.as_str()), methods)
-            })
-            .collect();
-        let answers = Arc::new(Answers::new(
-            config.public_cache_bytes,
-            config.cache_max_age,
-        ));
-        let public_cache_control =
-            HeaderValue::from_str(&format!("public, max-age={}", config.cache_max_age))
-                .unwrap_or(HeaderValue::from_static("no-cache"));
-        Self {
-            db,
-            answers,
-            public_cache_control,
-            config: Arc::new(config),
-            routes: Arc::new(routes),
-            lifecycle: Arc::new(Lifecycle::default()),
-        }
-    }
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -205,11 +150,32 @@ async fn head_as_get(
     next.call(req).await
 }
 
+/// Known route patterns and their methods, from the OpenAPI document, to tell 405 from 404.
+static ROUTES: LazyLock<Vec<(ResourceDef, Vec<Method>)>> = LazyLock::new(|| {
+    openapi_doc()
+        .paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let methods = [
+                (item.get.is_some(), Method::GET),
+                (item.post.is_some(), Method::POST),
+                (item.put.is_some(), Method::PUT),
+                (item.patch.is_some(), Method::PATCH),
+                (item.delete.is_some(), Method::DELETE),
+            ]
+            .into_iter()
+            .filter_map(|(has, m)| has.then_some(m))
+            .collect();
+            (ResourceDef::new(path.as_str()), methods)
+        })
+        .collect()
+});
+
 /// Unknown routes: 405 when the path exists with other methods, 404 otherwise.
-async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn fallback(req: HttpRequest) -> Result<HttpResponse, AppError> {
     let path = req.path();
-    let allowed: Vec<&Method> = state
-        .routes
+    let allowed: Vec<&Method> = ROUTES
         .iter()
         .filter(|(def, _)| def.is_match(path))
         .flat_map(|(_, m)| m.iter())
@@ -368,7 +334,7 @@ pub async fn on_start(state: &AppState) -> Result<Started, String> {
             }
             let password = crate::auth::new_password();
             let email = "admin@onderwijsalliantie.local";
-            crate::domain::users::create(
+            crate::usecase::users::create(
                 c,
                 &crate::db::audit::Actor::system("first start"),
                 email,

@@ -10,7 +10,7 @@ use crate::api::extract::ApiJson;
 use crate::auth::{self, Auth, Role, SESSION_COOKIE, Staff, policy::AnyStaff};
 use crate::db::{audit, rate_limit, users};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const SESSION_HOURS: i64 = 12;
 const FAIL_WINDOW_MINUTES: i64 = 15;

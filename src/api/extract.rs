@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A JSON body: 415 unless `application/json`, 413 past the configured limit, 400 when it
 /// is not JSON, 422 naming the field when it does not fit the type.

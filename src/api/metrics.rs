@@ -4,8 +4,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::error::AppError;
-use crate::ops::metrics::{PoolGauges, render};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::telemetry::metrics::{PoolGauges, render};
 
 #[utoipa::path(
     tag = "health",

@@ -1,5 +1,5 @@
-//! Who is asking: roles, password and secret hashing, and the `Staff` extractor that every
-//! admin handler takes, so access is checked in one place.
+//! Who is asking: the `Staff` extractor that every admin handler takes, so access is
+//! checked in one place (roles and hashing are in `domain::credentials`).
 
 pub mod policy;
 
@@ -10,117 +10,18 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::Method;
 use actix_web::{FromRequest, HttpRequest, web};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
-use rand::RngCore;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
 use crate::db::audit::Actor;
 use crate::db::users;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
+pub use crate::domain::credentials::{
+    Role, dummy_hash, hash_password, hash_secret, new_password, new_secret, verify_password,
+};
 pub use policy::Policy;
 
 pub const SESSION_COOKIE: &str = "oa_session";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Editor,
-    Membership,
-    Read,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Editor, Role::Membership, Role::Read];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "admin" => Some(Self::Admin),
-            "editor" => Some(Self::Editor),
-            "membership" => Some(Self::Membership),
-            "read" => Some(Self::Read),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Editor => "editor",
-            Self::Membership => "membership",
-            Self::Read => "read",
-        }
-    }
-
-    /// Whether a holder of `self` may hand out `other` (a token's role is never wider).
-    pub fn covers(self, other: Role) -> bool {
-        match self {
-            Self::Admin => true,
-            Self::Editor => matches!(other, Self::Editor | Self::Read),
-            Self::Membership => matches!(other, Self::Membership),
-            Self::Read => matches!(other, Self::Read),
-        }
-    }
-}
-
-fn argon2() -> Argon2<'static> {
-    // OWASP's argon2id minimum (19 MiB, 2 passes): strong, and a login stays well under 100 ms.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::internal(format!("password hashing: {e}")))
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
-/// A hash with the same cost as a real one, checked for unknown e-mails so that the answer
-/// takes as long as for a wrong password.
-pub fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
-}
-
-/// A random secret, URL-safe.
-pub fn new_secret(prefix: &str) -> String {
-    use base64::Engine;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!(
-        "{prefix}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
-}
-
-/// A readable generated password.
-pub fn new_password() -> String {
-    use base64::Engine;
-    let mut bytes = [0u8; 18];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// Sessions and tokens are stored as SHA-256 of the secret: high-entropy secrets need no
-/// slow hash, and a database leak yields nothing usable.
-pub fn hash_secret(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Via {

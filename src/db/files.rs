@@ -9,7 +9,7 @@ use diesel::sql_types::{Nullable, Text};
 
 use super::schema::{content_file_refs, content_items, files};
 use super::{AnyConnection, MultiBackend};
-use crate::domain::files::{FileUse, PublicFile};
+use crate::domain::files::{FileFilter, FileRecord, FileUse, PublicFile, TypeFilter, public_url};
 use crate::error::AppResult;
 
 diesel::define_sql_function! {
@@ -34,22 +34,34 @@ pub struct FileRow {
     pub created_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TypeFilter {
-    /// `image` matches `image/png`, `image/jpeg`, …
-    Major(String),
-    /// `application/pdf` matches itself.
-    Exact(String),
+impl From<FileRow> for FileRecord {
+    fn from(r: FileRow) -> Self {
+        Self {
+            url: public_url(&r.id, &r.filename),
+            content_url: format!("/api/v1/admin/files/{}/content", r.id),
+            id: r.id,
+            filename: r.filename,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+            label: r.label,
+            created_at: r.created_at.and_utc(),
+        }
+    }
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct FileFilter {
-    pub content_type: Option<TypeFilter>,
-    /// Case-insensitive, in the filename or the label.
-    pub q: Option<String>,
-    /// Files older than this id (ids are time-ordered UUIDv7).
-    pub before_id: Option<String>,
-    pub limit: i64,
+impl From<FileRow> for PublicFile {
+    fn from(r: FileRow) -> Self {
+        Self {
+            url: public_url(&r.id, &r.filename),
+            id: r.id,
+            label: r.label,
+            filename: r.filename,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+        }
+    }
 }
 
 pub fn insert(conn: &mut AnyConnection, row: &FileRow) -> AppResult<()> {

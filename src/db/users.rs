@@ -126,8 +126,8 @@ fn narrow_tokens(conn: &mut AnyConnection, user_id: &str, role: &str) -> AppResu
         .select(ApiToken::as_select())
         .load(conn)?;
     for t in tokens {
-        let owner = crate::auth::Role::parse(role);
-        let tok = crate::auth::Role::parse(&t.role);
+        let owner = crate::domain::credentials::Role::parse(role);
+        let tok = crate::domain::credentials::Role::parse(&t.role);
         if let (Some(owner), Some(tok)) = (owner, tok)
             && !owner.covers(tok)
         {

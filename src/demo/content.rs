@@ -7,9 +7,10 @@ use serde_json::{Value, json};
 use super::fixtures::{DocKey, Item};
 use crate::db::AnyConnection;
 use crate::db::audit::Actor;
-use crate::domain::content::view::AdminItem;
-use crate::domain::content::{CreateContent, save, state};
+use crate::domain::content::CreateContent;
 use crate::error::{AppError, AppResult};
+use crate::usecase::content::view::AdminItem;
+use crate::usecase::content::{publication as state, save};
 
 /// The admin API's create request for `item`, its file references replaced by file ids.
 pub fn request(item: &Item, files: &HashMap<DocKey, String>) -> AppResult<CreateContent> {

@@ -7,11 +7,11 @@ use super::fixtures::{DOCUMENTS, DocKey};
 use super::pdf;
 use crate::db::AnyConnection;
 use crate::db::audit::Actor;
-use crate::domain::files::register_upload;
 use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::upload::UploadError;
 use crate::storage::{Staged, Storage, Upload, sanitize_filename};
+use crate::usecase::files::register_upload;
 
 /// A generated document, written to a temp file and hashed; not yet in the library.
 pub struct StagedDocument {

@@ -18,7 +18,7 @@ use crate::db::audit::Actor;
 use crate::db::schema::content_items;
 use crate::db::{AnyConnection, settings};
 use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::Storage;
 use fixtures::DocKey;
 

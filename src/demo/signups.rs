@@ -7,8 +7,9 @@ use serde_json::json;
 use super::fixtures::SIGN_UPS;
 use crate::db::AnyConnection;
 use crate::db::audit::Actor;
-use crate::domain::memberships::{self, Outcome, SignUpForm, challenge};
+use crate::domain::memberships::{SignUpForm, challenge};
 use crate::error::{AppError, AppResult};
+use crate::usecase::memberships::{self, Outcome};
 
 /// Stores every sample sign-up; returns how many.
 pub fn store(conn: &mut AnyConnection, actor: &Actor, now: NaiveDateTime) -> AppResult<usize> {
@@ -44,7 +45,7 @@ pub fn store(conn: &mut AnyConnection, actor: &Actor, now: NaiveDateTime) -> App
             }
         };
         if s.status != "new" || s.note.is_some() {
-            let change = memberships::check_change(Some(s.status), s.note.map(Some))
+            let change = crate::domain::memberships::check_change(Some(s.status), s.note.map(Some))
                 .map_err(|_| AppError::internal("a demo sign-up has a bad status or note"))?;
             memberships::change(conn, actor, &id, &change)?;
         }

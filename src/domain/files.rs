@@ -5,66 +5,27 @@ use std::collections::HashMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::AnyConnection;
-use crate::db::audit::{self, Actor};
-use crate::db::files::{self, FileFilter, FileRow, TypeFilter};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::storage::names::path_segment;
-use crate::storage::{Staged, Storage};
 
 pub const MAX_LABEL_CHARS: usize = 200;
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
 
-/// Adds a staged upload to the media library, in the caller's transaction: bytes already
-/// stored come back as the existing record (`false`), anything new is recorded, audited and
-/// placed as a blob (`true`).
-pub fn register_upload(
-    conn: &mut AnyConnection,
-    storage: &Storage,
-    actor: &Actor,
-    staged: &Staged,
-    filename: String,
-    label: Option<String>,
-) -> AppResult<(FileRow, bool)> {
-    files::lock_blob(conn, &staged.sha256)?;
-    if let Some(existing) = files::find_by_sha256(conn, &staged.sha256)? {
-        if !storage.blob_exists(&existing.sha256) {
-            storage.place(staged)?;
-        }
-        return Ok((existing, false));
-    }
-    let row = FileRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        filename,
-        content_type: staged.content_type.clone(),
-        size: i64::try_from(staged.size).map_err(AppError::internal)?,
-        sha256: staged.sha256.clone(),
-        label,
-        created_at: Utc::now().naive_utc().trunc_subsecs(6),
-        created_by: actor.id.clone(),
-    };
-    files::insert(conn, &row)?;
-    audit::record(
-        conn,
-        actor,
-        "create",
-        "file",
-        Some(&row.id),
-        &serde_json::json!({
-            "filename": row.filename,
-            "content_type": row.content_type,
-            "size": row.size,
-            "sha256": row.sha256,
-        }),
-    )?;
-    // Last, so a failed insert leaves no blob; the lock keeps deletes out meanwhile.
-    storage.place(staged)?;
-    Ok((row, true))
+/// RFC 3986 unreserved characters stay; everything else in a path segment is encoded.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The name as one URL path segment.
+pub fn path_segment(filename: &str) -> String {
+    utf8_percent_encode(filename, PATH_SEGMENT).to_string()
 }
 
 /// The public address of a file: `/api/v1/files/{id}/{filename}`, the name URL-encoded.
@@ -90,22 +51,6 @@ pub struct FileRecord {
     pub url: String,
     /// The bytes through the admin API, published or not.
     pub content_url: String,
-}
-
-impl From<FileRow> for FileRecord {
-    fn from(r: FileRow) -> Self {
-        Self {
-            url: public_url(&r.id, &r.filename),
-            content_url: format!("/api/v1/admin/files/{}/content", r.id),
-            id: r.id,
-            filename: r.filename,
-            content_type: r.content_type,
-            size: r.size,
-            sha256: r.sha256,
-            label: r.label,
-            created_at: r.created_at.and_utc(),
-        }
-    }
 }
 
 /// One content item that uses a file, in any of its versions.
@@ -154,18 +99,23 @@ pub struct PublicFile {
     pub url: String,
 }
 
-impl From<FileRow> for PublicFile {
-    fn from(r: FileRow) -> Self {
-        Self {
-            url: public_url(&r.id, &r.filename),
-            id: r.id,
-            label: r.label,
-            filename: r.filename,
-            content_type: r.content_type,
-            size: r.size,
-            sha256: r.sha256,
-        }
-    }
+/// What the media library's list filters on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeFilter {
+    /// `image` matches `image/png`, `image/jpeg`, …
+    Major(String),
+    /// `application/pdf` matches itself.
+    Exact(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FileFilter {
+    pub content_type: Option<TypeFilter>,
+    /// Case-insensitive, in the filename or the label.
+    pub q: Option<String>,
+    /// Files older than this id (ids are time-ordered UUIDv7).
+    pub before_id: Option<String>,
+    pub limit: i64,
 }
 
 /// A label: trimmed, empty means none, at most 200 characters, no control characters.

@@ -1,17 +1,16 @@
-//! Membership sign-ups: the rules of the public form and of the staff who handle them.
+//! Membership sign-ups: the rules of the public form and of the staff who handle them
+//! (the use cases over them are in `usecase::memberships`).
 
 pub mod challenge;
 pub mod staff;
 
-pub use staff::{Change, change, check_change, erase};
+pub use staff::{Change, check_change};
 
-use chrono::{NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::{AnyConnection, memberships, settings};
 use crate::domain::users::valid_email;
-use crate::error::{AppResult, FieldError};
+use crate::error::FieldError;
 
 /// The version of the consent text ("Gegevensverwerking") a sign-up agreed to. Change it
 /// whenever that text changes, so each record says which text was accepted.
@@ -216,7 +215,10 @@ fn choice<T>(
 }
 
 /// An answer given as a number or as a string holding one.
-fn parse_answer(value: Option<&serde_json::Value>, errors: &mut Vec<FieldError>) -> Option<i64> {
+pub fn parse_answer(
+    value: Option<&serde_json::Value>,
+    errors: &mut Vec<FieldError>,
+) -> Option<i64> {
     let answer = match value {
         None | Some(serde_json::Value::Null) => {
             errors.push(FieldError::new("challenge_answer", "is required"));
@@ -303,91 +305,6 @@ pub fn check_member_fields(form: &SignUpForm, errors: &mut Vec<FieldError>) -> O
         role: role?,
         contribution: contribution?.to_owned(),
     })
-}
-
-/// The signing key of the challenge, made on first use and shared by every process.
-pub fn challenge_key(conn: &mut AnyConnection) -> AppResult<String> {
-    settings::get_or_init(conn, challenge::KEY_SETTING, challenge::new_key)
-}
-
-/// A new challenge; also clears used challenges that expired, so that table stays small.
-pub fn new_challenge(conn: &mut AnyConnection) -> AppResult<challenge::Challenge> {
-    let now = Utc::now().naive_utc();
-    memberships::purge_used_challenges(conn, now)?;
-    let key = challenge_key(conn)?;
-    Ok(challenge::issue(&key, now))
-}
-
-/// What became of a sign-up that was not refused for its content.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Stored under this id.
-    Stored(String),
-    /// The honeypot was filled in: nothing was stored and the challenge was not used.
-    Ignored,
-}
-
-/// Checks the form and the challenge and stores the sign-up; call inside one transaction.
-/// Field errors come back as `Ok(Err(..))` so that a challenge used up by a wrong answer is
-/// committed as used while the caller answers 422.
-pub fn sign_up(
-    conn: &mut AnyConnection,
-    form: &SignUpForm,
-    now: NaiveDateTime,
-) -> AppResult<Result<Outcome, Vec<FieldError>>> {
-    if form.is_bot() {
-        return Ok(Ok(Outcome::Ignored));
-    }
-    let mut errors = Vec::new();
-    let member = check_member_fields(form, &mut errors);
-    let answer = parse_answer(form.challenge_answer.as_ref(), &mut errors);
-    let token = form
-        .challenge_token
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let Some(token) = token else {
-        errors.push(FieldError::new("challenge_token", "is required"));
-        return Ok(Err(errors));
-    };
-    let key = challenge_key(conn)?;
-    let ticket = match challenge::check_token(&key, token, now) {
-        Ok(t) => t,
-        Err(e) => {
-            errors.push(FieldError::new(
-                "challenge_token",
-                match e {
-                    challenge::TokenError::Invalid => "is not a valid challenge token",
-                    challenge::TokenError::Expired => "has expired: ask for a new challenge",
-                },
-            ));
-            return Ok(Err(errors));
-        }
-    };
-    let wrong = answer.is_some_and(|a| !challenge::answer_matches(&key, &ticket, a));
-    if wrong {
-        errors.push(FieldError::new(
-            "challenge_answer",
-            "is not the right answer",
-        ));
-    }
-    // A wrong answer uses the challenge up, so answers cannot be tried one by one; a form
-    // with other mistakes keeps it, so the person can correct the form and send it again.
-    if (wrong || errors.is_empty())
-        && !memberships::use_challenge(conn, &ticket.nonce, ticket.expires_at)?
-    {
-        errors.push(FieldError::new(
-            "challenge_token",
-            "has been used already: ask for a new challenge",
-        ));
-    }
-    match member {
-        Some(m) if errors.is_empty() => {
-            let id = memberships::insert(conn, &m, CONSENT_VERSION, now)?;
-            Ok(Ok(Outcome::Stored(id)))
-        }
-        _ => Ok(Err(errors)),
-    }
 }
 
 /// Makes a spreadsheet cell safe to open: a value that a spreadsheet would run as a

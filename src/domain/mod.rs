@@ -1,6 +1,7 @@
 //! Validated types and the rules of the product, free of HTTP.
 
 pub mod content;
+pub mod credentials;
 pub mod files;
 pub mod markdown;
 pub mod memberships;

@@ -75,11 +75,6 @@ pub async fn termination_signal() {
     }
 }
 
-/// The folder uploads stream into before they are complete.
-pub fn upload_tmp_dir(files_dir: &Path) -> std::path::PathBuf {
-    files_dir.join("tmp")
-}
-
 /// Removes upload temp files not touched for `min_age`, returning how many went.
 ///
 /// A complete upload is renamed out of `tmp/`, so what stays there belongs to an upload
@@ -87,7 +82,7 @@ pub fn upload_tmp_dir(files_dir: &Path) -> std::path::PathBuf {
 /// sharing a folder (PostgreSQL) pass an age no upload in progress can reach, so they never
 /// remove each other's files.
 pub fn sweep_upload_tmp(files_dir: &Path, min_age: Duration) -> std::io::Result<usize> {
-    let dir = upload_tmp_dir(files_dir);
+    let dir = crate::storage::upload_tmp_dir(files_dir);
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
@@ -128,7 +123,7 @@ mod tests {
     #[test]
     fn sweep_removes_only_old_enough_files() {
         let dir = tempfile::tempdir().unwrap();
-        let tmp = upload_tmp_dir(dir.path());
+        let tmp = crate::storage::upload_tmp_dir(dir.path());
         std::fs::create_dir_all(&tmp).unwrap();
         std::fs::write(tmp.join("partial"), b"half an upload").unwrap();
         std::fs::write(dir.path().join("kept"), b"a finished file").unwrap();

@@ -1,7 +1,6 @@
-//! Running the service: metrics, readiness and shutdown, backups and restores.
+//! Running the service: readiness and shutdown, backups and restores.
 
 pub mod backup;
 pub mod copy;
 pub mod lifecycle;
-pub mod metrics;
 pub mod restore;

@@ -23,6 +23,11 @@ pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// The folder uploads stream into before they are complete.
+pub fn upload_tmp_dir(files_dir: &Path) -> PathBuf {
+    files_dir.join("tmp")
+}
+
 impl Storage {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
@@ -34,7 +39,7 @@ impl Storage {
 
     /// Where uploads are staged until they are complete (and swept at start and stop).
     pub fn tmp_dir(&self) -> PathBuf {
-        crate::ops::lifecycle::upload_tmp_dir(&self.root)
+        upload_tmp_dir(&self.root)
     }
 
     /// The blob with this SHA-256: `files/ab/abcdef…`.

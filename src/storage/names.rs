@@ -25,13 +25,6 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'|')
     .remove(b'~');
 
-/// RFC 3986 unreserved characters stay; everything else in a path segment is encoded.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
 /// Characters that render as nothing or reorder text: dropped, so a name cannot disguise
 /// its extension (`invoice\u{202e}fdp.exe`).
 fn is_invisible(c: char) -> bool {
@@ -155,10 +148,7 @@ pub fn content_disposition(filename: &str, content_type: &str) -> String {
     }
 }
 
-/// The name as one URL path segment.
-pub fn path_segment(filename: &str) -> String {
-    utf8_percent_encode(filename, PATH_SEGMENT).to_string()
-}
+pub use crate::domain::files::path_segment;
 
 #[cfg(test)]
 mod tests {

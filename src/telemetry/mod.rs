@@ -1,6 +1,7 @@
 //! Logging set-up and the per-request id that ties a log line to an error answer.
 
 pub mod batched;
+pub mod metrics;
 mod request_line;
 
 use std::io::IsTerminal;
@@ -76,7 +77,7 @@ pub async fn log_requests(
             e.as_response_error().status_code().as_u16(),
         ),
     };
-    crate::ops::metrics::record_request(method.as_str(), &route, status, elapsed);
+    crate::telemetry::metrics::record_request(method.as_str(), &route, status, elapsed);
     if tracing::enabled!(target: request_line::TARGET, tracing::Level::INFO) {
         request_line::log(&request_line::RequestLine {
             at: SystemTime::now(),

@@ -118,7 +118,7 @@ async fn metrics_behind_a_token(pg: Option<PgDatabase>) {
     assert!(open >= 1.0 && idle <= open, "{text}");
     // The counters move with the traffic and with the scheduler's calls.
     let applied = sample(&text, "scheduled_changes_applied_total").unwrap();
-    oa_cms::ops::metrics::scheduled_applied(3);
+    oa_cms::telemetry::metrics::scheduled_applied(3);
     app.get("/health").await.expect(200);
     let text = scrape().await.expect(200).text();
     assert!(sample(&text, health).unwrap() > before);

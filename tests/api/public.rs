@@ -26,6 +26,14 @@ pub async fn seed(
     let (kind, slug, iid) = (kind.to_owned(), slug.to_owned(), id.clone());
     let mut doc = doc;
     doc["slug"] = json!(slug);
+    // The smallest valid fields of the kind, as a save through the API would store them.
+    if doc["fields"] == json!({}) {
+        doc["fields"] = match kind.as_str() {
+            "news" => json!({"display_date": "2026-11-01", "author": null, "cover_file_id": null}),
+            "page" => json!({"position": 0}),
+            _ => json!({}),
+        };
+    }
     app.state
         .db
         .tx(move |c| {
@@ -55,7 +63,7 @@ pub async fn seed(
                     content_versions::created_at.eq(now),
                 ))
                 .execute(c)?;
-            oa_cms::db::public::sync_item(c, &iid, now)
+            oa_cms::usecase::public_docs::sync_item(c, &iid, now)
         })
         .await
         .expect("seed");

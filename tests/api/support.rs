@@ -6,7 +6,8 @@ use std::net::SocketAddr;
 
 use diesel::{Connection, RunQueryDsl};
 use oa_cms::config::Config;
-use oa_cms::startup::{self, AppState};
+use oa_cms::startup;
+use oa_cms::state::AppState;
 use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
 use serde_json::Value;
 
@@ -279,7 +280,7 @@ pub async fn make_staff(
     state
         .db
         .run(move |c| {
-            let user = oa_cms::domain::users::create(
+            let user = oa_cms::usecase::users::create(
                 c,
                 &oa_cms::db::audit::Actor::system("test"),
                 &email,

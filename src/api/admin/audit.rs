@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Auth, policy::AdminOnly};
 use crate::db::audit::{self, AuditEntry, AuditFilter};
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -10,7 +10,7 @@ use crate::api::extract::ApiJson;
 use crate::auth::{self, Auth, Role, policy::AdminOnly};
 use crate::db::{audit, users};
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct TokenOut {

@@ -10,7 +10,7 @@ use crate::auth::{self, Auth, Role, policy::AdminOnly};
 use crate::db::{AnyConnection, audit, users};
 use crate::domain::users as rules;
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct UserOut {
@@ -125,7 +125,9 @@ pub async fn create(
     let name = b.name;
     let user = state
         .db
-        .tx(move |c| rules::create_hashed(c, &actor, &email, name.as_deref(), &hash, role))
+        .tx(move |c| {
+            crate::usecase::users::create_hashed(c, &actor, &email, name.as_deref(), &hash, role)
+        })
         .await?;
     Ok(HttpResponse::Created().json(UserOut::from(user)))
 }

@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use crate::db::files;
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[utoipa::path(
     tag = "public",

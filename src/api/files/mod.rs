@@ -3,7 +3,7 @@
 pub mod download;
 pub mod send;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::Storage;
 
 /// The blob store of the configured data directory.

@@ -6,9 +6,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::auth::client_address;
-use crate::domain::memberships;
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::memberships;
 
 #[derive(Serialize, ToSchema)]
 pub struct ChallengeResponse {

@@ -7,9 +7,10 @@ use utoipa::ToSchema;
 
 use crate::api::auth::client_address;
 use crate::api::extract::ApiJson;
-use crate::domain::memberships::{self, SignUpForm};
+use crate::domain::memberships::SignUpForm;
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::memberships;
 
 #[derive(Serialize, ToSchema)]
 pub struct Received {

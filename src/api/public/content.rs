@@ -15,7 +15,7 @@ use crate::api::conditional::none_match;
 use crate::db::public::query::{self, After, Key, ListQuery, Sort};
 use crate::domain::search;
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The content kinds.
 pub const KINDS: [&str; 6] = ["news", "manifest", "download", "video", "page", "location"];

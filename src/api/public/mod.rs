@@ -1,5 +1,4 @@
 //! The public delivery API: published content only, no authentication, cacheable.
 
-pub mod answers;
 pub mod content;
 pub mod cursor;

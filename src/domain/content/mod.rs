@@ -1,23 +1,19 @@
-//! Content items: kinds and their fields, validation, slugs, Markdown, status, and the
-//! rules for saving versions and changing state.
+//! Content items: kinds and their fields, validation, slugs, status and the diff of
+//! two versions.
 
 pub mod diff;
 pub mod document;
 pub mod fields;
-pub mod history;
 pub mod kind;
 pub mod kinds;
-pub mod save;
 pub mod slug;
-pub mod state;
 pub mod status;
 pub mod video;
-pub mod view;
 
 pub use document::{Attachment, CreateContent, Document, DocumentInput, UpdateContent};
 pub use fields::Fields;
 pub use kind::Kind;
-pub use status::{Publication, Status};
+pub use status::{Publication, Status, Window};
 
 #[cfg(test)]
 mod roundtrip_tests;

@@ -6,9 +6,10 @@ use actix_web::{HttpResponse, post, web};
 use super::item_response;
 use crate::api::extract::ApiJson;
 use crate::auth::{Auth, policy::Content};
-use crate::domain::content::{CreateContent, save, view::AdminItem};
+use crate::domain::content::CreateContent;
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::content::{save, view::AdminItem};
 
 #[utoipa::path(
     tag = super::TAG,

@@ -8,9 +8,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::{Auth, policy::Content};
-use crate::domain::content::{diff::VersionDiff, history, view};
+use crate::domain::content::diff::VersionDiff;
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::content::{history, view};
 
 /// Both versions are required.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -10,10 +10,10 @@ use utoipa::IntoParams;
 use crate::auth::{Auth, policy::Content};
 use crate::db::content::list::{Cursor, Filter, Sort, list as list_items};
 use crate::db::content::now;
-use crate::domain::content::view::{AdminList, AdminListItem};
 use crate::domain::content::{Kind, Status};
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::content::view::{AdminList, AdminListItem};
 
 const DEFAULT_LIMIT: i64 = 20;
 const MAX_LIMIT: i64 = 100;

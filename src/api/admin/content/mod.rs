@@ -21,8 +21,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::extract::parse_json;
-use crate::domain::content::view::AdminItem;
 use crate::error::{AppError, AppResult};
+use crate::usecase::content::view::AdminItem;
 
 pub const TAG: &str = "content";
 

@@ -5,9 +5,9 @@ use actix_web::{HttpResponse, get, web};
 
 use super::item_response;
 use crate::auth::{Auth, policy::Content};
-use crate::domain::content::{save, view::AdminItem};
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::content::{save, view::AdminItem};
 
 #[utoipa::path(
     tag = super::TAG,

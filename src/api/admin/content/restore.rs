@@ -5,9 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use super::{if_match, item_response};
 use crate::auth::{Auth, policy::Content};
-use crate::domain::content::{save, view::SavedItem};
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::content::{save, view::SavedItem};
 
 #[utoipa::path(
     tag = super::TAG,

@@ -5,9 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use super::{if_match, item_response};
 use crate::auth::{Auth, policy::Content};
-use crate::domain::content::{state as item_state, view::AdminItem};
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::content::{publication as item_state, view::AdminItem};
 
 #[utoipa::path(
     tag = super::TAG,

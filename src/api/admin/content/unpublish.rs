@@ -8,9 +8,9 @@ use utoipa::ToSchema;
 
 use super::{if_match, item_response, optional_json};
 use crate::auth::{Auth, policy::Content};
-use crate::domain::content::{state as item_state, view::AdminItem};
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::content::{publication as item_state, view::AdminItem};
 
 /// The body may be left out: then the item goes off the public API now.
 #[derive(Debug, Default, Deserialize, ToSchema)]

@@ -6,9 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, put, web};
 use super::{if_match, item_response};
 use crate::api::extract::ApiJson;
 use crate::auth::{Auth, policy::Content};
-use crate::domain::content::{UpdateContent, save, view::SavedItem};
+use crate::domain::content::UpdateContent;
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::content::{save, view::SavedItem};
 
 #[utoipa::path(
     tag = super::TAG,

@@ -4,9 +4,9 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 
 use crate::auth::{Auth, policy::Content};
-use crate::domain::content::{history, view};
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::content::{history, view};
 
 #[utoipa::path(
     tag = super::TAG,

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use crate::api::files::{send, storage};
 use crate::auth::{Auth, policy::Content};
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[utoipa::path(
     tag = "files",

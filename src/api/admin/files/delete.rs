@@ -7,7 +7,7 @@ use crate::api::files::storage;
 use crate::auth::{Auth, policy::Content};
 use crate::db::{audit, files};
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[utoipa::path(
     tag = "files",

@@ -8,7 +8,7 @@ use crate::auth::{Auth, policy::Content};
 use crate::db::files;
 use crate::domain::files::{FileList, FileRecord, encode_cursor, parse_filter};
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[utoipa::path(
     tag = "files",

@@ -7,7 +7,7 @@ use crate::auth::{Auth, policy::Content};
 use crate::db::files;
 use crate::domain::files::{FileDetail, FileRecord};
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[utoipa::path(
     tag = "files",

@@ -9,11 +9,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::{Auth, policy::Content};
-use crate::domain::files::{FileRecord, parse_label, register_upload};
+use crate::domain::files::{FileRecord, parse_label};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::upload::UploadError;
 use crate::storage::{Staged, Upload, sanitize_filename};
+use crate::usecase::files::register_upload;
 
 /// Room for the multipart framing and the label beside the file itself.
 const FORM_OVERHEAD: u64 = 64 * 1024;

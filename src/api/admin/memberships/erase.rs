@@ -4,9 +4,9 @@ use actix_web::{HttpResponse, delete, web};
 
 use crate::auth::{Auth, policy::Members};
 use crate::db::memberships as db;
-use crate::domain::memberships;
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::memberships;
 
 #[utoipa::path(
     tag = "memberships",

@@ -10,7 +10,7 @@ use crate::auth::{Auth, policy::Members};
 use crate::db::memberships::{self as db, Membership};
 use crate::domain::memberships::spreadsheet_safe;
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The byte-order mark that makes spreadsheet programs read the file as UTF-8.
 const BOM: &[u8] = "\u{feff}".as_bytes();

@@ -10,7 +10,7 @@ use super::{MembershipOut, MembershipQuery, PageQuery, decode_cursor, encode_cur
 use crate::auth::{Auth, policy::Members};
 use crate::db::memberships as db;
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct MembershipList {

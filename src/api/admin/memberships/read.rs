@@ -6,7 +6,7 @@ use super::MembershipOut;
 use crate::auth::{Auth, policy::Members};
 use crate::db::{AnyConnection, memberships as db};
 use crate::error::{AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One record with its count of duplicates.
 pub fn load(conn: &mut AnyConnection, id: &str) -> AppResult<MembershipOut> {

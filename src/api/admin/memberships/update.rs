@@ -7,9 +7,10 @@ use utoipa::ToSchema;
 use super::MembershipOut;
 use crate::api::extract::ApiJson;
 use crate::auth::{Auth, policy::Members};
-use crate::domain::memberships::{self, Status};
+use crate::domain::memberships::Status;
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::usecase::memberships;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -50,8 +51,11 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let MembershipPatch { status, note } = body.0;
-    let change = memberships::check_change(status.as_deref(), note.as_ref().map(Option::as_deref))
-        .map_err(AppError::Validation)?;
+    let change = crate::domain::memberships::check_change(
+        status.as_deref(),
+        note.as_ref().map(Option::as_deref),
+    )
+    .map_err(AppError::Validation)?;
     let actor = staff.actor();
     let m = state
         .db

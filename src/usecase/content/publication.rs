@@ -9,7 +9,6 @@ use super::view::AdminItem;
 use crate::db::AnyConnection;
 use crate::db::audit::{self, Actor};
 use crate::db::content::{items, now};
-use crate::db::public;
 use crate::domain::content::Publication;
 use crate::error::{AppError, AppResult};
 
@@ -32,7 +31,7 @@ pub fn archive(
     };
     let now = now();
     items::set_publication(conn, id, &cleared, Some(now))?;
-    public::sync_item(conn, id, now)?;
+    crate::usecase::public_docs::sync_item(conn, id, now)?;
     audit::record(
         conn,
         actor,
@@ -64,7 +63,7 @@ pub fn unarchive(
         ..Publication::default()
     };
     items::set_publication(conn, id, &draft, None)?;
-    public::sync_item(conn, id, now())?;
+    crate::usecase::public_docs::sync_item(conn, id, now())?;
     audit::record(
         conn,
         actor,
@@ -112,7 +111,7 @@ pub fn publish(
         p.publish_at = None;
     }
     items::set_publication(conn, id, &p, None)?;
-    public::sync_item(conn, id, now)?;
+    crate::usecase::public_docs::sync_item(conn, id, now)?;
     audit::record(
         conn,
         actor,
@@ -147,7 +146,7 @@ pub fn unpublish(
         };
     }
     items::set_publication(conn, id, &p, None)?;
-    public::sync_item(conn, id, now)?;
+    crate::usecase::public_docs::sync_item(conn, id, now)?;
     audit::record(
         conn,
         actor,

@@ -1,10 +1,10 @@
 //! Reading an item's history: the version list, one version, and the diff of two.
 
-use super::diff::{self, VersionDiff};
 use super::view::{VersionList, VersionSummary, VersionView, utc};
-use super::{Document, Kind};
 use crate::db::AnyConnection;
 use crate::db::content::{items, now, versions};
+use crate::domain::content::diff::{self, VersionDiff};
+use crate::domain::content::{Document, Kind};
 use crate::error::{AppError, AppResult};
 
 /// Every version, newest first, without their content.

@@ -2,12 +2,12 @@
 
 use serde_json::json;
 
-use super::document::{self, DocumentInput};
 use super::view::{self, AdminItem, SavedItem};
-use super::{Document, Kind};
 use crate::db::AnyConnection;
 use crate::db::audit::{self, Actor};
 use crate::db::content::{ItemRow, items, now, versions};
+use crate::domain::content::document::{self, DocumentInput};
+use crate::domain::content::{Document, Kind};
 use crate::error::{AppError, AppResult};
 
 /// 412 unless the caller's `If-Match` named the item's current version.

@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Document, Kind, Status};
 use crate::db::content::{ItemRow, VersionRow};
+use crate::domain::content::{Document, Kind, Status};
 use crate::domain::markdown;
 use crate::error::AppResult;
 
@@ -138,8 +138,8 @@ pub struct AdminListItem {
     pub title: String,
     pub summary: String,
     pub tags: Vec<String>,
-    pub attachments: Vec<super::Attachment>,
-    pub fields: super::Fields,
+    pub attachments: Vec<crate::domain::content::Attachment>,
+    pub fields: crate::domain::content::Fields,
     pub version: i64,
     pub published_version: Option<i64>,
     pub published_at: Option<DateTime<Utc>>,

@@ -32,7 +32,7 @@ use quick_cache::sync::Cache;
 use crate::db::public::query;
 use crate::db::{Db, transactions_ended};
 use crate::error::AppResult;
-use crate::ops::metrics::AnswerCounts;
+use crate::telemetry::metrics::AnswerCounts;
 
 /// The state of the public rows an answer was built from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

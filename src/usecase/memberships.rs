@@ -1,0 +1,150 @@
+//! Membership sign-ups: the public form's sign-up and its challenge, and what staff do with
+//! a record (change its status or note, erase it). Each staff write is audited without
+//! personal data.
+
+use chrono::{NaiveDateTime, Utc};
+use serde_json::json;
+
+use crate::db::audit::{self, Actor};
+use crate::db::{AnyConnection, memberships, settings};
+use crate::domain::memberships::{
+    CONSENT_VERSION, Change, SignUpForm, Status, challenge, check_member_fields, parse_answer,
+};
+use crate::error::{AppResult, FieldError};
+
+/// The signing key of the challenge, made on first use and shared by every process.
+pub fn challenge_key(conn: &mut AnyConnection) -> AppResult<String> {
+    settings::get_or_init(conn, challenge::KEY_SETTING, challenge::new_key)
+}
+
+/// A new challenge; also clears used challenges that expired, so that table stays small.
+pub fn new_challenge(conn: &mut AnyConnection) -> AppResult<challenge::Challenge> {
+    let now = Utc::now().naive_utc();
+    memberships::purge_used_challenges(conn, now)?;
+    let key = challenge_key(conn)?;
+    Ok(challenge::issue(&key, now))
+}
+
+/// What became of a sign-up that was not refused for its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored under this id.
+    Stored(String),
+    /// The honeypot was filled in: nothing was stored and the challenge was not used.
+    Ignored,
+}
+
+/// Checks the form and the challenge and stores the sign-up; call inside one transaction.
+/// Field errors come back as `Ok(Err(..))` so that a challenge used up by a wrong answer is
+/// committed as used while the caller answers 422.
+pub fn sign_up(
+    conn: &mut AnyConnection,
+    form: &SignUpForm,
+    now: NaiveDateTime,
+) -> AppResult<Result<Outcome, Vec<FieldError>>> {
+    if form.is_bot() {
+        return Ok(Ok(Outcome::Ignored));
+    }
+    let mut errors = Vec::new();
+    let member = check_member_fields(form, &mut errors);
+    let answer = parse_answer(form.challenge_answer.as_ref(), &mut errors);
+    let token = form
+        .challenge_token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let Some(token) = token else {
+        errors.push(FieldError::new("challenge_token", "is required"));
+        return Ok(Err(errors));
+    };
+    let key = challenge_key(conn)?;
+    let ticket = match challenge::check_token(&key, token, now) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(FieldError::new(
+                "challenge_token",
+                match e {
+                    challenge::TokenError::Invalid => "is not a valid challenge token",
+                    challenge::TokenError::Expired => "has expired: ask for a new challenge",
+                },
+            ));
+            return Ok(Err(errors));
+        }
+    };
+    let wrong = answer.is_some_and(|a| !challenge::answer_matches(&key, &ticket, a));
+    if wrong {
+        errors.push(FieldError::new(
+            "challenge_answer",
+            "is not the right answer",
+        ));
+    }
+    // A wrong answer uses the challenge up, so answers cannot be tried one by one; a form
+    // with other mistakes keeps it, so the person can correct the form and send it again.
+    if (wrong || errors.is_empty())
+        && !memberships::use_challenge(conn, &ticket.nonce, ticket.expires_at)?
+    {
+        errors.push(FieldError::new(
+            "challenge_token",
+            "has been used already: ask for a new challenge",
+        ));
+    }
+    match member {
+        Some(m) if errors.is_empty() => {
+            let id = memberships::insert(conn, &m, CONSENT_VERSION, now)?;
+            Ok(Ok(Outcome::Stored(id)))
+        }
+        _ => Ok(Err(errors)),
+    }
+}
+
+/// Applies a change; audits the status move and whether the note changed (never the note
+/// itself, which may hold personal data). `false` when nothing changed.
+pub fn change(conn: &mut AnyConnection, actor: &Actor, id: &str, c: &Change) -> AppResult<bool> {
+    let current = memberships::find(conn, id)?;
+    let status = c
+        .status
+        .map(Status::as_str)
+        .filter(|s| *s != current.status);
+    let note = c.note.as_ref().filter(|n| **n != current.note);
+    if status.is_none() && note.is_none() {
+        return Ok(false);
+    }
+    memberships::update(
+        conn,
+        id,
+        status,
+        note.map(Option::as_deref),
+        Utc::now().naive_utc(),
+    )?;
+    let mut detail = serde_json::Map::new();
+    if let Some(s) = status {
+        detail.insert("status".into(), json!({"from": current.status, "to": s}));
+    }
+    if let Some(n) = note {
+        detail.insert(
+            "note".into(),
+            json!(if n.is_some() { "changed" } else { "cleared" }),
+        );
+    }
+    audit::record(
+        conn,
+        actor,
+        "update",
+        "membership",
+        Some(id),
+        &serde_json::Value::Object(detail),
+    )?;
+    Ok(true)
+}
+
+/// Erases a record for good, with every other record of the same e-mail (the same person's
+/// repeated sign-ups). The audit log keeps only that these ids were erased. Returns the ids.
+pub fn erase(conn: &mut AnyConnection, actor: &Actor, id: &str) -> AppResult<Vec<String>> {
+    let record = memberships::find(conn, id)?;
+    memberships::overwrite_on_delete(conn)?;
+    let ids = memberships::delete_by_email(conn, &record.email)?;
+    for erased in &ids {
+        audit::record(conn, actor, "erase", "membership", Some(erased), &json!({}))?;
+    }
+    Ok(ids)
+}

@@ -1,0 +1,9 @@
+//! The use cases: what a request or a job does (save, publish, sign up, register an upload,
+//! erase, ...), each over `db` and `storage` with the rules of `domain`, free of HTTP.
+
+pub mod answers;
+pub mod content;
+pub mod files;
+pub mod memberships;
+pub mod public_docs;
+pub mod users;
