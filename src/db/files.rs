@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
-use super::schema::{content_file_refs, content_items, files};
+use super::schema::{content_file_refs, content_items, files, public_docs};
 use super::{AnyConnection, MultiBackend};
 use crate::domain::files::{FileFilter, FileRecord, FileUse, PublicFile, TypeFilter, public_url};
 use crate::error::AppResult;
@@ -190,40 +190,26 @@ pub fn used_by(conn: &mut AnyConnection, file_id: &str) -> AppResult<Vec<FileUse
     Ok(uses)
 }
 
-/// Whether the public may fetch the file at `now`: a version that uses it is the version
-/// its item shows. An item shows `publish_version` once `publish_at` has come, else
-/// `published_version`; and nothing while archived or once `unpublish_at` has come.
+/// Whether the public may fetch the file at `now`: a version that uses it is shown now by
+/// the public read model (whose windows follow `Publication::at`, the one rule of
+/// visibility).
 pub fn is_public(conn: &mut AnyConnection, file_id: &str, now: NaiveDateTime) -> AppResult<bool> {
-    let scheduled_has_come = content_items::publish_at
-        .is_not_null()
-        .and(content_items::publish_at.le(now));
-    let shown_version = scheduled_has_come
-        .and(
-            content_file_refs::version
-                .nullable()
-                .eq(content_items::publish_version),
+    let shown = content_file_refs::table
+        .inner_join(
+            public_docs::table.on(public_docs::item_id
+                .eq(content_file_refs::item_id)
+                .and(public_docs::version.eq(content_file_refs::version))),
         )
-        .or(content_items::publish_at
-            .is_null()
-            .or(content_items::publish_at.gt(now))
-            .and(
-                content_file_refs::version
-                    .nullable()
-                    .eq(content_items::published_version),
-            ));
-    let users = content_file_refs::table
-        .inner_join(content_items::table)
         .filter(content_file_refs::file_id.eq(file_id))
-        .filter(content_items::archived_at.is_null())
+        .filter(public_docs::visible_from.le(now))
         .filter(
-            content_items::unpublish_at
+            public_docs::visible_until
                 .is_null()
-                .or(content_items::unpublish_at.gt(now)),
+                .or(public_docs::visible_until.gt(now)),
         )
-        .filter(shown_version)
         .select(content_file_refs::item_id);
     // A file is referenced by one item or by thousands: planned for the file at hand.
-    let query = super::PlannedPerCall::new(conn, diesel::select(diesel::dsl::exists(users)));
+    let query = super::PlannedPerCall::new(conn, diesel::select(diesel::dsl::exists(shown)));
     Ok(query.get_result(conn)?)
 }
 

@@ -71,11 +71,22 @@ pub async fn item(app: &TestApp, item: Item, file_versions: &[(&str, &[i64])]) -
                 ))
                 .execute(c)?;
             for v in 1..=item.latest {
+                // A valid document whose attachments are the files this version uses.
+                let files: Vec<_> = refs
+                    .iter()
+                    .filter(|(_, fv)| *fv == v)
+                    .map(|(f, _)| serde_json::json!({"file_id": f, "label": ""}))
+                    .collect();
+                let content = serde_json::json!({
+                    "slug": format!("item-{}", &item_id[24..]), "title": item.title,
+                    "summary": "", "body": "", "tags": [], "attachments": files,
+                    "fields": {"file_id": refs.first().map_or("", |(f, _)| f.as_str()), "description": null},
+                });
                 diesel::insert_into(content_versions::table)
                     .values((
                         content_versions::item_id.eq(&item_id),
                         content_versions::version.eq(v),
-                        content_versions::content.eq("{}"),
+                        content_versions::content.eq(content.to_string()),
                         content_versions::author.eq("test"),
                         content_versions::created_at.eq(t),
                     ))
@@ -90,7 +101,7 @@ pub async fn item(app: &TestApp, item: Item, file_versions: &[(&str, &[i64])]) -
                     ))
                     .execute(c)?;
             }
-            Ok(())
+            oa_cms::usecase::public_docs::sync_item(c, &item_id, t)
         })
         .await
         .expect("insert item");
@@ -108,10 +119,10 @@ pub async fn set_archived(app: &TestApp, item_id: &str, archived: bool) {
     app.state
         .db
         .run(move |c| {
-            diesel::update(content_items::table.find(item_id))
+            diesel::update(content_items::table.find(&item_id))
                 .set(content_items::archived_at.eq(archived.then(now)))
                 .execute(c)?;
-            Ok(())
+            oa_cms::usecase::public_docs::sync_item(c, &item_id, now())
         })
         .await
         .expect("archive item");

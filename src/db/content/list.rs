@@ -124,18 +124,15 @@ pub struct Page {
 
 type Query<'a, ST> = content_items::BoxedQuery<'a, MultiBackend, ST>;
 
-/// The status condition in SQL: the same rule as [`crate::domain::content::Publication`],
-/// with due schedules counted as done. `now` is a time we made, never input.
+/// The status condition in SQL. Archived and scheduled come from the item's own columns;
+/// which version is shown now comes from the public read model, whose windows are
+/// `Publication::windows`, derived from `Publication::at`: the one rule of visibility.
+/// `now` is a time we made, never input.
 fn status_sql(statuses: &[Status], now: NaiveDateTime) -> String {
     let now = format!("'{}'", now.format("%F %T%.f"));
-    let due_publish =
-        format!("(content_items.publish_at IS NOT NULL AND content_items.publish_at <= {now})");
-    let due_unpublish =
-        format!("(content_items.unpublish_at IS NOT NULL AND content_items.unpublish_at <= {now})");
-    let effective = format!(
-        "(CASE WHEN {due_publish} AND NOT ({due_unpublish} AND content_items.unpublish_at >= \
-         content_items.publish_at) THEN content_items.publish_version \
-         WHEN {due_unpublish} THEN NULL ELSE content_items.published_version END)"
+    let shown = format!(
+        "(SELECT d.version FROM public_docs d WHERE d.item_id = content_items.id \
+         AND d.visible_from <= {now} AND (d.visible_until IS NULL OR d.visible_until > {now}))"
     );
     let live = "content_items.archived_at IS NULL";
     let not_pending =
@@ -145,13 +142,13 @@ fn status_sql(statuses: &[Status], now: NaiveDateTime) -> String {
         .map(|s| match s {
             Status::Archived => "(content_items.archived_at IS NOT NULL)".to_owned(),
             Status::Scheduled => format!("({live} AND content_items.publish_at > {now})"),
-            Status::Published => format!(
-                "({live} AND {not_pending} AND {effective} >= content_items.latest_version)"
-            ),
-            Status::Changed => {
-                format!("({live} AND {not_pending} AND {effective} < content_items.latest_version)")
+            Status::Published => {
+                format!("({live} AND {not_pending} AND {shown} >= content_items.latest_version)")
             }
-            Status::Draft => format!("({live} AND {not_pending} AND {effective} IS NULL)"),
+            Status::Changed => {
+                format!("({live} AND {not_pending} AND {shown} < content_items.latest_version)")
+            }
+            Status::Draft => format!("({live} AND {not_pending} AND {shown} IS NULL)"),
         })
         .collect();
     format!("({})", parts.join(" OR "))

@@ -13,6 +13,7 @@ both_backends!(
     ranges_at_both_ends_and_the_middle,
     if_none_match_answers_304,
     only_the_visible_version_counts,
+    a_file_is_public_exactly_when_its_item_is,
     everything_else_is_404,
 );
 
@@ -245,6 +246,49 @@ async fn only_the_visible_version_counts(app: TestApp) {
     get(&app, url, &[]).await.problem(404);
     set_archived(&app, &item_id, false).await;
     get(&app, url, &[]).await.expect(200);
+}
+
+/// Files and items follow one rule of visibility: with an unpublish and a later publish
+/// both due (and no job having applied them yet), the item shows the new version, and so
+/// its file is served; with both due at the same moment, neither is shown.
+async fn a_file_is_public_exactly_when_its_item_is(app: TestApp) {
+    let minute = chrono::Duration::minutes(1);
+    let due = now() - minute;
+    for (name, unpublish_at, shown) in [
+        ("terug.pdf", due - minute, true),
+        ("tegelijk.pdf", due, false),
+    ] {
+        let file = uploaded(&app, name, &unique_pdf()).await;
+        let id = item(
+            &app,
+            Item {
+                latest: 2,
+                publish_version: Some(2),
+                publish_at: Some(due),
+                unpublish_at: Some(unpublish_at),
+                ..Item::published(name)
+            },
+            &[(file["id"].as_str().unwrap(), &[2])],
+        )
+        .await;
+        let listed = app
+            .get("/api/v1/content?kind=download&limit=100")
+            .await
+            .expect(200)
+            .json();
+        let item_shown = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == id.as_str() && i["version"] == 2);
+        assert_eq!(item_shown, shown, "{name}: the item");
+        let status = get(&app, file["url"].as_str().unwrap(), &[]).await.status;
+        assert_eq!(
+            status.as_u16() == 200,
+            shown,
+            "{name}: its file answered {status}"
+        );
+    }
 }
 
 async fn everything_else_is_404(app: TestApp) {
