@@ -7,7 +7,9 @@ use crate::db::files;
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::AppState;
 
+/// Download a published file
 #[utoipa::path(
+    operation_id = "downloadPublicFile",
     tag = "public",
     params(
         ("id" = String, Path, description = "The file's id"),
@@ -23,7 +25,8 @@ use crate::startup::AppState;
         (status = 304, description = "The client's copy is current"),
         (status = 404, description = "No such file, not under this name, or no published version uses it", body = Problem, content_type = "application/problem+json"),
         (status = 416, description = "The range lies outside the file; `Content-Range: bytes */<size>`", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(()),
 )]
 #[get("/files/{id}/{filename}")]
 pub async fn download(

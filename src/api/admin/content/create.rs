@@ -10,7 +10,9 @@ use crate::domain::content::{CreateContent, save, view::AdminItem};
 use crate::error::{AppResult, Problem};
 use crate::startup::AppState;
 
+/// Create a content item
 #[utoipa::path(
+    operation_id = "createContent",
     tag = super::TAG,
     request_body = CreateContent,
     responses(

@@ -39,7 +39,9 @@ fn version_param(q: &HashMap<String, String>, name: &str, errors: &mut Vec<Field
     }
 }
 
+/// Compare two versions of a content item
 #[utoipa::path(
+    operation_id = "diffContentVersions",
     tag = super::TAG,
     params(("id" = String, Path, description = "The item's id"), DiffQuery),
     responses(

@@ -22,7 +22,9 @@ pub struct PublishRequest {
     pub at: Option<DateTime<Utc>>,
 }
 
+/// Publish a content item now or at a time
 #[utoipa::path(
+    operation_id = "publishContent",
     tag = super::TAG,
     params(
         ("id" = String, Path, description = "The item's id"),

@@ -9,7 +9,9 @@ use crate::domain::content::{save, view::AdminItem};
 use crate::error::{AppResult, Problem};
 use crate::startup::AppState;
 
+/// Get a content item at its latest version
 #[utoipa::path(
+    operation_id = "getContent",
     tag = super::TAG,
     params(("id" = String, Path, description = "The item's id")),
     responses(

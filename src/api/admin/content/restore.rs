@@ -9,7 +9,9 @@ use crate::domain::content::{save, view::SavedItem};
 use crate::error::{AppResult, Problem};
 use crate::startup::AppState;
 
+/// Restore an earlier version as the latest
 #[utoipa::path(
+    operation_id = "restoreContentVersion",
     tag = super::TAG,
     params(
         ("id" = String, Path, description = "The item's id"),

@@ -9,7 +9,9 @@ use crate::domain::content::{state as item_state, view::AdminItem};
 use crate::error::{AppResult, Problem};
 use crate::startup::AppState;
 
+/// Bring an archived content item back as a draft
 #[utoipa::path(
+    operation_id = "unarchiveContent",
     tag = super::TAG,
     params(
         ("id" = String, Path, description = "The item's id"),

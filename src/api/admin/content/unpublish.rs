@@ -20,7 +20,9 @@ pub struct UnpublishRequest {
     pub at: Option<DateTime<Utc>>,
 }
 
+/// Take a content item off the public API now or at a time
 #[utoipa::path(
+    operation_id = "unpublishContent",
     tag = super::TAG,
     params(
         ("id" = String, Path, description = "The item's id"),

@@ -10,7 +10,9 @@ use crate::domain::content::{UpdateContent, save, view::SavedItem};
 use crate::error::{AppResult, Problem};
 use crate::startup::AppState;
 
+/// Save a new version of a content item
 #[utoipa::path(
+    operation_id = "updateContent",
     tag = super::TAG,
     params(
         ("id" = String, Path, description = "The item's id"),

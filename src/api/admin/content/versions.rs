@@ -8,7 +8,9 @@ use crate::domain::content::{history, view};
 use crate::error::{AppResult, Problem};
 use crate::startup::AppState;
 
+/// List the versions of a content item
 #[utoipa::path(
+    operation_id = "listContentVersions",
     tag = super::TAG,
     params(("id" = String, Path, description = "The item's id")),
     responses(

@@ -8,7 +8,9 @@ use crate::auth::{Auth, policy::Content};
 use crate::error::{AppResult, Problem};
 use crate::startup::AppState;
 
+/// Download a file's bytes, published or not
 #[utoipa::path(
+    operation_id = "getFileContent",
     tag = "files",
     params(("id" = String, Path, description = "The file's id")),
     responses(

@@ -9,7 +9,9 @@ use crate::db::{audit, files};
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::startup::AppState;
 
+/// Delete an unused file
 #[utoipa::path(
+    operation_id = "deleteFile",
     tag = "files",
     params(("id" = String, Path, description = "The file's id")),
     responses(

@@ -9,7 +9,9 @@ use crate::domain::files::{FileDetail, FileRecord};
 use crate::error::{AppResult, Problem};
 use crate::startup::AppState;
 
+/// Get a file's details and where it is used
 #[utoipa::path(
+    operation_id = "getFile",
     tag = "files",
     params(("id" = String, Path, description = "The file's id")),
     responses(

@@ -8,7 +8,9 @@ use crate::domain::memberships;
 use crate::error::{AppResult, Problem};
 use crate::startup::AppState;
 
+/// Erase a membership sign-up
 #[utoipa::path(
+    operation_id = "eraseMembership",
     tag = "memberships",
     description = "Erases the record and every other record with the same e-mail (the same \
         person's repeated sign-ups) for good. The audit log keeps only that the ids were erased.",

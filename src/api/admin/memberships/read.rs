@@ -18,7 +18,9 @@ pub fn load(conn: &mut AnyConnection, id: &str) -> AppResult<MembershipOut> {
     Ok(MembershipOut::new(m, n))
 }
 
+/// Get a membership sign-up
 #[utoipa::path(
+    operation_id = "getMembership",
     tag = "memberships",
     params(("id" = String, Path, description = "The record's id")),
     responses(
