@@ -236,6 +236,24 @@ fn ids_are_uuids_and_times_are_rfc3339() {
 }
 
 #[test]
+fn path_ids_are_uuids_and_kinds_an_enum() {
+    let doc = doc();
+    for (name, op) in operations(&doc) {
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            if p["in"] != "path" {
+                continue;
+            }
+            let schema = resolve(&doc, &p["schema"]);
+            match p["name"].as_str().unwrap_or_default() {
+                "id" => assert_eq!(schema["format"], "uuid", "{name}: path id"),
+                "kind" => assert!(schema["enum"].is_array(), "{name}: path kind"),
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
 fn content_and_membership_status_are_distinct_schemas() {
     let doc = doc();
     let schemas = &doc["components"]["schemas"];

@@ -147,7 +147,7 @@ pub async fn create(
     operation_id = "revokeToken",
     tag = "tokens",
     security(("bearer" = []), ("session" = [])),
-    params(("id" = String, Path, description = "Token id")),
+    params(("id" = uuid::Uuid, Path, description = "Token id")),
     responses(
         (status = 204, description = "Revoked; refused on its next request in every process"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),

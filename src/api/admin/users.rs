@@ -150,7 +150,7 @@ fn other_admins(c: &mut AnyConnection, user: &users::User) -> AppResult<i64> {
     tag = "users",
     security(("bearer" = []), ("session" = [])),
     request_body = UpdateUser,
-    params(("id" = String, Path, description = "User id")),
+    params(("id" = uuid::Uuid, Path, description = "User id")),
     responses(
         (status = 200, description = "Updated", body = UserOut),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
@@ -231,7 +231,7 @@ pub async fn update(
     operation_id = "deleteUser",
     tag = "users",
     security(("bearer" = []), ("session" = [])),
-    params(("id" = String, Path, description = "User id")),
+    params(("id" = uuid::Uuid, Path, description = "User id")),
     responses(
         (status = 204, description = "Deleted, with its sessions and tokens"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),

@@ -12,7 +12,7 @@ use crate::startup::AppState;
     operation_id = "downloadPublicFile",
     tag = "public",
     params(
-        ("id" = String, Path, description = "The file's id"),
+        ("id" = uuid::Uuid, Path, description = "The file's id"),
         ("filename" = String, Path, description = "The file's name, exactly as in its `url`"),
         ("Range" = Option<String>, Header, description = "One byte range: `bytes=0-99`, `bytes=100-`, `bytes=-100`"),
         ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a copy the client holds"),

@@ -255,7 +255,7 @@ fn list_response(state: &AppState, body: Bytes) -> HttpResponse {
     operation_id = "getPublicContent",
     tag = "public",
     params(
-        ("kind" = String, Path, description = "news, manifest, download, video, page or location"),
+        ("kind" = crate::domain::content::Kind, Path, description = "The item's kind"),
         ("slug" = String, Path),
     ),
     responses(

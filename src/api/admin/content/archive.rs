@@ -14,7 +14,7 @@ use crate::startup::AppState;
     operation_id = "archiveContent",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("If-Match" = String, Header, description = "The item's current ETag"),
     ),
     responses(

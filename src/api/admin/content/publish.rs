@@ -27,7 +27,7 @@ pub struct PublishRequest {
     operation_id = "publishContent",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("If-Match" = String, Header, description = "The item's current ETag"),
     ),
     request_body(content = Option<PublishRequest>, description = "Optional"),

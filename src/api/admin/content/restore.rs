@@ -14,7 +14,7 @@ use crate::startup::AppState;
     operation_id = "restoreContentVersion",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("n" = i64, Path, description = "The version whose content becomes the new latest version"),
         ("If-Match" = String, Header, description = "The item's current ETag"),
     ),

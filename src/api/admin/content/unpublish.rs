@@ -25,7 +25,7 @@ pub struct UnpublishRequest {
     operation_id = "unpublishContent",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("If-Match" = String, Header, description = "The item's current ETag"),
     ),
     request_body(content = Option<UnpublishRequest>, description = "Optional"),

@@ -15,7 +15,7 @@ use crate::startup::AppState;
     operation_id = "updateContent",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("If-Match" = String, Header, description = "The ETag of the version this edit starts from"),
     ),
     request_body = UpdateContent,

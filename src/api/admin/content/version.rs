@@ -13,7 +13,7 @@ use crate::startup::AppState;
     operation_id = "getContentVersion",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("n" = i64, Path, description = "The version number (1, 2, ...)"),
     ),
     responses(

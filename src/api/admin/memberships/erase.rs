@@ -14,7 +14,7 @@ use crate::startup::AppState;
     tag = "memberships",
     description = "Erases the record and every other record with the same e-mail (the same \
         person's repeated sign-ups) for good. The audit log keeps only that the ids were erased.",
-    params(("id" = String, Path, description = "The record's id")),
+    params(("id" = uuid::Uuid, Path, description = "The record's id")),
     responses(
         (status = 204, description = "Erased"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
