@@ -21,4 +21,12 @@ if [ ! -d tests/e2e/node_modules/playwright-core ]; then
 fi
 # The debug binary that `cargo test` built may be stale for the binary target; build it.
 cargo build --quiet --bin oa-cms
+
+# The OpenAPI document the binary prints: Redocly lint without a problem, and a TypeScript
+# client generated from it that compiles under --strict with tests/openapi/contract.ts.
+if [ ! -d tests/openapi/node_modules/@redocly/cli ]; then
+  (cd tests/openapi && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
+fi
+tests/openapi/check.sh "$PWD/target/debug/oa-cms"
+
 (cd tests/e2e && OA_CMS_BIN="$PWD/../../target/debug/oa-cms" node --test --test-concurrency=1 admin.test.mjs)

@@ -28,8 +28,9 @@ use crate::telemetry;
         title = "Onderwijs Alliantie CMS",
         description = "Public delivery API and admin API of the Onderwijs Alliantie's headless CMS. \
             Every error is application/problem+json (RFC 9457).",
-        license(name = "MIT")
+        license(name = "MIT", identifier = "MIT")
     ),
+    servers((url = "/", description = "The server that serves this document")),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&SecurityAddon)
 )]
@@ -69,7 +70,9 @@ where
 
 /// The OpenAPI document: the same one `GET /api/openapi.json` serves.
 pub fn openapi_doc() -> utoipa::openapi::OpenApi {
-    routes(App::new().into_utoipa_app()).split_for_parts().1
+    let mut doc = routes(App::new().into_utoipa_app()).split_for_parts().1;
+    crate::api::openapi::complete(&mut doc);
+    doc
 }
 
 /// The whole application, ready for `HttpServer` or `actix_web::test::init_service`.
@@ -85,7 +88,7 @@ pub fn build_app(
     >,
 > {
     let cors = cors(&state.config);
-    let (app, doc) = routes(
+    let (app, mut doc) = routes(
         App::new()
             .app_data(web::Data::new(state.clone()))
             .app_data(
@@ -104,6 +107,7 @@ pub fn build_app(
             .into_utoipa_app(),
     )
     .split_for_parts();
+    crate::api::openapi::complete(&mut doc);
     app.service(web::redirect("/api/docs", "/api/docs/"))
         .configure(crate::admin::configure)
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))

@@ -26,13 +26,23 @@ pub struct LoginRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct Me {
+    #[schema(format = Uuid)]
     pub id: String,
     pub email: String,
     pub name: Option<String>,
     /// The role in force for this request (a token's role may be narrower than its owner's).
     pub role: Role,
     /// `cookie` or `token`.
+    #[schema(schema_with = auth_schema)]
     pub auth: &'static str,
+}
+
+fn auth_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .description(Some("How the caller signed in: `cookie` or `token`."))
+        .enum_values(Some(["cookie", "token"]))
+        .build()
 }
 
 impl From<&Staff> for Me {
@@ -56,14 +66,17 @@ pub fn client_address(req: &HttpRequest) -> String {
         .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
 }
 
+/// Sign in with e-mail and password
 #[utoipa::path(
+    operation_id = "login",
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = Me),
         (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(()),
 )]
 #[post("/auth/login")]
 pub async fn login(
@@ -142,10 +155,14 @@ pub async fn login(
     }))
 }
 
+/// Sign out
 #[utoipa::path(
+    operation_id = "logout",
     tag = "auth",
+    security(("bearer" = []), ("session" = [])),
     responses(
         (status = 204, description = "Signed out; the session is gone in every process"),
+        (status = 403, description = "A session cookie sent from another origin than the admin's", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -182,8 +199,11 @@ pub async fn logout(
     Ok(HttpResponse::NoContent().cookie(gone).finish())
 }
 
+/// Get the signed-in staff member
 #[utoipa::path(
+    operation_id = "getCurrentUser",
     tag = "auth",
+    security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The signed-in staff member", body = Me),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

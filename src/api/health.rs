@@ -18,12 +18,15 @@ pub struct Health {
     pub database: &'static str,
 }
 
+/// Check that the service and its database are up
 #[utoipa::path(
+    operation_id = "getHealth",
     tag = "health",
     responses(
         (status = 200, description = "Up, database reachable", body = Health),
         (status = 503, description = "Database unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(()),
 )]
 #[get("/health")]
 pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -55,12 +58,15 @@ pub struct Ready {
 /// How long readiness waits for a database connection before it reports the pool exhausted.
 const POOL_WAIT: Duration = Duration::from_secs(1);
 
+/// Check that this process should get traffic
 #[utoipa::path(
+    operation_id = "getReadiness",
     tag = "health",
     responses(
         (status = 200, description = "Migrations and first-start work are done, not shutting down, and a database connection is available within a second", body = Ready),
         (status = 503, description = "Starting, shutting down, or no database connection to be had", body = crate::error::Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(()),
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {

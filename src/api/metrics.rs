@@ -7,7 +7,9 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::telemetry::metrics::{PoolGauges, render};
 
+/// Get Prometheus metrics
 #[utoipa::path(
+    operation_id = "getMetrics",
     tag = "health",
     responses(
         (status = 200, description = "Prometheus text format: `http_requests_total` and `http_request_duration_seconds` by method, route pattern and status, `db_pool_connections`, `db_pool_idle_connections`, `db_pool_max_connections`, `scheduled_changes_applied_total`, `public_answers_total` by result (hit or miss)", body = String, content_type = "text/plain; version=0.0.4"),

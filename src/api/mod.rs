@@ -8,6 +8,7 @@ pub mod files;
 pub mod health;
 pub mod memberships;
 pub mod metrics;
+pub mod openapi;
 pub mod public;
 
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -28,17 +28,26 @@ impl Actor {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = audit_log)]
 pub struct AuditEntry {
+    #[schema(format = Uuid)]
     pub id: String,
-    #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "as_utc")]
+    #[schema(value_type = chrono::DateTime<Utc>)]
     pub at: NaiveDateTime,
+    #[schema(format = Uuid)]
     pub actor_id: Option<String>,
     pub actor: String,
     pub action: String,
     pub record_type: String,
+    #[schema(format = Uuid)]
     pub record_id: Option<String>,
     #[serde(serialize_with = "as_json")]
     #[schema(value_type = Object)]
     pub detail: String,
+}
+
+/// Stored in UTC without an offset; written in RFC 3339 with `Z`.
+fn as_utc<S: serde::Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    t.and_utc().serialize(s)
 }
 
 fn as_json<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {

@@ -36,6 +36,7 @@ pub fn public_url(id: &str, filename: &str) -> String {
 /// A file in the media library, as the admin API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FileRecord {
+    #[schema(format = Uuid)]
     pub id: String,
     /// The sanitised name the file is served under.
     pub filename: String,
@@ -56,7 +57,9 @@ pub struct FileRecord {
 /// One content item that uses a file, in any of its versions.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FileUse {
+    #[schema(format = Uuid)]
     pub id: String,
+    #[schema(value_type = crate::domain::content::Kind)]
     pub kind: String,
     pub slug: String,
     pub title: String,
@@ -81,6 +84,7 @@ pub struct FileDetail {
 pub struct FileList {
     pub items: Vec<FileRecord>,
     /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
     /// How many files match the filters, over all pages.
     pub total: i64,
@@ -89,6 +93,7 @@ pub struct FileList {
 /// A file as the public API shows it beside the id that refers to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PublicFile {
+    #[schema(format = Uuid)]
     pub id: String,
     pub label: Option<String>,
     pub filename: String,

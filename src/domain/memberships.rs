@@ -24,9 +24,9 @@ pub const MAX_NOTE: usize = 5000;
 
 macro_rules! word_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
         #[serde(rename_all = "lowercase")]
+        $(#[$m])*
         pub enum $name { $($variant),+ }
 
         impl $name {
@@ -77,6 +77,7 @@ word_enum!(
 
 word_enum!(
     /// Where staff are with a sign-up.
+    #[schema(as = MembershipStatus)]
     Status {
         New => "new",
         Approved => "approved",

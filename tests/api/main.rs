@@ -20,6 +20,7 @@ mod content;
 mod demo;
 mod files;
 mod memberships;
+mod openapi_contract;
 mod ops;
 mod ops_backup;
 mod ops_process;

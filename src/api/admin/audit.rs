@@ -33,6 +33,7 @@ pub struct AuditQuery {
 #[derive(Serialize, ToSchema)]
 pub struct AuditPage {
     pub items: Vec<AuditEntry>,
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 
@@ -46,15 +47,16 @@ fn time(name: &str, v: Option<&str>, errors: &mut Vec<FieldError>) -> Option<Nai
     }
 }
 
+/// List the activity log
 #[utoipa::path(
+    operation_id = "listAuditEntries",
     tag = "audit",
     security(("bearer" = []), ("session" = [])),
     params(AuditQuery),
     responses(
         (status = 200, description = "Newest first", body = AuditPage),
         (status = 400, description = "A cursor that is not ours", body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/audit")]

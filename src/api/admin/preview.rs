@@ -23,7 +23,9 @@ pub struct PreviewResponse {
     pub html: String,
 }
 
+/// Render Markdown as the public API would
 #[utoipa::path(
+    operation_id = "previewMarkdown",
     tag = "content",
     request_body = PreviewRequest,
     responses(

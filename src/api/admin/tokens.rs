@@ -2,7 +2,7 @@
 //! than its creator's.
 
 use actix_web::{HttpResponse, delete, get, post, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -14,14 +14,15 @@ use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct TokenOut {
+    #[schema(format = Uuid)]
     pub id: String,
     pub name: String,
+    #[schema(value_type = Role)]
     pub role: String,
+    #[schema(format = Uuid)]
     pub user_id: String,
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: NaiveDateTime,
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub last_used_at: Option<NaiveDateTime>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
 impl From<users::ApiToken> for TokenOut {
@@ -31,8 +32,8 @@ impl From<users::ApiToken> for TokenOut {
             name: t.name,
             role: t.role,
             user_id: t.user_id,
-            created_at: t.created_at,
-            last_used_at: t.last_used_at,
+            created_at: t.created_at.and_utc(),
+            last_used_at: t.last_used_at.map(|t| t.and_utc()),
         }
     }
 }
@@ -50,15 +51,18 @@ pub struct CreatedToken {
 pub struct CreateToken {
     pub name: String,
     /// Defaults to the creator's role; never wider.
+    #[schema(value_type = Option<Role>)]
     pub role: Option<String>,
 }
 
+/// List API tokens
 #[utoipa::path(
+    operation_id = "listTokens",
     tag = "tokens",
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "All API tokens (never their secrets)", body = [TokenOut]),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/tokens")]
@@ -67,13 +71,15 @@ pub async fn list(state: web::Data<AppState>, _staff: Auth<AdminOnly>) -> AppRes
     Ok(HttpResponse::Ok().json(list.into_iter().map(TokenOut::from).collect::<Vec<_>>()))
 }
 
+/// Create an API token
 #[utoipa::path(
+    operation_id = "createToken",
     tag = "tokens",
     security(("bearer" = []), ("session" = [])),
     request_body = CreateToken,
     responses(
         (status = 201, description = "Created; `secret` is shown only here", body = CreatedToken),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/admin/tokens")]
@@ -136,13 +142,15 @@ pub async fn create(
     }))
 }
 
+/// Revoke an API token
 #[utoipa::path(
+    operation_id = "revokeToken",
     tag = "tokens",
     security(("bearer" = []), ("session" = [])),
-    params(("id" = String, Path, description = "Token id")),
+    params(("id" = uuid::Uuid, Path, description = "Token id")),
     responses(
         (status = 204, description = "Revoked; refused on its next request in every process"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/admin/tokens/{id}")]

@@ -1,7 +1,7 @@
 //! Staff users (admin only): list, create, change, delete. The last admin stays.
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -14,14 +14,14 @@ use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct UserOut {
+    #[schema(format = Uuid)]
     pub id: String,
     pub email: String,
     pub name: Option<String>,
+    #[schema(value_type = Role)]
     pub role: String,
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: NaiveDateTime,
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<users::User> for UserOut {
@@ -31,8 +31,8 @@ impl From<users::User> for UserOut {
             email: u.email,
             name: u.name,
             role: u.role,
-            created_at: u.created_at,
-            updated_at: u.updated_at,
+            created_at: u.created_at.and_utc(),
+            updated_at: u.updated_at.and_utc(),
         }
     }
 }
@@ -43,6 +43,7 @@ pub struct CreateUser {
     pub email: String,
     pub password: String,
     /// admin, editor, membership or read.
+    #[schema(value_type = Role)]
     pub role: String,
     pub name: Option<String>,
 }
@@ -54,6 +55,7 @@ pub struct UpdateUser {
     #[serde(default, deserialize_with = "serde_with_none::deserialize")]
     #[schema(value_type = Option<String>)]
     pub name: Option<Option<String>>,
+    #[schema(value_type = Option<Role>)]
     pub role: Option<String>,
     pub password: Option<String>,
 }
@@ -79,13 +81,14 @@ fn parse_role(role: &str, errors: &mut Vec<FieldError>) -> Option<Role> {
     r
 }
 
+/// List staff users
 #[utoipa::path(
+    operation_id = "listUsers",
     tag = "users",
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "All staff users", body = [UserOut]),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/users")]
@@ -94,14 +97,16 @@ pub async fn list(state: web::Data<AppState>, _staff: Auth<AdminOnly>) -> AppRes
     Ok(HttpResponse::Ok().json(list.into_iter().map(UserOut::from).collect::<Vec<_>>()))
 }
 
+/// Create a staff user
 #[utoipa::path(
+    operation_id = "createUser",
     tag = "users",
     security(("bearer" = []), ("session" = [])),
     request_body = CreateUser,
     responses(
         (status = 201, description = "Created", body = UserOut),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The e-mail is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/admin/users")]
@@ -141,16 +146,17 @@ fn other_admins(c: &mut AnyConnection, user: &users::User) -> AppResult<i64> {
     })
 }
 
+/// Change a staff user
 #[utoipa::path(
+    operation_id = "updateUser",
     tag = "users",
     security(("bearer" = []), ("session" = [])),
     request_body = UpdateUser,
-    params(("id" = String, Path, description = "User id")),
+    params(("id" = uuid::Uuid, Path, description = "User id")),
     responses(
         (status = 200, description = "Updated", body = UserOut),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would leave no admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/admin/users/{id}")]
@@ -222,13 +228,15 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(UserOut::from(user)))
 }
 
+/// Delete a staff user
 #[utoipa::path(
+    operation_id = "deleteUser",
     tag = "users",
     security(("bearer" = []), ("session" = [])),
-    params(("id" = String, Path, description = "User id")),
+    params(("id" = uuid::Uuid, Path, description = "User id")),
     responses(
         (status = 204, description = "Deleted, with its sessions and tokens"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -7,10 +7,12 @@ use crate::db::files;
 use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
 
+/// Download a published file
 #[utoipa::path(
+    operation_id = "downloadPublicFile",
     tag = "public",
     params(
-        ("id" = String, Path, description = "The file's id"),
+        ("id" = uuid::Uuid, Path, description = "The file's id"),
         ("filename" = String, Path, description = "The file's name, exactly as in its `url`"),
         ("Range" = Option<String>, Header, description = "One byte range: `bytes=0-99`, `bytes=100-`, `bytes=-100`"),
         ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a copy the client holds"),
@@ -23,7 +25,8 @@ use crate::state::AppState;
         (status = 304, description = "The client's copy is current"),
         (status = 404, description = "No such file, not under this name, or no published version uses it", body = Problem, content_type = "application/problem+json"),
         (status = 416, description = "The range lies outside the file; `Content-Range: bytes */<size>`", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(()),
 )]
 #[get("/files/{id}/{filename}")]
 pub async fn download(

@@ -1,7 +1,7 @@
 //! `POST /memberships/challenge`: a question for the sign-up form.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -17,16 +17,18 @@ pub struct ChallengeResponse {
     /// The question to show, e.g. `13 + 3 =`.
     #[schema(example = "13 + 3 =")]
     pub question: String,
-    #[schema(value_type = String, format = DateTime)]
-    pub expires_at: NaiveDateTime,
+    pub expires_at: DateTime<Utc>,
 }
 
+/// Get a challenge for the sign-up form
 #[utoipa::path(
+    operation_id = "createMembershipChallenge",
     tag = "memberships",
     responses(
         (status = 200, description = "A new challenge", body = ChallengeResponse),
         (status = 429, description = "Too many challenges from this address", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(()),
 )]
 #[post("/memberships/challenge")]
 pub async fn challenge(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
@@ -43,6 +45,6 @@ pub async fn challenge(state: web::Data<AppState>, req: HttpRequest) -> AppResul
         .json(ChallengeResponse {
             token: c.token,
             question: c.question,
-            expires_at: c.expires_at,
+            expires_at: c.expires_at.and_utc(),
         }))
 }

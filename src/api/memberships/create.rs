@@ -19,7 +19,9 @@ pub struct Received {
     pub status: &'static str,
 }
 
+/// Sign up as a member
 #[utoipa::path(
+    operation_id = "createMembership",
     tag = "memberships",
     request_body = SignUpForm,
     responses(
@@ -28,7 +30,8 @@ pub struct Received {
         (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields are missing or invalid, or the challenge failed; every bad field is named", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many sign-ups from this address", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(()),
 )]
 #[post("/memberships")]
 pub async fn create(

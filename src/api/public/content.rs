@@ -44,7 +44,9 @@ pub struct ListParams {
 /// A published item as lists show it (everything but `body` and `body_html`).
 #[derive(Serialize, ToSchema)]
 pub struct PublicItem {
+    #[schema(format = Uuid)]
     pub id: String,
+    #[schema(value_type = crate::domain::content::Kind)]
     pub kind: String,
     pub slug: String,
     pub title: String,
@@ -57,7 +59,9 @@ pub struct PublicItem {
     #[schema(value_type = Object)]
     pub fields: serde_json::Value,
     pub version: i64,
+    #[schema(format = DateTime)]
     pub published_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
     /// Only on single items.
     pub body: Option<String>,
@@ -68,6 +72,7 @@ pub struct PublicItem {
 #[derive(Serialize, ToSchema)]
 pub struct PublicList {
     pub items: Vec<PublicItem>,
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
     pub total: i64,
 }
@@ -160,14 +165,17 @@ fn parse_list(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {
     })
 }
 
+/// List published content
 #[utoipa::path(
+    operation_id = "listPublicContent",
     tag = "public",
     params(ListParams),
     responses(
         (status = 200, description = "Published items, newest first by default", body = PublicList),
         (status = 400, description = "A cursor that is not ours", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown kind or sort, bad time or limit", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(()),
 )]
 #[get("/content")]
 pub async fn list(
@@ -242,10 +250,12 @@ fn list_response(state: &AppState, body: Bytes) -> HttpResponse {
         .body(body)
 }
 
+/// Get a published content item
 #[utoipa::path(
+    operation_id = "getPublicContent",
     tag = "public",
     params(
-        ("kind" = String, Path, description = "news, manifest, download, video, page or location"),
+        ("kind" = crate::domain::content::Kind, Path, description = "The item's kind"),
         ("slug" = String, Path),
     ),
     responses(
@@ -253,7 +263,8 @@ fn list_response(state: &AppState, body: Bytes) -> HttpResponse {
          headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such published item, or unknown kind", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(()),
 )]
 #[get("/content/{kind}/{slug}")]
 pub async fn item(

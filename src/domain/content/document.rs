@@ -25,6 +25,7 @@ pub const MAX_COMMENT: usize = 1000;
 #[serde(deny_unknown_fields)]
 pub struct Attachment {
     /// The id of an uploaded file.
+    #[schema(format = Uuid)]
     pub file_id: String,
     #[serde(default)]
     pub label: String,

@@ -17,6 +17,7 @@ pub struct NewsFields {
     pub display_date: NaiveDate,
     pub author: Option<String>,
     /// An image file (id from `/admin/files`).
+    #[schema(format = Uuid)]
     pub cover_file_id: Option<String>,
 }
 
@@ -44,6 +45,7 @@ pub struct ManifestFields {
 #[serde(deny_unknown_fields)]
 pub struct DownloadFields {
     /// The document (id from `/admin/files`).
+    #[schema(format = Uuid)]
     pub file_id: String,
     pub description: Option<String>,
 }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = ContentStatus)]
 pub enum Status {
     /// Not published now and nothing scheduled.
     Draft,

@@ -16,6 +16,7 @@ pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 /// An item as the admin API shows it: the latest version's document plus its state.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AdminItem {
+    #[schema(format = Uuid)]
     pub id: String,
     pub kind: Kind,
     pub status: Status,
@@ -89,6 +90,7 @@ pub struct VersionView {
     pub version: i64,
     /// Who saved it (their e-mail).
     pub author: String,
+    #[schema(format = Uuid)]
     pub author_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub comment: Option<String>,
@@ -113,6 +115,7 @@ impl VersionView {
 pub struct VersionSummary {
     pub version: i64,
     pub author: String,
+    #[schema(format = Uuid)]
     pub author_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub comment: Option<String>,
@@ -122,6 +125,7 @@ pub struct VersionSummary {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VersionList {
+    #[schema(format = Uuid)]
     pub item_id: String,
     pub latest_version: i64,
     pub published_version: Option<i64>,
@@ -131,6 +135,7 @@ pub struct VersionList {
 /// An item in the admin list: everything but `body` and `body_html`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AdminListItem {
+    #[schema(format = Uuid)]
     pub id: String,
     pub kind: Kind,
     pub status: Status,
@@ -187,6 +192,7 @@ impl AdminListItem {
 pub struct AdminList {
     pub items: Vec<AdminListItem>,
     /// Pass as `cursor` for the next page; null on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
     /// How many items match the filters, over all pages.
     pub total: i64,

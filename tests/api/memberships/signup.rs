@@ -1,6 +1,6 @@
 //! The public sign-up form: validation, the challenge, the honeypot and the limits.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use diesel::QueryDsl;
 use reqwest::Method;
 use serde_json::json;
@@ -37,8 +37,9 @@ async fn challenge_is_a_sum_valid_for_half_an_hour(app: TestApp) {
             .is_match(q),
         "{q}"
     );
-    let expires: chrono::NaiveDateTime = serde_json::from_value(v["expires_at"].clone()).unwrap();
-    let left = expires - Utc::now().naive_utc();
+    // RFC 3339 with an offset: a time without one does not parse as `DateTime<Utc>`.
+    let expires: DateTime<Utc> = serde_json::from_value(v["expires_at"].clone()).unwrap();
+    let left = expires - Utc::now();
     assert!(
         left > Duration::minutes(29) && left <= Duration::minutes(30),
         "{left}"
@@ -96,9 +97,8 @@ async fn sign_up_is_accepted_and_visible_to_staff(app: TestApp) {
         m["consent_version"],
         oa_cms::domain::memberships::CONSENT_VERSION
     );
-    let consent_at: chrono::NaiveDateTime =
-        serde_json::from_value(m["consent_at"].clone()).unwrap();
-    assert!(Utc::now().naive_utc() - consent_at < Duration::minutes(1));
+    let consent_at: DateTime<Utc> = serde_json::from_value(m["consent_at"].clone()).unwrap();
+    assert!(Utc::now() - consent_at < Duration::minutes(1));
     assert_eq!(m["duplicate_of"], serde_json::Value::Null);
     assert_eq!(m["duplicates"], 0);
     assert_eq!(m["note"], serde_json::Value::Null);

@@ -11,7 +11,9 @@ use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{save, view::AdminItem};
 
+/// Create a content item
 #[utoipa::path(
+    operation_id = "createContent",
     tag = super::TAG,
     request_body = CreateContent,
     responses(

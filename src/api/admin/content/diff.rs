@@ -40,9 +40,11 @@ fn version_param(q: &HashMap<String, String>, name: &str, errors: &mut Vec<Field
     }
 }
 
+/// Compare two versions of a content item
 #[utoipa::path(
+    operation_id = "diffContentVersions",
     tag = super::TAG,
-    params(("id" = String, Path, description = "The item's id"), DiffQuery),
+    params(("id" = uuid::Uuid, Path, description = "The item's id"), DiffQuery),
     responses(
         (status = 200, description = "Changed fields and a line diff of the body", body = VersionDiff),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

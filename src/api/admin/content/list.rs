@@ -110,7 +110,9 @@ fn parse(q: &HashMap<String, String>) -> AppResult<Filter> {
     Ok(f)
 }
 
+/// List content items, drafts and archived ones included
 #[utoipa::path(
+    operation_id = "listContent",
     tag = super::TAG,
     params(ListQuery),
     responses(

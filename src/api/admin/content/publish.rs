@@ -22,10 +22,12 @@ pub struct PublishRequest {
     pub at: Option<DateTime<Utc>>,
 }
 
+/// Publish a content item now or at a time
 #[utoipa::path(
+    operation_id = "publishContent",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("If-Match" = String, Header, description = "The item's current ETag"),
     ),
     request_body(content = Option<PublishRequest>, description = "Optional"),

@@ -9,9 +9,11 @@ use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{save, view::AdminItem};
 
+/// Get a content item at its latest version
 #[utoipa::path(
+    operation_id = "getContent",
     tag = super::TAG,
-    params(("id" = String, Path, description = "The item's id")),
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
     responses(
         (status = 200, description = "The item at its latest version, with `ETag: \"<id>:<version>\"`", body = AdminItem),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

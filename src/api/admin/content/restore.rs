@@ -9,10 +9,12 @@ use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{save, view::SavedItem};
 
+/// Restore an earlier version as the latest
 #[utoipa::path(
+    operation_id = "restoreContentVersion",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("n" = i64, Path, description = "The version whose content becomes the new latest version"),
         ("If-Match" = String, Header, description = "The item's current ETag"),
     ),

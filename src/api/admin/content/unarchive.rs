@@ -9,10 +9,12 @@ use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{publication as item_state, view::AdminItem};
 
+/// Bring an archived content item back as a draft
 #[utoipa::path(
+    operation_id = "unarchiveContent",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("If-Match" = String, Header, description = "The item's current ETag"),
     ),
     responses(

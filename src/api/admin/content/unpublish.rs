@@ -20,10 +20,12 @@ pub struct UnpublishRequest {
     pub at: Option<DateTime<Utc>>,
 }
 
+/// Take a content item off the public API now or at a time
 #[utoipa::path(
+    operation_id = "unpublishContent",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("If-Match" = String, Header, description = "The item's current ETag"),
     ),
     request_body(content = Option<UnpublishRequest>, description = "Optional"),

@@ -11,10 +11,12 @@ use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{save, view::SavedItem};
 
+/// Save a new version of a content item
 #[utoipa::path(
+    operation_id = "updateContent",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("If-Match" = String, Header, description = "The ETag of the version this edit starts from"),
     ),
     request_body = UpdateContent,

@@ -8,10 +8,12 @@ use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{history, view};
 
+/// Get one version of a content item
 #[utoipa::path(
+    operation_id = "getContentVersion",
     tag = super::TAG,
     params(
-        ("id" = String, Path, description = "The item's id"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"),
         ("n" = i64, Path, description = "The version number (1, 2, ...)"),
     ),
     responses(

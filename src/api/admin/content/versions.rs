@@ -8,9 +8,11 @@ use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{history, view};
 
+/// List the versions of a content item
 #[utoipa::path(
+    operation_id = "listContentVersions",
     tag = super::TAG,
-    params(("id" = String, Path, description = "The item's id")),
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
     responses(
         (status = 200, description = "Every version, newest first (without content); `ETag` of the item", body = view::VersionList),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

@@ -8,9 +8,11 @@ use crate::auth::{Auth, policy::Content};
 use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 
+/// Download a file's bytes, published or not
 #[utoipa::path(
+    operation_id = "getFileContent",
     tag = "files",
-    params(("id" = String, Path, description = "The file's id")),
+    params(("id" = uuid::Uuid, Path, description = "The file's id")),
     responses(
         (status = 200, description = "The bytes, with the same headers as the public download but not cached by shared caches", content_type = "application/octet-stream"),
         (status = 206, description = "The requested range", content_type = "application/octet-stream"),

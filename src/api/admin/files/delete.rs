@@ -9,9 +9,11 @@ use crate::db::{audit, files};
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::state::AppState;
 
+/// Delete an unused file
 #[utoipa::path(
+    operation_id = "deleteFile",
     tag = "files",
-    params(("id" = String, Path, description = "The file's id")),
+    params(("id" = uuid::Uuid, Path, description = "The file's id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

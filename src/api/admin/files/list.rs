@@ -10,7 +10,9 @@ use crate::domain::files::{FileList, FileRecord, encode_cursor, parse_filter};
 use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 
+/// List uploaded files
 #[utoipa::path(
+    operation_id = "listFiles",
     tag = "files",
     params(
         ("type" = Option<String>, Query, description = "A major type (`image`) or a full media type (`application/pdf`)"),

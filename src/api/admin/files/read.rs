@@ -9,9 +9,11 @@ use crate::domain::files::{FileDetail, FileRecord};
 use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 
+/// Get a file's details and where it is used
 #[utoipa::path(
+    operation_id = "getFile",
     tag = "files",
-    params(("id" = String, Path, description = "The file's id")),
+    params(("id" = uuid::Uuid, Path, description = "The file's id")),
     responses(
         (status = 200, description = "The file, whether the public address serves it, and the items whose versions use it", body = FileDetail),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

@@ -126,7 +126,9 @@ async fn read_form(
     Ok((upload.finish().await?, raw_name, label))
 }
 
+/// Upload a file
 #[utoipa::path(
+    operation_id = "uploadFile",
     tag = "files",
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(

@@ -8,11 +8,13 @@ use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::memberships;
 
+/// Erase a membership sign-up
 #[utoipa::path(
+    operation_id = "eraseMembership",
     tag = "memberships",
     description = "Erases the record and every other record with the same e-mail (the same \
         person's repeated sign-ups) for good. The audit log keeps only that the ids were erased.",
-    params(("id" = String, Path, description = "The record's id")),
+    params(("id" = uuid::Uuid, Path, description = "The record's id")),
     responses(
         (status = 204, description = "Erased"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

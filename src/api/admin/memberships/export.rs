@@ -81,7 +81,9 @@ pub fn write_csv<S: std::hash::BuildHasher>(
         .map_err(|e| AppError::internal(format!("csv: {e}")))
 }
 
+/// Export membership sign-ups as CSV
 #[utoipa::path(
+    operation_id = "exportMemberships",
     tag = "memberships",
     params(MembershipQuery, ExportQuery),
     responses(

@@ -16,12 +16,15 @@ use crate::state::AppState;
 pub struct MembershipList {
     pub items: Vec<MembershipOut>,
     /// Pass as `cursor` for the next page; null on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
     /// How many records match the filters, over all pages.
     pub total: i64,
 }
 
+/// List membership sign-ups
 #[utoipa::path(
+    operation_id = "listMemberships",
     tag = "memberships",
     params(MembershipQuery, PageQuery),
     responses(

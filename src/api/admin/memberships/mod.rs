@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -21,6 +21,7 @@ use crate::error::{AppError, FieldError};
 /// A sign-up as staff see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MembershipOut {
+    #[schema(format = Uuid)]
     pub id: String,
     pub name: String,
     pub email: String,
@@ -32,21 +33,19 @@ pub struct MembershipOut {
     pub contribution: String,
     /// Always true: a sign-up without consent is never stored.
     pub consent: bool,
-    #[schema(value_type = String, format = DateTime)]
-    pub consent_at: NaiveDateTime,
+    pub consent_at: DateTime<Utc>,
     /// The version of the consent text agreed to.
     pub consent_version: String,
     #[schema(value_type = Status)]
     pub status: String,
     pub note: Option<String>,
     /// The first record with the same e-mail, when this is a repeated sign-up.
+    #[schema(format = Uuid)]
     pub duplicate_of: Option<String>,
     /// How many other records have the same e-mail.
     pub duplicates: i64,
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: NaiveDateTime,
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl MembershipOut {
@@ -61,14 +60,14 @@ impl MembershipOut {
             role: m.role,
             contribution: m.contribution,
             consent: true,
-            consent_at: m.consent_at,
+            consent_at: m.consent_at.and_utc(),
             consent_version: m.consent_version,
             status: m.status,
             note: m.note,
             duplicate_of: m.duplicate_of,
             duplicates: (same_email - 1).max(0),
-            created_at: m.created_at,
-            updated_at: m.updated_at,
+            created_at: m.created_at.and_utc(),
+            updated_at: m.updated_at.and_utc(),
         }
     }
 }

@@ -18,9 +18,11 @@ pub fn load(conn: &mut AnyConnection, id: &str) -> AppResult<MembershipOut> {
     Ok(MembershipOut::new(m, n))
 }
 
+/// Get a membership sign-up
 #[utoipa::path(
+    operation_id = "getMembership",
     tag = "memberships",
-    params(("id" = String, Path, description = "The record's id")),
+    params(("id" = uuid::Uuid, Path, description = "The record's id")),
     responses(
         (status = 200, description = "The sign-up", body = MembershipOut),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

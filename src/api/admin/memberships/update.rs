@@ -29,9 +29,11 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
     Option::<String>::deserialize(d).map(Some)
 }
 
+/// Change a sign-up's status or note
 #[utoipa::path(
+    operation_id = "updateMembership",
     tag = "memberships",
-    params(("id" = String, Path, description = "The record's id")),
+    params(("id" = uuid::Uuid, Path, description = "The record's id")),
     request_body = MembershipPatch,
     responses(
         (status = 200, description = "The sign-up after the change", body = MembershipOut),
