@@ -8,6 +8,7 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use super::cursor;
@@ -16,6 +17,7 @@ use crate::db::public::query::{self, After, Key, ListQuery, Sort};
 use crate::domain::search;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::state::AppState;
+use crate::usecase::public_docs::PublicItem;
 
 /// The content kinds.
 pub const KINDS: [&str; 6] = ["news", "manifest", "download", "video", "page", "location"];
@@ -41,37 +43,12 @@ pub struct ListParams {
     cursor: Option<String>,
 }
 
-/// A published item as lists show it (everything but `body` and `body_html`).
-#[derive(Serialize, ToSchema)]
-pub struct PublicItem {
-    #[schema(format = Uuid)]
-    pub id: String,
-    #[schema(value_type = crate::domain::content::Kind)]
-    pub kind: String,
-    pub slug: String,
-    pub title: String,
-    pub summary: String,
-    pub tags: Vec<String>,
-    /// Resolved: `{id, label, filename, content_type, size, sha256, url}`.
-    #[schema(value_type = Vec<Object>)]
-    pub attachments: Vec<serde_json::Value>,
-    /// The kind's own fields; `file_id` resolved beside it as `file`, `cover_file_id` as `cover`.
-    #[schema(value_type = Object)]
-    pub fields: serde_json::Value,
-    pub version: i64,
-    #[schema(format = DateTime)]
-    pub published_at: String,
-    #[schema(format = DateTime)]
-    pub updated_at: String,
-    /// Only on single items.
-    pub body: Option<String>,
-    /// Only on single items: the body rendered and sanitised.
-    pub body_html: Option<String>,
-}
-
+/// A page of published items. Each item is the JSON stored when it was published, embedded
+/// as it is.
 #[derive(Serialize, ToSchema)]
 pub struct PublicList {
-    pub items: Vec<PublicItem>,
+    #[schema(value_type = Vec<PublicItem>)]
+    pub items: Vec<Box<RawValue>>,
     #[schema(required = true)]
     pub next_cursor: Option<String>,
     pub total: i64,
@@ -223,21 +200,16 @@ pub async fn list(
         }
         _ => None,
     };
-    // The rows hold their JSON already; the page is stitched, not re-serialised.
-    let mut body =
-        String::with_capacity(rows.iter().map(|r| r.list_json.len() + 1).sum::<usize>() + 64);
-    body.push_str("{\"items\":[");
-    for (i, r) in rows.iter().enumerate() {
-        if i > 0 {
-            body.push(',');
-        }
-        body.push_str(&r.list_json);
-    }
-    body.push_str("],\"next_cursor\":");
-    body.push_str(&serde_json::to_string(&next)?);
-    body.push_str(",\"total\":");
-    body.push_str(&total.to_string());
-    body.push('}');
+    // The rows hold their JSON already: embedded as it is, not serialised again.
+    let items = rows
+        .into_iter()
+        .map(|r| RawValue::from_string(r.list_json))
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = serde_json::to_vec(&PublicList {
+        items,
+        next_cursor: next,
+        total,
+    })?;
     let body = Bytes::from(body);
     state.answers.put(key, stamp, None, body.clone());
     Ok(list_response(&state, body))
