@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -12,6 +10,7 @@ use utoipa::ToSchema;
 use crate::db::AnyConnection;
 use crate::db::audit::{self, Actor};
 use crate::db::files::{self, FileFilter, FileRow, TypeFilter};
+use crate::domain::cursor;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::storage::names::path_segment;
 use crate::storage::{Staged, Storage};
@@ -186,16 +185,17 @@ pub fn parse_label(raw: &str) -> Result<Option<String>, FieldError> {
     Ok((!label.is_empty()).then(|| label.to_owned()))
 }
 
+/// What a cursor of the file list holds: the list's name and the last file's id.
+const CURSOR_LIST: &str = "files";
+
 /// The opaque cursor after a file.
 pub fn encode_cursor(last_id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("f1:{last_id}"))
+    cursor::encode(&(CURSOR_LIST, last_id))
 }
 
-fn decode_cursor(cursor: &str) -> Option<String> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let id = uuid::Uuid::parse_str(text.strip_prefix("f1:")?).ok()?;
-    Some(id.hyphenated().to_string())
+fn decode_cursor(text: &str) -> Option<String> {
+    let (list, id): (String, uuid::Uuid) = cursor::decode(text)?;
+    (list == CURSOR_LIST).then(|| id.hyphenated().to_string())
 }
 
 fn valid_token(s: &str) -> bool {

@@ -1,6 +1,7 @@
 //! Validated types and the rules of the product, free of HTTP.
 
 pub mod content;
+pub mod cursor;
 pub mod files;
 pub mod markdown;
 pub mod memberships;

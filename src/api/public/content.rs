@@ -12,7 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::cursor;
 use crate::api::conditional::none_match;
-use crate::db::public::query::{self, After, Key, ListQuery, Sort};
+use crate::db::public::query::{self, After, Key, ListQuery};
+use crate::domain::content::Sort;
 use crate::domain::search;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::startup::AppState;
@@ -104,13 +105,15 @@ fn parse_list(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {
     }
     let sort = match params.get("sort").map(String::as_str) {
         None | Some("") => Sort::PublishedDesc,
-        Some(s) => Sort::parse(s).unwrap_or_else(|| {
-            errors.push(FieldError::new(
-                "sort",
-                "must be -published_at, published_at, title or -updated_at",
-            ));
-            Sort::PublishedDesc
-        }),
+        Some(s) => Sort::parse(s)
+            .filter(|s| Sort::PUBLIC.contains(s))
+            .unwrap_or_else(|| {
+                errors.push(FieldError::new(
+                    "sort",
+                    "must be -published_at, published_at, title or -updated_at",
+                ));
+                Sort::PublishedDesc
+            }),
     };
     let updated_since = params.get("updated_since").and_then(|v| {
         DateTime::parse_from_rfc3339(v)
@@ -208,7 +211,9 @@ pub async fn list(
                 Sort::PublishedDesc | Sort::PublishedAsc => {
                     Key::Time(query::Row::time(&last.published_at)?)
                 }
-                Sort::UpdatedDesc => Key::Time(query::Row::time(&last.updated_at)?),
+                Sort::UpdatedDesc | Sort::UpdatedAsc => {
+                    Key::Time(query::Row::time(&last.updated_at)?)
+                }
                 Sort::Title => Key::Text(last.title_key.clone()),
             };
             Some(cursor::encode_key(sort, &key, &last.id))

@@ -9,6 +9,7 @@ pub mod kind;
 pub mod kinds;
 pub mod save;
 pub mod slug;
+pub mod sort;
 pub mod state;
 pub mod status;
 pub mod video;
@@ -17,6 +18,7 @@ pub mod view;
 pub use document::{Attachment, CreateContent, Document, DocumentInput, UpdateContent};
 pub use fields::Fields;
 pub use kind::Kind;
+pub use sort::Sort;
 pub use status::{Publication, Status};
 
 #[cfg(test)]

@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
+use strum::VariantArray;
 use utoipa::IntoParams;
 
 use crate::auth::{Auth, policy::Content};
-use crate::db::content::list::{Cursor, Filter, Sort, list as list_items};
+use crate::db::content::list::{Cursor, Filter, list as list_items};
 use crate::db::content::now;
 use crate::domain::content::view::{AdminList, AdminListItem};
-use crate::domain::content::{Kind, Status};
+use crate::domain::content::{Kind, Sort, Status};
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::startup::AppState;
 
@@ -86,7 +87,7 @@ fn parse(q: &HashMap<String, String>) -> AppResult<Filter> {
                 Some(s) => f.sort = s,
                 None => errors.push(FieldError::new(
                     "sort",
-                    format!("must be one of {}", Sort::NAMES),
+                    format!("must be one of {}", Sort::names(Sort::VARIANTS)),
                 )),
             },
             "limit" => match value.parse::<i64>() {

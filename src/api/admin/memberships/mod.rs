@@ -8,13 +8,12 @@ pub mod update;
 
 use std::collections::HashMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::db::memberships::{Filter, Membership};
+use crate::domain::cursor;
 use crate::domain::memberships::{MemberRole, Sector, Status};
 use crate::error::{AppError, FieldError};
 
@@ -147,18 +146,18 @@ pub fn parse_filter<S: std::hash::BuildHasher>(
     }
 }
 
-const CURSOR_PREFIX: &str = "m1:";
+/// What a cursor of the sign-up list holds: the list's name and the last record's id.
+const CURSOR_LIST: &str = "memberships";
 
 pub fn encode_cursor(id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{id}"))
+    cursor::encode(&(CURSOR_LIST, id))
 }
 
 /// The record id in a cursor of ours; 400 for anything else.
-pub fn decode_cursor(cursor: &str) -> Result<String, AppError> {
+pub fn decode_cursor(text: &str) -> Result<String, AppError> {
     let not_ours = || AppError::BadRequest("The cursor is not one this API handed out.".into());
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| not_ours())?;
-    let text = String::from_utf8(bytes).map_err(|_| not_ours())?;
-    let id = text.strip_prefix(CURSOR_PREFIX).ok_or_else(not_ours)?;
-    uuid::Uuid::parse_str(id).map_err(|_| not_ours())?;
-    Ok(id.to_owned())
+    match cursor::decode::<(String, uuid::Uuid)>(text) {
+        Some((list, id)) if list == CURSOR_LIST => Ok(id.hyphenated().to_string()),
+        _ => Err(not_ours()),
+    }
 }
