@@ -290,7 +290,7 @@ pub async fn item(
             .read(move |c| query::etag_by_slug(c, &k, &s, now))
             .await?
             .ok_or_else(gone)?;
-        if none_match(req.headers(), &etag) {
+        if none_match(&req, &etag) {
             return Ok(not_modified(&state, etag_value(&etag)?));
         }
     }
@@ -327,7 +327,7 @@ fn item_response(
     etag: HeaderValue,
     body: Bytes,
 ) -> HttpResponse {
-    if none_match(req.headers(), etag.to_str().unwrap_or_default()) {
+    if none_match(req, etag.to_str().unwrap_or_default()) {
         return not_modified(state, etag);
     }
     HttpResponse::Ok()

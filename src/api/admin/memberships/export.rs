@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use actix_web::http::header::ContentDisposition;
 use actix_web::{HttpResponse, get, web};
 use utoipa::IntoParams;
 
@@ -132,10 +133,7 @@ pub async fn export(
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"aanmeldingen.csv\"",
-        ))
+        .insert_header(ContentDisposition::attachment("aanmeldingen.csv"))
         .insert_header(("Cache-Control", "no-store"))
         .body(body))
 }
