@@ -6,10 +6,8 @@ pub mod list;
 pub mod read;
 pub mod update;
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::db::memberships::{Filter, Membership};
@@ -72,8 +70,9 @@ impl MembershipOut {
     }
 }
 
-/// The filters of the list and the export.
-#[derive(Debug, Default, IntoParams)]
+/// The filters of the list and the export. Values are read as text and checked in
+/// [`MembershipQuery::into_filter`], so that every bad one is named.
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MembershipQuery {
     /// `new`, `approved` or `rejected`.
@@ -88,61 +87,61 @@ pub struct MembershipQuery {
 }
 
 /// Paging of the list.
-#[derive(Debug, Default, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    /// 1 to 100, default 20.
-    pub limit: Option<i64>,
+    /// Records per page.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<String>,
 }
 
 pub const MAX_Q: usize = 200;
 
-/// Reads the filters from a query string, naming each bad parameter; `extra` lists the
-/// other parameters the caller accepts.
-pub fn parse_filter<S: std::hash::BuildHasher>(
-    query: &HashMap<String, String, S>,
-    extra: &[&str],
-    errors: &mut Vec<FieldError>,
-) -> Filter {
-    for key in query.keys() {
-        if !["status", "role", "sector", "q"].contains(&key.as_str())
-            && !extra.contains(&key.as_str())
-        {
-            errors.push(FieldError::new(key.clone(), "is not a known parameter"));
+impl MembershipQuery {
+    /// The filter, naming each bad value in `errors`.
+    pub fn into_filter(self, errors: &mut Vec<FieldError>) -> Filter {
+        let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let mut check = |k: &str, v: Option<String>, ok: fn(&str) -> bool, choices: String| {
+            text(v).filter(|v| {
+                ok(v) || {
+                    errors.push(FieldError::new(k, format!("must be one of: {choices}")));
+                    false
+                }
+            })
+        };
+        let status = check(
+            "status",
+            self.status,
+            |v| Status::parse(v).is_some(),
+            Status::choices(),
+        );
+        let role = check(
+            "role",
+            self.role,
+            |v| MemberRole::parse(v).is_some(),
+            MemberRole::choices(),
+        );
+        let sector = check(
+            "sector",
+            self.sector,
+            |v| Sector::parse(v).is_some(),
+            Sector::choices(),
+        );
+        let q = text(self.q);
+        if q.as_ref().is_some_and(|q| q.chars().count() > MAX_Q) {
+            errors.push(FieldError::new(
+                "q",
+                format!("must be at most {MAX_Q} characters"),
+            ));
         }
-    }
-    let get = |k: &str| query.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let mut check = |k: &str, ok: fn(&str) -> bool, choices: String| {
-        get(k).and_then(|v| {
-            if ok(v) {
-                Some(v.to_owned())
-            } else {
-                errors.push(FieldError::new(k, format!("must be one of: {choices}")));
-                None
-            }
-        })
-    };
-    let status = check("status", |v| Status::parse(v).is_some(), Status::choices());
-    let role = check(
-        "role",
-        |v| MemberRole::parse(v).is_some(),
-        MemberRole::choices(),
-    );
-    let sector = check("sector", |v| Sector::parse(v).is_some(), Sector::choices());
-    let q = get("q").map(str::to_owned);
-    if q.as_ref().is_some_and(|q| q.chars().count() > MAX_Q) {
-        errors.push(FieldError::new(
-            "q",
-            format!("must be at most {MAX_Q} characters"),
-        ));
-    }
-    Filter {
-        status,
-        role,
-        sector,
-        q,
+        Filter {
+            status,
+            role,
+            sector,
+            q,
+        }
     }
 }
 
