@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
-use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, Type};
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
 use crate::error::{AppError, FieldError};
 use crate::startup::AppState;
@@ -177,9 +177,4 @@ pub fn words_schema(words: impl IntoIterator<Item = &'static str>) -> Object {
         .schema_type(Type::String)
         .enum_values(Some(words))
         .build()
-}
-
-/// A comma list of such words (`style: form, explode: false` on the parameter).
-pub fn word_list_schema(words: impl IntoIterator<Item = &'static str>) -> Array {
-    ArrayBuilder::new().items(words_schema(words)).build()
 }

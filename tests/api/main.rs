@@ -24,6 +24,7 @@ mod ops;
 mod ops_backup;
 mod ops_process;
 mod ops_shutdown;
+mod parsing;
 mod platform;
 mod public;
 mod roles;

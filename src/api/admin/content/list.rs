@@ -5,9 +5,8 @@ use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use strum::VariantArray;
 use utoipa::IntoParams;
-use utoipa::openapi::schema::{Array, Object};
 
-use crate::api::extract::{OtherParams, limit, unknown_params, word_list_schema, words_schema};
+use crate::api::extract::{OtherParams, limit, unknown_params};
 use crate::auth::{Auth, policy::Content};
 use crate::db::content::list::{Cursor, Filter, list as list_items};
 use crate::db::content::now;
@@ -24,7 +23,8 @@ const MAX_LIMIT: i64 = 100;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    #[param(schema_with = statuses, style = Form, explode = false)]
+    /// Comma list of statuses.
+    #[param(inline, value_type = Option<Vec<Status>>, style = Form, explode = false)]
     pub status: Option<String>,
     /// Comma list of kinds.
     #[param(value_type = Option<Vec<Kind>>, style = Form, explode = false)]
@@ -36,7 +36,8 @@ pub struct ListQuery {
     /// RFC 3339; items updated at or after this time.
     #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<String>,
-    #[param(schema_with = sorts)]
+    /// The order, last updated first by default.
+    #[param(inline, value_type = Option<Sort>)]
     pub sort: Option<String>,
     /// Items per page.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 20)]
@@ -46,19 +47,6 @@ pub struct ListQuery {
     #[serde(flatten)]
     #[param(ignore)]
     pub other: OtherParams,
-}
-
-fn statuses() -> Array {
-    let mut schema = word_list_schema(Status::VARIANTS.iter().map(|s| s.as_str()));
-    schema.description = Some("Comma list of statuses.".into());
-    schema
-}
-
-fn sorts() -> Object {
-    let mut schema = words_schema(Sort::VARIANTS.iter().map(|s| s.as_str()));
-    schema.default = Some(Sort::default().as_str().into());
-    schema.description = Some("The order, last updated first by default.".into());
-    schema
 }
 
 impl ListQuery {
