@@ -1,7 +1,7 @@
 //! The one error type of the service and its `application/problem+json` answer (RFC 9457).
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -215,9 +215,10 @@ impl ResponseError for AppError {
                 resp.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             Self::RangeNotSatisfiable(size) => {
-                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
-                    resp.insert_header((header::CONTENT_RANGE, v));
-                }
+                resp.insert_header(header::ContentRange(header::ContentRangeSpec::Bytes {
+                    range: None,
+                    instance_length: Some(*size),
+                }));
             }
             Self::Unauthorized => {
                 resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

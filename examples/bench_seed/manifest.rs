@@ -4,8 +4,9 @@
 use diesel::prelude::*;
 use oa_cms::api::public::cursor;
 use oa_cms::db::AnyConnection;
-use oa_cms::db::public::query::{Key, Sort};
+use oa_cms::db::public::query::Key;
 use oa_cms::db::schema::{content_items, public_docs};
+use oa_cms::domain::content::Sort;
 use oa_cms::error::AppResult;
 use rand::SeedableRng;
 use rand::rngs::StdRng;

@@ -7,6 +7,8 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::{HttpRequest, HttpResponse, web};
 use rust_embed::RustEmbed;
 
+use crate::api::conditional::none_match;
+
 #[derive(RustEmbed)]
 #[folder = "admin-ui/"]
 struct Assets;
@@ -63,11 +65,7 @@ async fn asset(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
         };
     };
     let etag = format!("\"{}\"", hex::encode(file.metadata.sha256_hash()));
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let fresh = none_match(&req, &etag);
     let mut resp = if fresh {
         HttpResponse::NotModified()
     } else {

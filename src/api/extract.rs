@@ -8,6 +8,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
 use crate::error::{AppError, FieldError};
 use crate::state::AppState;
@@ -129,4 +130,51 @@ pub fn json_config_error(e: &actix_web::error::JsonPayloadError) -> AppError {
         }
         _ => AppError::BadRequest("The body is not valid JSON.".into()),
     }
+}
+
+/// Query parameters a params struct does not name (`#[serde(flatten)]`), so that each is
+/// reported by name together with the other errors, not as the first of them alone.
+pub type OtherParams = std::collections::BTreeMap<String, String>;
+
+/// A query string into its params struct: values are read as text there and converted
+/// afterwards, so nothing fails here but a parameter given twice.
+pub fn parse_query<T: DeserializeOwned>(query_string: &str) -> Result<T, AppError> {
+    web::Query::<T>::from_query(query_string)
+        .map(web::Query::into_inner)
+        .map_err(|e| AppError::field("query", e.to_string()))
+}
+
+/// One "is not a known parameter" error per parameter in `other`.
+pub fn unknown_params(other: &OtherParams, errors: &mut Vec<FieldError>) {
+    errors.extend(
+        other
+            .keys()
+            .map(|k| FieldError::new(k.clone(), "is not a known parameter")),
+    );
+}
+
+/// A page size: `default` when absent or empty, else a whole number from 1 to `max`.
+pub fn limit(value: Option<&str>, default: i64, max: i64, errors: &mut Vec<FieldError>) -> i64 {
+    match value.map(str::trim) {
+        None | Some("") => default,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if (1..=max).contains(&n) => n,
+            _ => {
+                errors.push(FieldError::new(
+                    "limit",
+                    format!("must be a whole number from 1 to {max}"),
+                ));
+                default
+            }
+        },
+    }
+}
+
+/// A closed set of words as an inline string enum of the OpenAPI document (for a
+/// `#[param(schema_with = ...)]`), listed from the Rust enum so the two cannot drift.
+pub fn words_schema(words: impl IntoIterator<Item = &'static str>) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(words))
+        .build()
 }

@@ -5,21 +5,13 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text};
+use diesel::sql_types::Text;
 
 use super::schema::{content_file_refs, content_items, files, public_docs};
+use super::text::{LIKE_ESCAPE, contains_pattern, lower, lower_nullable};
 use super::{AnyConnection, MultiBackend};
 use crate::domain::files::{FileFilter, FileRecord, FileUse, PublicFile, TypeFilter, public_url};
 use crate::error::AppResult;
-
-diesel::define_sql_function! {
-    fn lower(x: Text) -> Text;
-}
-
-diesel::define_sql_function! {
-    #[sql_name = "lower"]
-    fn lower_nullable(x: Nullable<Text>) -> Nullable<Text>;
-}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = files)]
@@ -122,26 +114,17 @@ fn filtered(f: &FileFilter) -> files::BoxedQuery<'static, MultiBackend> {
         None => {}
     }
     if let Some(text) = &f.q {
-        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+        let pattern = contains_pattern(text);
         q = q.filter(
             lower(files::filename)
                 .like(pattern.clone())
-                .escape('\\')
-                .or(lower_nullable(files::label).like(pattern).escape('\\')),
+                .escape(LIKE_ESCAPE)
+                .or(lower_nullable(files::label)
+                    .like(pattern)
+                    .escape(LIKE_ESCAPE)),
         );
     }
     q
-}
-
-fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// One page, newest first, and the number of files matching the filters.

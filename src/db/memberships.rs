@@ -4,22 +4,14 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text, Timestamp};
+use diesel::sql_types::{Text, Timestamp};
 
 use super::AnyConnection;
 use super::rate_limit::dialect_sql;
 use super::schema::{membership_challenges_used, memberships};
+use super::text::{LIKE_ESCAPE, contains_pattern, lower, lower_nullable};
 use crate::domain::memberships::SignUp;
 use crate::error::AppResult;
-
-diesel::define_sql_function! {
-    fn lower(x: Text) -> Text;
-}
-
-diesel::define_sql_function! {
-    #[sql_name = "lower"]
-    fn lower_nullable(x: Nullable<Text>) -> Nullable<Text>;
-}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = memberships)]
@@ -120,19 +112,6 @@ pub struct Filter {
 
 type Boxed<'a> = memberships::BoxedQuery<'a, <AnyConnection as diesel::Connection>::Backend>;
 
-fn like_pattern(q: &str) -> String {
-    let mut p = String::with_capacity(q.len() + 2);
-    p.push('%');
-    for c in q.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
 fn filtered(f: &Filter) -> Boxed<'static> {
     let mut q = memberships::table.into_boxed();
     if let Some(s) = &f.status {
@@ -145,15 +124,17 @@ fn filtered(f: &Filter) -> Boxed<'static> {
         q = q.filter(memberships::sector.eq(s.clone()));
     }
     if let Some(text) = &f.q {
-        let p = like_pattern(text);
+        let p = contains_pattern(text);
         q = q.filter(
             lower(memberships::name)
                 .like(p.clone())
-                .escape('\\')
-                .or(lower(memberships::email).like(p.clone()).escape('\\'))
+                .escape(LIKE_ESCAPE)
+                .or(lower(memberships::email)
+                    .like(p.clone())
+                    .escape(LIKE_ESCAPE))
                 .or(lower_nullable(memberships::organisation)
                     .like(p)
-                    .escape('\\')
+                    .escape(LIKE_ESCAPE)
                     .assume_not_null()),
         );
     }

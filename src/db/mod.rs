@@ -8,6 +8,7 @@ pub mod public;
 pub mod rate_limit;
 pub mod schema;
 pub mod settings;
+pub mod text;
 pub mod users;
 
 use std::sync::atomic::{AtomicU64, Ordering};

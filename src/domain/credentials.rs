@@ -9,8 +9,21 @@ use utoipa::ToSchema;
 
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Role {
     Admin,
     Editor,
@@ -19,25 +32,14 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Editor, Role::Membership, Role::Read];
+    pub const ALL: &'static [Role] = <Self as strum::VariantArray>::VARIANTS;
 
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "admin" => Some(Self::Admin),
-            "editor" => Some(Self::Editor),
-            "membership" => Some(Self::Membership),
-            "read" => Some(Self::Read),
-            _ => None,
-        }
+        s.parse().ok()
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Editor => "editor",
-            Self::Membership => "membership",
-            Self::Read => "read",
-        }
+        self.into()
     }
 
     /// Whether a holder of `self` may hand out `other` (a token's role is never wider).

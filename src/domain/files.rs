@@ -1,16 +1,13 @@
 //! Files as the APIs show them: the admin record, its uses, the public record, and the
 //! rules for labels and list filters.
 
-use std::collections::HashMap;
-
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{AppError, AppResult, FieldError};
+use crate::domain::cursor;
+use crate::error::FieldError;
 
 pub const MAX_LABEL_CHARS: usize = 200;
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -141,16 +138,18 @@ pub fn parse_label(raw: &str) -> Result<Option<String>, FieldError> {
     Ok((!label.is_empty()).then(|| label.to_owned()))
 }
 
+/// What a cursor of the file list holds: the list's name and the last file's id.
+const CURSOR_LIST: &str = "files";
+
 /// The opaque cursor after a file.
 pub fn encode_cursor(last_id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("f1:{last_id}"))
+    cursor::encode(&(CURSOR_LIST, last_id))
 }
 
-fn decode_cursor(cursor: &str) -> Option<String> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let id = uuid::Uuid::parse_str(text.strip_prefix("f1:")?).ok()?;
-    Some(id.hyphenated().to_string())
+/// The last file's id in a cursor of the file list; `None` for anything else.
+pub fn decode_cursor(text: &str) -> Option<String> {
+    let (list, id): (String, uuid::Uuid) = cursor::decode(text)?;
+    (list == CURSOR_LIST).then(|| id.hyphenated().to_string())
 }
 
 fn valid_token(s: &str) -> bool {
@@ -160,65 +159,19 @@ fn valid_token(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b))
 }
 
-/// The list filters from the query string: `type` (`image`, or a full type such as
-/// `application/pdf`), `q` (in the name or label), `cursor`, `limit` (1–100). Every bad
-/// parameter is named in one 422; a cursor that is not ours is a 400.
-pub fn parse_filter<S: std::hash::BuildHasher>(
-    query: &HashMap<String, String, S>,
-) -> AppResult<FileFilter> {
-    let mut errors = Vec::new();
-    let mut filter = FileFilter {
-        limit: DEFAULT_LIMIT,
-        ..FileFilter::default()
-    };
-    let mut keys: Vec<&String> = query.keys().collect();
-    keys.sort();
-    for key in keys {
-        let value = query[key].trim();
-        match key.as_str() {
-            "type" if !value.is_empty() => {
-                let lower = value.to_ascii_lowercase();
-                match lower.split_once('/') {
-                    None if valid_token(&lower) => filter.content_type = Some(TypeFilter::Major(lower)),
-                    Some((major, minor)) if valid_token(major) && valid_token(minor) => {
-                        filter.content_type = Some(TypeFilter::Exact(lower));
-                    }
-                    _ => errors.push(FieldError::new(
-                        "type",
-                        "must be a media type such as `application/pdf` or a major type such as `image`",
-                    )),
-                }
-            }
-            "q" if !value.is_empty() => {
-                if value.chars().count() > 200 {
-                    errors.push(FieldError::new("q", "must be at most 200 characters"));
-                } else {
-                    filter.q = Some(value.to_owned());
-                }
-            }
-            "limit" => match value.parse::<i64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => filter.limit = n,
-                _ => errors.push(FieldError::new(
-                    "limit",
-                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
-                )),
-            },
-            "cursor" if !value.is_empty() => match decode_cursor(value) {
-                Some(id) => filter.before_id = Some(id),
-                None => {
-                    return Err(AppError::BadRequest(
-                        "The cursor is not one this API handed out.".into(),
-                    ));
-                }
-            },
-            "type" | "q" | "cursor" => {}
-            other => errors.push(FieldError::new(other, "is not a known parameter")),
+/// A `type` filter: a major type (`image`) or a full media type (`application/pdf`), any
+/// case.
+pub fn parse_type_filter(value: &str) -> Result<TypeFilter, FieldError> {
+    let lower = value.trim().to_ascii_lowercase();
+    match lower.split_once('/') {
+        None if valid_token(&lower) => Ok(TypeFilter::Major(lower)),
+        Some((major, minor)) if valid_token(major) && valid_token(minor) => {
+            Ok(TypeFilter::Exact(lower))
         }
-    }
-    if errors.is_empty() {
-        Ok(filter)
-    } else {
-        Err(AppError::Validation(errors))
+        _ => Err(FieldError::new(
+            "type",
+            "must be a media type such as `application/pdf` or a major type such as `image`",
+        )),
     }
 }
 
@@ -226,37 +179,21 @@ pub fn parse_filter<S: std::hash::BuildHasher>(
 mod tests {
     use super::*;
 
-    fn q(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
     #[test]
-    fn filters() {
-        let f = parse_filter(&q(&[("type", "Image"), ("limit", "5")])).unwrap();
-        assert_eq!(f.content_type, Some(TypeFilter::Major("image".into())));
-        assert_eq!(f.limit, 5);
-        let f = parse_filter(&q(&[("type", "application/pdf")])).unwrap();
+    fn type_filters_and_cursors() {
         assert_eq!(
-            f.content_type,
-            Some(TypeFilter::Exact("application/pdf".into()))
+            parse_type_filter("Image").unwrap(),
+            TypeFilter::Major("image".into())
         );
-        let Err(AppError::Validation(errs)) =
-            parse_filter(&q(&[("type", "im%ge"), ("limit", "0"), ("sort", "x")]))
-        else {
-            panic!("expected 422");
-        };
-        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["limit", "sort", "type"]);
-        assert!(matches!(
-            parse_filter(&q(&[("cursor", "bm9wZQ")])),
-            Err(AppError::BadRequest(_))
-        ));
+        assert_eq!(
+            parse_type_filter("application/pdf").unwrap(),
+            TypeFilter::Exact("application/pdf".into())
+        );
+        assert!(parse_type_filter("im%ge").is_err());
+        assert!(parse_type_filter("a/b/c").is_err());
+        assert_eq!(decode_cursor("bm9wZQ"), None);
         let id = uuid::Uuid::now_v7().to_string();
-        let f = parse_filter(&q(&[("cursor", &encode_cursor(&id))])).unwrap();
-        assert_eq!(f.before_id, Some(id));
+        assert_eq!(decode_cursor(&encode_cursor(&id)), Some(id));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod staff;
 pub use staff::{Change, check_change};
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
 use crate::domain::users::valid_email;
@@ -22,32 +23,30 @@ pub const MAX_ORGANISATION: usize = 200;
 pub const MAX_CONTRIBUTION: usize = 5000;
 pub const MAX_NOTE: usize = 5000;
 
+/// A closed set of lowercase words, as the form and the admin API spell them.
 macro_rules! word_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    ($(#[$m:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema,
+            EnumString, IntoStaticStr, VariantArray,
+        )]
         #[serde(rename_all = "lowercase")]
+        #[strum(serialize_all = "lowercase")]
         $(#[$m])*
         pub enum $name { $($variant),+ }
 
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
             pub fn parse(s: &str) -> Option<Self> {
-                match s {
-                    $($text => Some(Self::$variant),)+
-                    _ => None,
-                }
+                s.parse().ok()
             }
 
             pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $text),+
-                }
+                self.into()
             }
 
             /// The allowed values, for error messages.
             pub fn choices() -> String {
-                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+                Self::VARIANTS.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
             }
         }
     };
@@ -56,22 +55,22 @@ macro_rules! word_enum {
 word_enum!(
     /// How someone wants to take part, from the seed's "Hoe kun jij bijdragen?".
     MemberRole {
-        Koploper => "koploper",
-        Sloper => "sloper",
-        Verbinder => "verbinder",
-        Bouwer => "bouwer",
-        Volger => "volger",
+        Koploper,
+        Sloper,
+        Verbinder,
+        Bouwer,
+        Volger,
     }
 );
 
 word_enum!(
     /// Where someone comes from, after the perspectives of the Alliantie-wiel.
     Sector {
-        Bedrijfsleven => "bedrijfsleven",
-        Wetenschap => "wetenschap",
-        Maatschappelijk => "maatschappelijk",
-        Onderwijs => "onderwijs",
-        Anders => "anders",
+        Bedrijfsleven,
+        Wetenschap,
+        Maatschappelijk,
+        Onderwijs,
+        Anders,
     }
 );
 
@@ -79,9 +78,9 @@ word_enum!(
     /// Where staff are with a sign-up.
     #[schema(as = MembershipStatus)]
     Status {
-        New => "new",
-        Approved => "approved",
-        Rejected => "rejected",
+        New,
+        Approved,
+        Rejected,
     }
 );
 

@@ -2,6 +2,7 @@
 
 pub mod content;
 pub mod credentials;
+pub mod cursor;
 pub mod files;
 pub mod markdown;
 pub mod memberships;

@@ -8,7 +8,7 @@ pub mod upload;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use names::{content_disposition, sanitize_filename};
+pub use names::sanitize_filename;
 pub use upload::{Staged, Upload};
 
 /// The blob store of one data directory.

@@ -1,7 +1,6 @@
 //! Safe file names, the `Content-Disposition` that carries them (RFC 6266) and their form
 //! as a URL path segment.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -9,21 +8,6 @@ use unicode_normalization::char::is_combining_mark;
 pub const MAX_FILENAME_CHARS: usize = 200;
 /// Longest extension kept whole when a long name is shortened.
 const MAX_EXTENSION_CHARS: usize = 16;
-
-/// RFC 8187 `attr-char`: everything else is percent-encoded in `filename*`.
-const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'!')
-    .remove(b'#')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'+')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'^')
-    .remove(b'_')
-    .remove(b'`')
-    .remove(b'|')
-    .remove(b'~');
 
 /// Characters that render as nothing or reorder text: dropped, so a name cannot disguise
 /// its extension (`invoice\u{202e}fdp.exe`).
@@ -118,7 +102,7 @@ pub fn is_inline(content_type: &str) -> bool {
 
 /// The ASCII stand-in for `filename=`: accents folded (`é` → `e`), anything else non-ASCII,
 /// quotes and backslashes as `_`.
-fn ascii_fallback(name: &str) -> String {
+pub fn ascii_fallback(name: &str) -> String {
     name.nfd()
         .filter(|c| !is_combining_mark(*c))
         .map(|c| {
@@ -129,23 +113,6 @@ fn ascii_fallback(name: &str) -> String {
             }
         })
         .collect()
-}
-
-/// `inline` or `attachment` with the name: `filename="…"` for every client, and
-/// `filename*=UTF-8''…` (RFC 8187) when the name is not plain ASCII.
-pub fn content_disposition(filename: &str, content_type: &str) -> String {
-    let kind = if is_inline(content_type) {
-        "inline"
-    } else {
-        "attachment"
-    };
-    let ascii = ascii_fallback(filename);
-    if ascii == filename {
-        format!("{kind}; filename=\"{ascii}\"")
-    } else {
-        let encoded = utf8_percent_encode(filename, ATTR_CHAR);
-        format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-    }
 }
 
 pub use crate::domain::files::path_segment;
@@ -179,31 +146,6 @@ mod tests {
         let short = s(&long);
         assert_eq!(short.chars().count(), MAX_FILENAME_CHARS);
         assert!(short.ends_with("x.pdf"));
-    }
-
-    #[test]
-    fn dispositions() {
-        assert_eq!(
-            content_disposition("manifest.pdf", "application/pdf"),
-            "inline; filename=\"manifest.pdf\""
-        );
-        assert_eq!(
-            content_disposition("foto.png", "image/png"),
-            "inline; filename=\"foto.png\""
-        );
-        assert_eq!(
-            content_disposition("Reünie verslag.docx", "application/zip"),
-            "attachment; filename=\"Reunie verslag.docx\"; \
-             filename*=UTF-8''Re%C3%BCnie%20verslag.docx"
-        );
-        assert_eq!(
-            content_disposition("日本.txt", "text/plain"),
-            "attachment; filename=\"__.txt\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt"
-        );
-        assert_eq!(
-            content_disposition("a'b.txt", "text/plain"),
-            "attachment; filename=\"a'b.txt\""
-        );
     }
 
     #[test]

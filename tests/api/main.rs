@@ -25,6 +25,7 @@ mod ops;
 mod ops_backup;
 mod ops_process;
 mod ops_shutdown;
+mod parsing;
 mod platform;
 mod public;
 mod roles;

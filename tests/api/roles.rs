@@ -103,7 +103,7 @@ fn routes() -> Vec<Route> {
 
 async fn each_role_against_each_route_group(app: TestApp) {
     let mut tokens = Vec::new();
-    for role in Role::ALL {
+    for &role in Role::ALL {
         let (_, tok) = app
             .staff(&format!("{}@rollen.nl", role.as_str()), role)
             .await;

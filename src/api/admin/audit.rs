@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::extract::limit;
 use crate::auth::{Auth, policy::AdminOnly};
 use crate::db::audit::{self, AuditEntry, AuditFilter};
 use crate::error::{AppError, AppResult, FieldError, Problem};
@@ -21,10 +22,13 @@ pub struct AuditQuery {
     /// e.g. `create`, `update`, `delete`, `publish`, `login`.
     pub action: Option<String>,
     /// RFC 3339; entries at or after.
+    #[param(value_type = Option<DateTime<Utc>>)]
     pub since: Option<String>,
     /// RFC 3339; entries before.
+    #[param(value_type = Option<DateTime<Utc>>)]
     pub until: Option<String>,
-    /// 1–200, default 50.
+    /// Entries per page.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -69,17 +73,7 @@ pub async fn list(
     let mut errors = Vec::new();
     let since = time("since", q.since.as_deref(), &mut errors);
     let until = time("until", q.until.as_deref(), &mut errors);
-    let limit = match q.limit.as_deref().map(str::parse::<i64>) {
-        None => 50,
-        Some(Ok(n)) if (1..=200).contains(&n) => n,
-        Some(_) => {
-            errors.push(FieldError::new(
-                "limit",
-                "must be a whole number from 1 to 200",
-            ));
-            50
-        }
-    };
+    let limit = limit(q.limit.as_deref(), 50, 200, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

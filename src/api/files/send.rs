@@ -5,13 +5,17 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use actix_web::body::SizedStream;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderMap, HeaderValue};
+use actix_web::http::header::{
+    self, Charset, ContentDisposition, ContentRange, ContentRangeSpec, DispositionParam,
+    DispositionType, ETag, EntityTag, ExtendedValue, HeaderValue, Range,
+};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::api::conditional::none_match;
+use crate::api::conditional::{if_range_allows, none_match};
 use crate::db::files::FileRow;
 use crate::error::{AppError, AppResult};
-use crate::storage::{Storage, content_disposition, sniff};
+use crate::storage::names::{ascii_fallback, is_inline};
+use crate::storage::{Storage, sniff};
 
 const CHUNK: u64 = 64 * 1024;
 
@@ -27,66 +31,48 @@ pub enum RangeAsk {
     Unsatisfiable,
 }
 
-/// Parses one `bytes=` range (RFC 9110 §14.1): `a-b`, `a-`, `-n`. A header that does not
-/// parse is ignored, as the RFC asks; several ranges are answered with the whole file.
+/// What one `bytes=` range (RFC 9110 §14.1: `a-b`, `a-`, `-n`) asks of a file of `size`
+/// bytes. A header that does not parse is ignored, as the RFC asks; several ranges are
+/// answered with the whole file.
 pub fn parse_range(value: &str, size: u64) -> RangeAsk {
-    let Some(spec) = value.trim().strip_prefix("bytes=") else {
-        return RangeAsk::Whole;
-    };
-    if spec.contains(',') {
+    // Rust's integer parsing takes a leading `+`, which a range may not have.
+    if value.contains('+') {
         return RangeAsk::Whole;
     }
-    let Some((first, last)) = spec.trim().split_once('-') else {
-        return RangeAsk::Whole;
-    };
-    let number = |s: &str| -> Option<u64> {
-        let s = s.trim();
-        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    match (first.trim().is_empty(), last.trim().is_empty()) {
-        // -n: the last n bytes.
-        (true, false) => match number(last) {
-            Some(0) => RangeAsk::Unsatisfiable,
-            Some(n) if size > 0 => RangeAsk::Part {
-                start: size.saturating_sub(n),
-                end: size - 1,
-            },
-            Some(_) => RangeAsk::Unsatisfiable,
-            None => RangeAsk::Whole,
-        },
-        // a-: from a to the end.
-        (false, true) => match number(first) {
-            Some(a) if a < size => RangeAsk::Part {
-                start: a,
-                end: size - 1,
-            },
-            Some(_) => RangeAsk::Unsatisfiable,
-            None => RangeAsk::Whole,
-        },
-        (false, false) => match (number(first), number(last)) {
-            (Some(a), Some(b)) if a <= b => {
-                if a < size {
-                    RangeAsk::Part {
-                        start: a,
-                        end: b.min(size - 1),
-                    }
-                } else {
-                    RangeAsk::Unsatisfiable
-                }
+    match value.parse::<Range>() {
+        Ok(Range::Bytes(specs)) => {
+            match specs.as_slice() {
+                [one] => one.to_satisfiable_range(size).map_or(
+                    RangeAsk::Unsatisfiable,
+                    |(start, end)| RangeAsk::Part { start, end },
+                ),
+                _ => RangeAsk::Whole,
             }
-            _ => RangeAsk::Whole,
-        },
-        (true, true) => RangeAsk::Whole,
+        }
+        _ => RangeAsk::Whole,
     }
 }
 
-/// `If-Range`: serve a part only when it names this entity tag exactly (strong comparison).
-fn if_range_allows(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get(header::IF_RANGE)
-        .is_none_or(|v| v.to_str().is_ok_and(|v| v.trim() == etag))
+/// `inline` or `attachment` with the name: `filename="…"` for every client, and
+/// `filename*=UTF-8''…` (RFC 8187) when the name is not plain ASCII.
+pub fn content_disposition(filename: &str, content_type: &str) -> ContentDisposition {
+    let ascii = ascii_fallback(filename);
+    let mut parameters = vec![DispositionParam::Filename(ascii.clone())];
+    if ascii != filename {
+        parameters.push(DispositionParam::FilenameExt(ExtendedValue {
+            charset: Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: filename.as_bytes().to_vec(),
+        }));
+    }
+    ContentDisposition {
+        disposition: if is_inline(content_type) {
+            DispositionType::Inline
+        } else {
+            DispositionType::Attachment
+        },
+        parameters,
+    }
 }
 
 /// Sends the file's bytes with its validators and `cache_control`.
@@ -96,17 +82,20 @@ pub async fn send(
     file: &FileRow,
     cache_control: &HeaderValue,
 ) -> AppResult<HttpResponse> {
-    let etag = format!("\"{}\"", file.sha256);
-    let headers = req.headers();
-    if none_match(headers, &etag) {
+    let etag = EntityTag::new_strong(file.sha256.clone());
+    if none_match(req, &etag.to_string()) {
         return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
+            .insert_header(ETag(etag))
             .insert_header((header::CACHE_CONTROL, cache_control.clone()))
             .finish());
     }
     let size = u64::try_from(file.size).map_err(AppError::internal)?;
-    let ask = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
-        Some(v) if if_range_allows(headers, &etag) => parse_range(v, size),
+    let ask = match req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(v) if if_range_allows(req, &etag) => parse_range(v, size),
         _ => RangeAsk::Whole,
     };
     let (status, start, len) = match ask {
@@ -137,19 +126,16 @@ pub async fn send(
         header::CONTENT_TYPE,
         sniff::header_value(&file.content_type),
     ))
-    .insert_header((header::ETAG, etag))
+    .insert_header(ETag(etag))
     .insert_header((header::CACHE_CONTROL, cache_control.clone()))
     .insert_header((header::ACCEPT_RANGES, "bytes"))
-    .insert_header((
-        header::CONTENT_DISPOSITION,
-        content_disposition(&file.filename, &file.content_type),
-    ))
+    .insert_header(content_disposition(&file.filename, &file.content_type))
     .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
     if status == StatusCode::PARTIAL_CONTENT {
-        resp.insert_header((
-            header::CONTENT_RANGE,
-            format!("bytes {start}-{}/{size}", start + len - 1),
-        ));
+        resp.insert_header(ContentRange(ContentRangeSpec::Bytes {
+            range: Some((start, start + len - 1)),
+            instance_length: Some(size),
+        }));
     }
     Ok(resp.body(SizedStream::new(len, stream(blob, len))))
 }
@@ -195,6 +181,37 @@ fn stream(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dispositions() {
+        let content_disposition = |name, ty| content_disposition(name, ty).to_string();
+        assert_eq!(
+            content_disposition("manifest.pdf", "application/pdf"),
+            "inline; filename=\"manifest.pdf\""
+        );
+        assert_eq!(
+            content_disposition("foto.png", "image/png"),
+            "inline; filename=\"foto.png\""
+        );
+        assert_eq!(
+            content_disposition("Reünie verslag.docx", "application/zip"),
+            "attachment; filename=\"Reunie verslag.docx\"; \
+             filename*=UTF-8''Re%C3%BCnie%20verslag.docx"
+        );
+        assert_eq!(
+            content_disposition("日本.txt", "text/plain"),
+            "attachment; filename=\"__.txt\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt"
+        );
+        assert_eq!(
+            content_disposition("a'b.txt", "text/plain"),
+            "attachment; filename=\"a'b.txt\""
+        );
+        // actix-web encodes a little more than RFC 8187 asks (`-`), which clients decode alike.
+        assert_eq!(
+            content_disposition("Zoë-2026.pdf", "application/pdf"),
+            "inline; filename=\"Zoe-2026.pdf\"; filename*=UTF-8''Zo%C3%AB%2D2026.pdf"
+        );
+    }
 
     #[test]
     fn ranges() {

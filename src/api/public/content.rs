@@ -1,46 +1,58 @@
 //! `GET /content` and `GET /content/{kind}/{slug}`: published items, served from the
 //! public read model as stored JSON.
 
-use std::collections::HashMap;
-
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use utoipa::openapi::schema::Object;
 use utoipa::{IntoParams, ToSchema};
 
 use super::cursor;
 use crate::api::conditional::none_match;
-use crate::db::public::query::{self, After, Key, ListQuery, Sort};
+use crate::api::extract::{OtherParams, limit, parse_query, unknown_params, words_schema};
+use crate::db::public::query::{self, After, Key, ListQuery};
+use crate::domain::content::{Kind, Sort};
 use crate::domain::search;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::state::AppState;
 use crate::usecase::public_docs::PublicItem;
 
-/// The content kinds.
-pub const KINDS: [&str; 6] = ["news", "manifest", "download", "video", "page", "location"];
-
-#[derive(IntoParams)]
+/// The query of the public list, as the OpenAPI document shows it. Values are read as
+/// text and checked in [`ListParams::into_query`], so that every bad one is named.
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 pub struct ListParams {
-    /// Comma list of kinds: news, manifest, download, video, page, location.
+    /// Comma list of kinds.
+    #[param(value_type = Option<Vec<Kind>>, style = Form, explode = false)]
     kind: Option<String>,
     /// Only items with this tag.
     tag: Option<String>,
     /// Full-text search over title, summary and body (Dutch stemming, diacritics folded);
     /// results ranked by relevance.
     q: Option<String>,
-    /// `-published_at` (default), `published_at`, `title`, `-updated_at`.
+    #[param(schema_with = public_sorts)]
     sort: Option<String>,
     /// RFC 3339; items updated at or after (inclusive), for syncing.
+    #[param(value_type = Option<DateTime<Utc>>)]
     updated_since: Option<String>,
-    /// 1–100, default 20.
+    /// Items per page.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 20)]
     limit: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    #[serde(flatten)]
+    #[param(ignore)]
+    other: OtherParams,
+}
+
+fn public_sorts() -> Object {
+    let mut schema = words_schema(Sort::PUBLIC.map(Sort::as_str));
+    schema.default = Some(Sort::PublishedDesc.as_str().into());
+    schema.description = Some("The order, newest published first by default.".into());
+    schema
 }
 
 /// A page of published items. Each item is the JSON stored when it was published, embedded
@@ -58,88 +70,78 @@ fn cache_control(state: &AppState) -> (header::HeaderName, HeaderValue) {
     (header::CACHE_CONTROL, state.public_cache_control.clone())
 }
 
-fn parse_list(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {
-    let mut errors = Vec::new();
-    for k in params.keys() {
-        if !matches!(
-            k.as_str(),
-            "kind" | "tag" | "q" | "sort" | "updated_since" | "limit" | "cursor"
-        ) {
-            errors.push(FieldError::new(k.clone(), "is not a known parameter"));
-        }
-    }
-    let kinds: Vec<String> = params
-        .get("kind")
-        .map(|k| {
-            k.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(bad) = kinds.iter().find(|k| !KINDS.contains(&k.as_str())) {
-        errors.push(FieldError::new(
-            "kind",
-            format!("'{bad}' is not a kind; use {}", KINDS.join(", ")),
-        ));
-    }
-    let sort = match params.get("sort").map(String::as_str) {
-        None | Some("") => Sort::PublishedDesc,
-        Some(s) => Sort::parse(s).unwrap_or_else(|| {
+impl ListParams {
+    /// The list query, or a 422 naming every bad parameter (400 for a cursor not ours).
+    fn into_query(self) -> Result<ListQuery, AppError> {
+        let mut errors = Vec::new();
+        unknown_params(&self.other, &mut errors);
+        let kinds: Vec<String> = self
+            .kind
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if let Some(bad) = kinds.iter().find(|k| Kind::parse(k).is_none()) {
             errors.push(FieldError::new(
-                "sort",
-                "must be -published_at, published_at, title or -updated_at",
+                "kind",
+                format!("'{bad}' is not a kind; use {}", Kind::choices()),
             ));
-            Sort::PublishedDesc
-        }),
-    };
-    let updated_since = params.get("updated_since").and_then(|v| {
-        DateTime::parse_from_rfc3339(v)
-            .map(|t| t.naive_utc())
-            .map_err(|_| errors.push(FieldError::new("updated_since", "must be an RFC 3339 time")))
-            .ok()
-    });
-    let limit = match params.get("limit").map(|l| l.parse::<i64>()) {
-        None => 20,
-        Some(Ok(n)) if (1..=100).contains(&n) => n,
-        Some(_) => {
-            errors.push(FieldError::new(
-                "limit",
-                "must be a whole number from 1 to 100",
-            ));
-            20
         }
-    };
-    let q = params
-        .get("q")
-        .map(|q| q.trim())
-        .filter(|q| !q.is_empty())
-        .map(|q| {
-            if q.chars().count() > 200 {
-                errors.push(FieldError::new("q", "must be at most 200 characters"));
-            }
-            search::query_stems(q)
+        let sort = match self.sort.as_deref() {
+            None | Some("") => Sort::PublishedDesc,
+            Some(s) => Sort::parse(s)
+                .filter(|s| Sort::PUBLIC.contains(s))
+                .unwrap_or_else(|| {
+                    errors.push(FieldError::new(
+                        "sort",
+                        "must be -published_at, published_at, title or -updated_at",
+                    ));
+                    Sort::PublishedDesc
+                }),
+        };
+        let updated_since = self.updated_since.and_then(|v| {
+            DateTime::parse_from_rfc3339(&v)
+                .map(|t| t.naive_utc())
+                .map_err(|_| {
+                    errors.push(FieldError::new("updated_since", "must be an RFC 3339 time"));
+                })
+                .ok()
         });
-    let tag = params.get("tag").filter(|t| !t.is_empty()).cloned();
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        let limit = limit(self.limit.as_deref(), 20, 100, &mut errors);
+        let q = self
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| {
+                if q.chars().count() > 200 {
+                    errors.push(FieldError::new("q", "must be at most 200 characters"));
+                }
+                search::query_stems(q)
+            });
+        let tag = self.tag.filter(|t| !t.is_empty());
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let after = self
+            .cursor
+            .filter(|c| !c.is_empty())
+            .map(|c| cursor::decode(&c, sort, q.is_some()))
+            .transpose()?;
+        Ok(ListQuery {
+            kinds,
+            tag,
+            q,
+            sort,
+            updated_since,
+            limit,
+            after,
+            now: Utc::now().naive_utc(),
+        })
     }
-    let after = params
-        .get("cursor")
-        .filter(|c| !c.is_empty())
-        .map(|c| cursor::decode(c, sort, q.is_some()))
-        .transpose()?;
-    Ok(ListQuery {
-        kinds,
-        tag,
-        q,
-        sort,
-        updated_since,
-        limit,
-        after,
-        now: Utc::now().naive_utc(),
-    })
 }
 
 /// List published content
@@ -155,18 +157,15 @@ fn parse_list(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {
     security(()),
 )]
 #[get("/content")]
-pub async fn list(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    params: web::Query<HashMap<String, String>>,
-) -> AppResult<HttpResponse> {
-    // Only answers to valid queries are stored, so a stored one needs no checking.
+pub async fn list(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+    // Only answers to valid queries are stored, so a stored one needs no checking (nor
+    // parsing: the query is read only when the answer is not in memory).
     let key = format!("?{}", req.query_string());
     let stamp = state.answers.stamp(&state.db).await?;
     if let Some(hit) = state.answers.get(&key, stamp) {
         return Ok(list_response(&state, hit.body));
     }
-    let q = parse_list(&params)?;
+    let q = parse_query::<ListParams>(req.query_string())?.into_query()?;
     let ranked = q.q.is_some();
     let no_terms = q.q.as_ref().is_some_and(Vec::is_empty);
     let (limit, sort) = (q.limit, q.sort);
@@ -193,7 +192,9 @@ pub async fn list(
                 Sort::PublishedDesc | Sort::PublishedAsc => {
                     Key::Time(query::Row::time(&last.published_at)?)
                 }
-                Sort::UpdatedDesc => Key::Time(query::Row::time(&last.updated_at)?),
+                Sort::UpdatedDesc | Sort::UpdatedAsc => {
+                    Key::Time(query::Row::time(&last.updated_at)?)
+                }
                 Sort::Title => Key::Text(last.title_key.clone()),
             };
             Some(cursor::encode_key(sort, &key, &last.id))
@@ -245,7 +246,7 @@ pub async fn item(
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (kind, slug) = path.into_inner();
-    if !KINDS.contains(&kind.as_str()) {
+    if Kind::parse(&kind).is_none() {
         return Err(AppError::not_found(format!(
             "'{kind}' is not a content kind."
         )));
@@ -268,7 +269,7 @@ pub async fn item(
             .read(move |c| query::etag_by_slug(c, &k, &s, now))
             .await?
             .ok_or_else(gone)?;
-        if none_match(req.headers(), &etag) {
+        if none_match(&req, &etag) {
             return Ok(not_modified(&state, etag_value(&etag)?));
         }
     }
@@ -305,7 +306,7 @@ fn item_response(
     etag: HeaderValue,
     body: Bytes,
 ) -> HttpResponse {
-    if none_match(req.headers(), etag.to_str().unwrap_or_default()) {
+    if none_match(req, etag.to_str().unwrap_or_default()) {
         return not_modified(state, etag);
     }
     HttpResponse::Ok()

@@ -1,11 +1,11 @@
-//! Opaque list cursors: base64url of a small JSON naming the sort and where the page ended.
+//! The public list's cursors: the sort (or `q` for ranked search) and where the page ended.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use crate::db::public::query::{After, Key, Sort};
+use crate::db::public::query::{After, Key};
+use crate::domain::content::Sort;
+use crate::domain::cursor;
 use crate::error::AppError;
 
 const TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
@@ -45,7 +45,7 @@ pub fn encode_offset(offset: i64) -> String {
 }
 
 fn encode(raw: &Raw) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(raw).unwrap_or_default())
+    cursor::encode(raw)
 }
 
 fn not_ours() -> AppError {
@@ -53,9 +53,8 @@ fn not_ours() -> AppError {
 }
 
 /// Decodes a cursor for this sort (or for ranked search when `ranked`).
-pub fn decode(cursor: &str, sort: Sort, ranked: bool) -> Result<After, AppError> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| not_ours())?;
-    let raw: Raw = serde_json::from_slice(&bytes).map_err(|_| not_ours())?;
+pub fn decode(text: &str, sort: Sort, ranked: bool) -> Result<After, AppError> {
+    let raw: Raw = cursor::decode(text).ok_or_else(not_ours)?;
     if ranked {
         return match (raw.s.as_str(), raw.o) {
             ("q", Some(o)) if o >= 0 => Ok(After::Offset(o)),

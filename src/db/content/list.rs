@@ -1,61 +1,24 @@
 //! The admin list of items: filters, sorts and keyset pages.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::Bool;
 use serde::{Deserialize, Serialize};
 
 use super::{ItemRow, VersionRow};
 use crate::db::schema::{content_items, content_tags, content_versions};
+use crate::db::text::{LIKE_ESCAPE, contains_pattern, lower};
 use crate::db::{AnyConnection, MultiBackend};
-use crate::domain::content::{Kind, Status};
+use crate::domain::content::{Kind, Sort, Status};
+use crate::domain::cursor;
 use crate::error::{AppError, AppResult};
-
-diesel::define_sql_function!(fn lower(x: Text) -> Text);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    UpdatedDesc,
-    UpdatedAsc,
-    Title,
-    PublishedDesc,
-    PublishedAsc,
-}
-
-impl Sort {
-    pub const NAMES: &'static str = "-updated_at, updated_at, title, -published_at, published_at";
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "-updated_at" => Self::UpdatedDesc,
-            "updated_at" => Self::UpdatedAsc,
-            "title" => Self::Title,
-            "-published_at" => Self::PublishedDesc,
-            "published_at" => Self::PublishedAsc,
-            _ => return None,
-        })
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Self::UpdatedDesc => "-updated_at",
-            Self::UpdatedAsc => "updated_at",
-            Self::Title => "title",
-            Self::PublishedDesc => "-published_at",
-            Self::PublishedAsc => "published_at",
-        }
-    }
-}
 
 /// Where the previous page ended: the last item's sort key and id, under the sort it was
 /// made for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cursor {
     #[serde(rename = "s")]
-    sort: String,
+    sort: Sort,
     #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
     time: Option<NaiveDateTime>,
     #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
@@ -72,7 +35,7 @@ impl Cursor {
             Sort::PublishedDesc | Sort::PublishedAsc => (row.published_at, None),
         };
         Self {
-            sort: sort.name().to_owned(),
+            sort,
             time,
             title,
             id: row.id.clone(),
@@ -80,20 +43,19 @@ impl Cursor {
     }
 
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+        cursor::encode(self)
     }
 
     /// Reads a cursor made for `sort`; anything else is a 400.
     pub fn decode(s: &str, sort: Sort) -> AppResult<Self> {
         let bad = || AppError::BadRequest("The cursor is not one this API handed out.".into());
-        let bytes = URL_SAFE_NO_PAD.decode(s.trim()).map_err(|_| bad())?;
-        let c: Self = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        let c: Self = cursor::decode(s).ok_or_else(bad)?;
         let fits = match sort {
             Sort::UpdatedDesc | Sort::UpdatedAsc => c.time.is_some(),
             Sort::Title => c.title.is_some(),
             Sort::PublishedDesc | Sort::PublishedAsc => c.title.is_none(),
         };
-        if c.sort != sort.name() || !fits {
+        if c.sort != sort || !fits {
             return Err(AppError::BadRequest(
                 "The cursor was made for another sort order.".into(),
             ));
@@ -166,18 +128,6 @@ fn status_condition(conn: &AnyConnection, statuses: &[Status], now: NaiveDateTim
     }
 }
 
-fn like_pattern(q: &str) -> String {
-    let mut p = String::from("%");
-    for c in q.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
 fn filtered<'a, ST: 'static>(
     mut q: Query<'a, ST>,
     f: &Filter,
@@ -197,8 +147,8 @@ fn filtered<'a, ST: 'static>(
     if let Some(text) = &f.q {
         q = q.filter(
             lower(content_items::title)
-                .like(like_pattern(text))
-                .escape('\\'),
+                .like(contains_pattern(text))
+                .escape(LIKE_ESCAPE),
         );
     }
     if let Some(t) = f.updated_since {
@@ -301,7 +251,7 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_refuse_strangers() {
         let c = Cursor {
-            sort: "title".into(),
+            sort: Sort::Title,
             time: None,
             title: Some("Één".into()),
             id: "x".into(),

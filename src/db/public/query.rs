@@ -9,6 +9,7 @@ use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use crate::db::schema::public_docs;
 use crate::db::{AnyConnection, MultiBackend, PlannedPerCall};
+use crate::domain::content::Sort;
 use crate::error::{AppError, AppResult};
 
 /// The row of `kind`/`slug` visible at `now`, the latest first. A macro rather than a boxed
@@ -92,35 +93,6 @@ pub fn stamp(
         (a, b) => a.or(b),
     };
     Ok((row.n, next))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sort {
-    PublishedDesc,
-    PublishedAsc,
-    Title,
-    UpdatedDesc,
-}
-
-impl Sort {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "-published_at" => Some(Self::PublishedDesc),
-            "published_at" => Some(Self::PublishedAsc),
-            "title" => Some(Self::Title),
-            "-updated_at" => Some(Self::UpdatedDesc),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PublishedDesc => "-published_at",
-            Self::PublishedAsc => "published_at",
-            Self::Title => "title",
-            Self::UpdatedDesc => "-updated_at",
-        }
-    }
 }
 
 /// Where the previous page ended.
@@ -450,10 +422,13 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
         (Sort::PublishedDesc | Sort::PublishedAsc, true) => ("t.published_at", "t.doc_id"),
         (Sort::PublishedDesc | Sort::PublishedAsc, false) => ("d.published_at", "d.id"),
         (Sort::Title, _) => ("d.title_key", "d.id"),
-        (Sort::UpdatedDesc, _) => ("d.updated_at", "d.id"),
+        (Sort::UpdatedDesc | Sort::UpdatedAsc, _) => ("d.updated_at", "d.id"),
     };
-    let desc = matches!(q.sort, Sort::PublishedDesc | Sort::UpdatedDesc);
-    let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
+    let (cmp, dir) = if q.sort.descending() {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
     if let Some(After::Key(key, last_id)) = &q.after {
         let key = match key {
             Key::Time(t) => Bind::Time(*t),

@@ -7,12 +7,14 @@ pub mod fields;
 pub mod kind;
 pub mod kinds;
 pub mod slug;
+pub mod sort;
 pub mod status;
 pub mod video;
 
 pub use document::{Attachment, CreateContent, Document, DocumentInput, UpdateContent};
 pub use fields::Fields;
 pub use kind::Kind;
+pub use sort::Sort;
 pub use status::{Publication, Status, Window};
 
 #[cfg(test)]

@@ -2,11 +2,26 @@
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
 #[schema(as = ContentStatus)]
+#[strum(serialize_all = "lowercase")]
 pub enum Status {
     /// Not published now and nothing scheduled.
     Draft,
@@ -20,26 +35,21 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Draft,
-        Status::Scheduled,
-        Status::Published,
-        Status::Changed,
-        Status::Archived,
-    ];
-
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        s.parse().ok()
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Scheduled => "scheduled",
-            Self::Published => "published",
-            Self::Changed => "changed",
-            Self::Archived => "archived",
-        }
+        self.into()
+    }
+
+    /// The statuses as a comma list, for messages.
+    pub fn choices() -> String {
+        Self::VARIANTS
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -1,30 +1,35 @@
 //! `GET /admin/content/{id}/diff?from=n&to=m`
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::api::extract::{OtherParams, unknown_params};
 use crate::auth::{Auth, policy::Content};
 use crate::domain::content::diff::VersionDiff;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{history, view};
 
-/// Both versions are required.
+/// Both versions are required. Values are read as text and checked here, so that every bad
+/// one is named.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     /// The older side (a version number).
-    pub from: i64,
+    #[param(value_type = i64, minimum = 1)]
+    pub from: Option<String>,
     /// The newer side (a version number).
-    pub to: i64,
+    #[param(value_type = i64, minimum = 1)]
+    pub to: Option<String>,
+    #[serde(flatten)]
+    #[param(ignore)]
+    pub other: OtherParams,
 }
 
-fn version_param(q: &HashMap<String, String>, name: &str, errors: &mut Vec<FieldError>) -> i64 {
-    match q.get(name).map(|v| v.trim().parse::<i64>()) {
+fn version_param(value: Option<&str>, name: &str, errors: &mut Vec<FieldError>) -> i64 {
+    match value.map(|v| v.trim().parse::<i64>()) {
         Some(Ok(n)) if n >= 1 => n,
         Some(_) => {
             errors.push(FieldError::new(
@@ -59,16 +64,12 @@ pub async fn diff(
     state: web::Data<AppState>,
     _staff: Auth<Content>,
     id: web::Path<String>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<DiffQuery>,
 ) -> AppResult<HttpResponse> {
     let mut errors = Vec::new();
-    for key in query.keys() {
-        if key != "from" && key != "to" {
-            errors.push(FieldError::new(key.clone(), "is not a known parameter"));
-        }
-    }
-    let from = version_param(&query, "from", &mut errors);
-    let to = version_param(&query, "to", &mut errors);
+    unknown_params(&query.other, &mut errors);
+    let from = version_param(query.from.as_deref(), "from", &mut errors);
+    let to = version_param(query.to.as_deref(), "to", &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

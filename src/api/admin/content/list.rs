@@ -1,16 +1,16 @@
 //! `GET /admin/content`
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
+use strum::VariantArray;
 use utoipa::IntoParams;
 
+use crate::api::extract::{OtherParams, limit, unknown_params};
 use crate::auth::{Auth, policy::Content};
-use crate::db::content::list::{Cursor, Filter, Sort, list as list_items};
+use crate::db::content::list::{Cursor, Filter, list as list_items};
 use crate::db::content::now;
-use crate::domain::content::{Kind, Status};
+use crate::domain::content::{Kind, Sort, Status};
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::state::AppState;
 use crate::usecase::content::view::{AdminList, AdminListItem};
@@ -18,96 +18,110 @@ use crate::usecase::content::view::{AdminList, AdminListItem};
 const DEFAULT_LIMIT: i64 = 20;
 const MAX_LIMIT: i64 = 100;
 
-/// Filters, all optional.
+/// Filters, all optional. Values are read as text and checked in [`ListQuery::into_filter`],
+/// so that every bad one is named.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Comma list of `draft`, `scheduled`, `published`, `changed`, `archived`.
+    /// Comma list of statuses.
+    #[param(inline, value_type = Option<Vec<Status>>, style = Form, explode = false)]
     pub status: Option<String>,
     /// Comma list of kinds.
+    #[param(value_type = Option<Vec<Kind>>, style = Form, explode = false)]
     pub kind: Option<String>,
     /// Items whose latest version has this tag.
     pub tag: Option<String>,
     /// Case-insensitive text in the title.
     pub q: Option<String>,
     /// RFC 3339; items updated at or after this time.
+    #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<String>,
-    /// `-updated_at` (default), `updated_at`, `title`, `-published_at`, `published_at`.
+    /// The order, last updated first by default.
+    #[param(inline, value_type = Option<Sort>)]
     pub sort: Option<String>,
-    /// 1 to 100, default 20.
-    pub limit: Option<i64>,
+    /// Items per page.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    #[serde(flatten)]
+    #[param(ignore)]
+    pub other: OtherParams,
 }
 
-fn parse(q: &HashMap<String, String>) -> AppResult<Filter> {
-    let mut errors = Vec::new();
-    let mut f = Filter {
-        limit: DEFAULT_LIMIT,
-        now: now(),
-        ..Filter::default()
-    };
-    for (key, value) in q {
-        let value = value.trim();
-        match key.as_str() {
-            "status" => {
-                for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    match Status::parse(part) {
-                        Some(s) if !f.statuses.contains(&s) => f.statuses.push(s),
-                        Some(_) => {}
-                        None => errors.push(FieldError::new(
-                            "status",
-                            format!(
-                                "unknown status '{part}'; one of draft, scheduled, published, changed, archived"
-                            ),
-                        )),
-                    }
-                }
+impl ListQuery {
+    /// The filter, or a 422 naming every bad parameter (400 for a cursor not ours).
+    fn into_filter(self) -> AppResult<Filter> {
+        let mut errors = Vec::new();
+        unknown_params(&self.other, &mut errors);
+        let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let mut statuses = Vec::new();
+        for part in self.status.as_deref().unwrap_or_default().split(',') {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
             }
-            "kind" => match Kind::parse_list(value) {
-                Ok(k) => f.kinds = k,
-                Err(m) => errors.push(FieldError::new("kind", m)),
-            },
-            "tag" => f.tag = (!value.is_empty()).then(|| value.to_owned()),
-            "q" => {
-                if value.chars().count() > 200 {
-                    errors.push(FieldError::new("q", "must be at most 200 characters"));
-                }
-                f.q = (!value.is_empty()).then(|| value.to_owned());
-            }
-            "updated_since" => match chrono::DateTime::parse_from_rfc3339(value) {
-                Ok(t) => f.updated_since = Some(t.naive_utc()),
-                Err(_) => errors.push(FieldError::new(
-                    "updated_since",
-                    "must be an RFC 3339 time such as 2026-11-24T09:00:00Z",
-                )),
-            },
-            "sort" => match Sort::parse(value) {
-                Some(s) => f.sort = s,
+            match Status::parse(part) {
+                Some(s) if !statuses.contains(&s) => statuses.push(s),
+                Some(_) => {}
                 None => errors.push(FieldError::new(
-                    "sort",
-                    format!("must be one of {}", Sort::NAMES),
+                    "status",
+                    format!("unknown status '{part}'; one of {}", Status::choices()),
                 )),
-            },
-            "limit" => match value.parse::<i64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => f.limit = n,
-                _ => errors.push(FieldError::new(
-                    "limit",
-                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
-                )),
-            },
-            "cursor" => {}
-            other => errors.push(FieldError::new(other, "is not a known parameter")),
+            }
         }
+        let kinds = match self.kind.as_deref().map(str::trim) {
+            None => Vec::new(),
+            Some(v) => Kind::parse_list(v).unwrap_or_else(|m| {
+                errors.push(FieldError::new("kind", m));
+                Vec::new()
+            }),
+        };
+        let q = text(self.q);
+        if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+            errors.push(FieldError::new("q", "must be at most 200 characters"));
+        }
+        let updated_since = self.updated_since.and_then(|v| {
+            chrono::DateTime::parse_from_rfc3339(v.trim())
+                .map(|t| t.naive_utc())
+                .map_err(|_| {
+                    errors.push(FieldError::new(
+                        "updated_since",
+                        "must be an RFC 3339 time such as 2026-11-24T09:00:00Z",
+                    ));
+                })
+                .ok()
+        });
+        let sort = match self.sort.as_deref().map(str::trim) {
+            None => Sort::default(),
+            Some(v) => Sort::parse(v).unwrap_or_else(|| {
+                errors.push(FieldError::new(
+                    "sort",
+                    format!("must be one of {}", Sort::names(Sort::VARIANTS)),
+                ));
+                Sort::default()
+            }),
+        };
+        let limit = limit(self.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT, &mut errors);
+        if !errors.is_empty() {
+            errors.sort_by(|a, b| a.field.cmp(&b.field));
+            return Err(AppError::Validation(errors));
+        }
+        let cursor = text(self.cursor)
+            .map(|c| Cursor::decode(&c, sort))
+            .transpose()?;
+        Ok(Filter {
+            kinds,
+            statuses,
+            tag: text(self.tag),
+            q,
+            updated_since,
+            sort,
+            limit,
+            cursor,
+            now: now(),
+        })
     }
-    if !errors.is_empty() {
-        errors.sort_by(|a, b| a.field.cmp(&b.field));
-        return Err(AppError::Validation(errors));
-    }
-    if let Some(c) = q.get("cursor").map(|c| c.trim()).filter(|c| !c.is_empty()) {
-        f.cursor = Some(Cursor::decode(c, f.sort)?);
-    }
-    Ok(f)
 }
 
 /// List content items, drafts and archived ones included
@@ -128,9 +142,9 @@ fn parse(q: &HashMap<String, String>) -> AppResult<Filter> {
 pub async fn list(
     state: web::Data<AppState>,
     _staff: Auth<Content>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let filter = parse(&query)?;
+    let filter = query.into_inner().into_filter()?;
     let page = state.db.run(move |c| list_items(c, &filter)).await?;
     let now = now();
     let items = page

@@ -20,6 +20,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::api::conditional;
 use crate::api::extract::parse_json;
 use crate::error::{AppError, AppResult};
 use crate::usecase::content::view::AdminItem;
@@ -30,32 +31,14 @@ pub const TAG: &str = "content";
 /// An ETag of another item, a weak one (If-Match compares strongly), `*` or a malformed
 /// value names no version, which the write then answers with 412.
 pub fn if_match(req: &HttpRequest, id: &str) -> AppResult<Vec<i64>> {
-    let mut seen = false;
-    let mut versions = Vec::new();
-    for value in req.headers().get_all(header::IF_MATCH) {
-        seen = true;
-        let Ok(s) = value.to_str() else { continue };
-        for tag in s.split(',') {
-            let Some(inner) = tag
-                .trim()
-                .strip_prefix('"')
-                .and_then(|t| t.strip_suffix('"'))
-            else {
-                continue;
-            };
-            if let Some((tid, n)) = inner.rsplit_once(':')
-                && tid == id
-                && let Ok(n) = n.parse::<i64>()
-            {
-                versions.push(n);
-            }
-        }
-    }
-    if seen {
-        Ok(versions)
-    } else {
-        Err(AppError::PreconditionRequired)
-    }
+    let tags = conditional::if_match(req).ok_or(AppError::PreconditionRequired)?;
+    Ok(tags
+        .iter()
+        .filter_map(|t| {
+            let (tid, n) = t.tag().rsplit_once(':')?;
+            (tid == id).then(|| n.parse().ok()).flatten()
+        })
+        .collect())
 }
 
 /// An answer carrying the item and its ETag.

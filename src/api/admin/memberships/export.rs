@@ -2,10 +2,14 @@
 
 use std::collections::HashMap;
 
+use actix_web::http::header::ContentDisposition;
 use actix_web::{HttpResponse, get, web};
+use serde::Deserialize;
+use strum::VariantArray;
 use utoipa::IntoParams;
 
 use super::MembershipQuery;
+use crate::api::extract::{OtherParams, unknown_params, words_schema};
 use crate::auth::{Auth, policy::Members};
 use crate::db::memberships::{self as db, Membership};
 use crate::domain::memberships::spreadsheet_safe;
@@ -32,12 +36,38 @@ const HEADER: [&str; 14] = [
     "note",
 ];
 
-#[derive(Debug, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `comma` (default) or `semicolon` (what spreadsheets in Dutch settings expect when
-    /// opening a file with a double click).
+    #[param(schema_with = delimiters)]
     pub delimiter: Option<String>,
+}
+
+fn delimiters() -> utoipa::openapi::schema::Object {
+    words_schema(
+        Delimiter::VARIANTS
+            .iter()
+            .map(|d| -> &'static str { d.into() }),
+    )
+}
+
+/// The field separator of the export.
+#[derive(Debug, Clone, Copy, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "lowercase")]
+pub enum Delimiter {
+    Comma,
+    Semicolon,
+}
+
+/// The export's query: the filters, the delimiter and anything else (refused by name).
+#[derive(Deserialize)]
+pub struct ExportParams {
+    #[serde(flatten)]
+    filters: MembershipQuery,
+    #[serde(flatten)]
+    export: ExportQuery,
+    #[serde(flatten)]
+    other: OtherParams,
 }
 
 fn time(t: chrono::NaiveDateTime) -> String {
@@ -99,20 +129,29 @@ pub fn write_csv<S: std::hash::BuildHasher>(
 pub async fn export(
     state: web::Data<AppState>,
     _staff: Auth<Members>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<ExportParams>,
 ) -> AppResult<HttpResponse> {
+    let ExportParams {
+        filters,
+        export,
+        other,
+    } = query.into_inner();
     let mut errors = Vec::new();
-    let filter = super::parse_filter(&query, &["delimiter"], &mut errors);
-    let delimiter = match query.get("delimiter").map(|d| d.trim()) {
-        None | Some("" | "comma") => b',',
-        Some("semicolon") => b';',
-        Some(_) => {
-            errors.push(FieldError::new(
-                "delimiter",
-                "must be one of: comma, semicolon",
-            ));
-            b','
-        }
+    unknown_params(&other, &mut errors);
+    let filter = filters.into_filter(&mut errors);
+    let delimiter = match export.delimiter.as_deref().map(str::trim) {
+        None | Some("") => b',',
+        Some(d) => match d.parse() {
+            Ok(Delimiter::Comma) => b',',
+            Ok(Delimiter::Semicolon) => b';',
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "delimiter",
+                    "must be one of: comma, semicolon",
+                ));
+                b','
+            }
+        },
     };
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -134,10 +173,7 @@ pub async fn export(
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"aanmeldingen.csv\"",
-        ))
+        .insert_header(ContentDisposition::attachment("aanmeldingen.csv"))
         .insert_header(("Cache-Control", "no-store"))
         .body(body))
 }

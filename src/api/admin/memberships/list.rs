@@ -1,15 +1,14 @@
 //! `GET /admin/memberships`: sign-ups, newest first, filtered and paged.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, get, web};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{MembershipOut, MembershipQuery, PageQuery, decode_cursor, encode_cursor};
+use crate::api::extract::{OtherParams, limit, unknown_params};
 use crate::auth::{Auth, policy::Members};
 use crate::db::memberships as db;
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -20,6 +19,17 @@ pub struct MembershipList {
     pub next_cursor: Option<String>,
     /// How many records match the filters, over all pages.
     pub total: i64,
+}
+
+/// The list's query: the filters, the paging and anything else (refused by name).
+#[derive(Deserialize)]
+pub struct ListParams {
+    #[serde(flatten)]
+    filters: MembershipQuery,
+    #[serde(flatten)]
+    page: PageQuery,
+    #[serde(flatten)]
+    other: OtherParams,
 }
 
 /// List membership sign-ups
@@ -40,29 +50,24 @@ pub struct MembershipList {
 pub async fn list(
     state: web::Data<AppState>,
     _staff: Auth<Members>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<ListParams>,
 ) -> AppResult<HttpResponse> {
+    let ListParams {
+        filters,
+        page,
+        other,
+    } = query.into_inner();
     let mut errors = Vec::new();
-    let filter = super::parse_filter(&query, &["cursor", "limit"], &mut errors);
-    let limit = match query.get("limit").map(|v| v.trim()) {
-        None | Some("") => 20,
-        Some(v) => match v.parse::<i64>() {
-            Ok(n) if (1..=100).contains(&n) => n,
-            _ => {
-                errors.push(FieldError::new(
-                    "limit",
-                    "must be a whole number from 1 to 100",
-                ));
-                20
-            }
-        },
-    };
+    unknown_params(&other, &mut errors);
+    let filter = filters.into_filter(&mut errors);
+    let limit = limit(page.limit.as_deref(), 20, 100, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let after = query
-        .get("cursor")
-        .map(|c| c.trim())
+    let after = page
+        .cursor
+        .as_deref()
+        .map(str::trim)
         .filter(|c| !c.is_empty())
         .map(decode_cursor)
         .transpose()?;

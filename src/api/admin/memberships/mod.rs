@@ -6,15 +6,12 @@ pub mod list;
 pub mod read;
 pub mod update;
 
-use std::collections::HashMap;
-
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::db::memberships::{Filter, Membership};
+use crate::domain::cursor;
 use crate::domain::memberships::{MemberRole, Sector, Status};
 use crate::error::{AppError, FieldError};
 
@@ -72,8 +69,9 @@ impl MembershipOut {
     }
 }
 
-/// The filters of the list and the export.
-#[derive(Debug, Default, IntoParams)]
+/// The filters of the list and the export. Values are read as text and checked in
+/// [`MembershipQuery::into_filter`], so that every bad one is named.
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MembershipQuery {
     /// `new`, `approved` or `rejected`.
@@ -88,76 +86,76 @@ pub struct MembershipQuery {
 }
 
 /// Paging of the list.
-#[derive(Debug, Default, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    /// 1 to 100, default 20.
-    pub limit: Option<i64>,
+    /// Records per page.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<String>,
 }
 
 pub const MAX_Q: usize = 200;
 
-/// Reads the filters from a query string, naming each bad parameter; `extra` lists the
-/// other parameters the caller accepts.
-pub fn parse_filter<S: std::hash::BuildHasher>(
-    query: &HashMap<String, String, S>,
-    extra: &[&str],
-    errors: &mut Vec<FieldError>,
-) -> Filter {
-    for key in query.keys() {
-        if !["status", "role", "sector", "q"].contains(&key.as_str())
-            && !extra.contains(&key.as_str())
-        {
-            errors.push(FieldError::new(key.clone(), "is not a known parameter"));
+impl MembershipQuery {
+    /// The filter, naming each bad value in `errors`.
+    pub fn into_filter(self, errors: &mut Vec<FieldError>) -> Filter {
+        let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let mut check = |k: &str, v: Option<String>, ok: fn(&str) -> bool, choices: String| {
+            text(v).filter(|v| {
+                ok(v) || {
+                    errors.push(FieldError::new(k, format!("must be one of: {choices}")));
+                    false
+                }
+            })
+        };
+        let status = check(
+            "status",
+            self.status,
+            |v| Status::parse(v).is_some(),
+            Status::choices(),
+        );
+        let role = check(
+            "role",
+            self.role,
+            |v| MemberRole::parse(v).is_some(),
+            MemberRole::choices(),
+        );
+        let sector = check(
+            "sector",
+            self.sector,
+            |v| Sector::parse(v).is_some(),
+            Sector::choices(),
+        );
+        let q = text(self.q);
+        if q.as_ref().is_some_and(|q| q.chars().count() > MAX_Q) {
+            errors.push(FieldError::new(
+                "q",
+                format!("must be at most {MAX_Q} characters"),
+            ));
         }
-    }
-    let get = |k: &str| query.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let mut check = |k: &str, ok: fn(&str) -> bool, choices: String| {
-        get(k).and_then(|v| {
-            if ok(v) {
-                Some(v.to_owned())
-            } else {
-                errors.push(FieldError::new(k, format!("must be one of: {choices}")));
-                None
-            }
-        })
-    };
-    let status = check("status", |v| Status::parse(v).is_some(), Status::choices());
-    let role = check(
-        "role",
-        |v| MemberRole::parse(v).is_some(),
-        MemberRole::choices(),
-    );
-    let sector = check("sector", |v| Sector::parse(v).is_some(), Sector::choices());
-    let q = get("q").map(str::to_owned);
-    if q.as_ref().is_some_and(|q| q.chars().count() > MAX_Q) {
-        errors.push(FieldError::new(
-            "q",
-            format!("must be at most {MAX_Q} characters"),
-        ));
-    }
-    Filter {
-        status,
-        role,
-        sector,
-        q,
+        Filter {
+            status,
+            role,
+            sector,
+            q,
+        }
     }
 }
 
-const CURSOR_PREFIX: &str = "m1:";
+/// What a cursor of the sign-up list holds: the list's name and the last record's id.
+const CURSOR_LIST: &str = "memberships";
 
 pub fn encode_cursor(id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{id}"))
+    cursor::encode(&(CURSOR_LIST, id))
 }
 
 /// The record id in a cursor of ours; 400 for anything else.
-pub fn decode_cursor(cursor: &str) -> Result<String, AppError> {
+pub fn decode_cursor(text: &str) -> Result<String, AppError> {
     let not_ours = || AppError::BadRequest("The cursor is not one this API handed out.".into());
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| not_ours())?;
-    let text = String::from_utf8(bytes).map_err(|_| not_ours())?;
-    let id = text.strip_prefix(CURSOR_PREFIX).ok_or_else(not_ours)?;
-    uuid::Uuid::parse_str(id).map_err(|_| not_ours())?;
-    Ok(id.to_owned())
+    match cursor::decode::<(String, uuid::Uuid)>(text) {
+        Some((list, id)) if list == CURSOR_LIST => Ok(id.hyphenated().to_string()),
+        _ => Err(not_ours()),
+    }
 }
