@@ -3,9 +3,9 @@
 mod signup;
 mod staff;
 
+use crate::support::Method;
 use diesel::sql_types::{BigInt, Text};
 use diesel::{QueryableByName, RunQueryDsl};
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::support::{Resp, TestApp, send};

@@ -1,6 +1,6 @@
 //! The platform: health, problem+json for every failure, OpenAPI, CORS, migrations.
 
-use reqwest::Method;
+use crate::support::Method;
 use serde_json::json;
 
 use crate::both_backends;

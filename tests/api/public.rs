@@ -205,7 +205,7 @@ async fn single_item_is_cacheable(app: TestApp) {
     assert!(html.contains("noopener"));
     assert!(v["published_at"].as_str().unwrap().ends_with('Z'));
     let r = crate::support::send(
-        app.request(reqwest::Method::GET, "/api/v1/content/page/missie")
+        app.request(crate::support::Method::GET, "/api/v1/content/page/missie")
             .header("if-none-match", &etag),
     )
     .await;
@@ -214,13 +214,13 @@ async fn single_item_is_cacheable(app: TestApp) {
     assert_eq!(r.header("etag").as_deref(), Some(etag.as_str()));
     // If-None-Match compares weakly and may list several tags; a stale one gets the body.
     let r = crate::support::send(
-        app.request(reqwest::Method::GET, "/api/v1/content/page/missie")
+        app.request(crate::support::Method::GET, "/api/v1/content/page/missie")
             .header("if-none-match", format!("\"oud\", W/{etag}")),
     )
     .await;
     assert_eq!(r.status, 304);
     let r = crate::support::send(
-        app.request(reqwest::Method::GET, "/api/v1/content/page/missie")
+        app.request(crate::support::Method::GET, "/api/v1/content/page/missie")
             .header("if-none-match", "\"oud\""),
     )
     .await;
@@ -228,9 +228,10 @@ async fn single_item_is_cacheable(app: TestApp) {
     assert_eq!(r.json()["title"], "Missie");
     // HEAD: GET's status and headers, no body.
     let get = app.get("/api/v1/content/page/missie").await.expect(200);
-    let head =
-        crate::support::send(app.request(reqwest::Method::HEAD, "/api/v1/content/page/missie"))
-            .await;
+    let head = crate::support::send(
+        app.request(crate::support::Method::HEAD, "/api/v1/content/page/missie"),
+    )
+    .await;
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
     assert_eq!(head.header("etag"), get.header("etag"));
@@ -238,9 +239,10 @@ async fn single_item_is_cacheable(app: TestApp) {
         head.header("content-length"),
         Some(get.body.len().to_string())
     );
-    let head =
-        crate::support::send(app.request(reqwest::Method::HEAD, "/api/v1/content/page/visie"))
-            .await;
+    let head = crate::support::send(
+        app.request(crate::support::Method::HEAD, "/api/v1/content/page/visie"),
+    )
+    .await;
     assert_eq!(head.status, 404);
     assert!(head.body.is_empty());
     app.get("/api/v1/content/recepten/missie")
@@ -587,7 +589,7 @@ async fn two_processes_apply_each_scheduled_change_once() {
 /// (through the admin API) show on the very next request.
 async fn answers_from_memory_follow_own_changes(app: TestApp) {
     use crate::content::{as_put, create, news, write};
-    use reqwest::Method;
+    use crate::support::Method;
     let (id, etag, item) = create(&app, news("Geheugen")).await;
     let admin = format!("/api/v1/admin/content/{id}");
     write(&app, Method::POST, &format!("{admin}/publish"), &etag, None)

@@ -1,8 +1,8 @@
 //! Versions, diffs and restores.
 
+use crate::support::Method;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{as_put, create, write};

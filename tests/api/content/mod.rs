@@ -7,7 +7,7 @@ mod listing;
 mod state;
 mod validation;
 
-use reqwest::Method;
+use crate::support::Method;
 use serde_json::{Value, json};
 
 use crate::support::{Resp, TestApp, send};

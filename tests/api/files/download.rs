@@ -1,7 +1,7 @@
 //! Public downloads: only what a published version uses, with validators and ranges.
 
+use crate::support::Method;
 use chrono::Duration;
-use reqwest::Method;
 
 use super::{PDF, random_bytes, sha256_hex, unique_pdf, uploaded};
 use crate::both_backends;

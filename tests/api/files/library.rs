@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use reqwest::Method;
+use crate::support::Method;
 
 use super::{PNG, blobs, file_count, unique_pdf, upload, uploaded};
 use crate::both_backends;
