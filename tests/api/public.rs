@@ -12,7 +12,9 @@ use crate::both_backends;
 use crate::support::{Resp, TestApp, send};
 
 /// Stores an item with one version straight in the database, in the given publication
-/// state, and rebuilds its public rows as the admin API does.
+/// state, and rebuilds its public rows as the admin API does: for times in the past (sorts,
+/// `updated_since`) and schedules already due, which the admin API does not make. Other
+/// items are made with the builders (`app.news(..)`).
 pub async fn seed(
     app: &TestApp,
     kind: &str,
@@ -184,7 +186,11 @@ async fn only_what_is_published_now_is_shown(app: TestApp) {
 }
 
 async fn single_item_is_cacheable(app: TestApp) {
-    seed(&app, "page", "missie", doc("Missie", "# Missie\n\n<script>alert(1)</script>\n\n[klik](javascript:alert(1)) <a href=\"#\" onclick=\"x()\">a</a> [site](https://onderwijsalliantie.nl)", &["over-ons"]), ago(10), None, None).await;
+    app.page("Missie")
+        .body("# Missie\n\n<script>alert(1)</script>\n\n[klik](javascript:alert(1)) <a href=\"#\" onclick=\"x()\">a</a> [site](https://onderwijsalliantie.nl)")
+        .tags(["over-ons"])
+        .published()
+        .await;
     let r = app.get("/api/v1/content/page/missie").await.expect(200);
     assert_eq!(
         r.header("cache-control").as_deref(),
@@ -420,54 +426,25 @@ async fn cursor_walk_returns_every_item_once(app: TestApp) {
 }
 
 async fn dutch_full_text_search(app: TestApp) {
-    seed(
-        &app,
-        "news",
-        "leraren",
-        doc(
-            "Tekort aan leraren",
-            "De scholen zoeken nieuwe leraren.",
-            &[],
-        ),
-        ago(30),
-        None,
-        None,
-    )
-    .await;
-    seed(
-        &app,
-        "news",
-        "reunie",
-        doc("Reünie in Sittard", "Een feest.", &[]),
-        ago(20),
-        None,
-        None,
-    )
-    .await;
-    seed(
-        &app,
-        "page",
-        "visie",
-        doc(
-            "Visie",
-            "Goed onderwijs voor ieder kind; een leraar maakt het verschil.",
-            &[],
-        ),
-        ago(10),
-        None,
-        None,
-    )
-    .await;
-    seed(
-        &app,
-        "news",
-        "concept",
-        doc("Leraar concept", "leraar leraar", &[]),
-        None,
-        None,
-        None,
-    )
-    .await;
+    app.news("Tekort aan leraren")
+        .slug("leraren")
+        .body("De scholen zoeken nieuwe leraren.")
+        .published()
+        .await;
+    app.news("Reünie in Sittard")
+        .slug("reunie")
+        .body("Een feest.")
+        .published()
+        .await;
+    app.page("Visie")
+        .body("Goed onderwijs voor ieder kind; een leraar maakt het verschil.")
+        .published()
+        .await;
+    app.news("Leraar concept")
+        .slug("concept")
+        .body("leraar leraar")
+        .draft()
+        .await;
     let v = app.get("/api/v1/content?q=leraar").await.expect(200).json();
     let s = slugs(&v);
     assert_eq!(s.len(), 2, "{s:?}");
