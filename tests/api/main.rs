@@ -30,3 +30,4 @@ mod ops_shutdown;
 mod platform;
 mod public;
 mod roles;
+mod shapes;
