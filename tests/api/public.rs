@@ -653,16 +653,7 @@ fn delete_elsewhere(app: &TestApp, slug: &str) {
 }
 
 async fn change_elsewhere_shows_after(app: TestApp, wait: std::time::Duration) {
-    seed(
-        &app,
-        "news",
-        "elders",
-        doc("Elders", "x", &[]),
-        ago(60),
-        None,
-        None,
-    )
-    .await;
+    app.news("Elders").published().await;
     let path = "/api/v1/content/news/elders";
     app.get(path).await.expect(200);
     assert_eq!(
@@ -734,16 +725,7 @@ mod with_answers_in_memory_off {
 /// The scheduler's pass that finds nothing to do changes no public row, so the answers kept
 /// in memory stay valid.
 async fn an_idle_scheduler_pass_keeps_the_answers(app: TestApp) {
-    seed(
-        &app,
-        "news",
-        "blijft",
-        doc("Blijft", "x", &[]),
-        ago(60),
-        None,
-        None,
-    )
-    .await;
+    app.news("Blijft").published().await;
     let path = "/api/v1/content/news/blijft";
     app.get(path).await.expect(200);
     app.state
