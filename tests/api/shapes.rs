@@ -50,7 +50,12 @@ fn walk(v: &Value, f: &mut impl FnMut(&str) -> String) -> Value {
 #[macro_export]
 macro_rules! snapshot {
     ($name:expr, $value:expr) => {
-        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+        // Keys sorted, whatever order the server wrote them in.
+        insta::with_settings!({
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+            sort_maps => true,
+        }, {
             // A cursor encodes the last item's id.
             insta::assert_json_snapshot!($name, $crate::shapes::redacted(&$value), {
                 ".next_cursor" => "[cursor]",
