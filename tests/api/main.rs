@@ -31,3 +31,4 @@ mod platform;
 mod public;
 mod roles;
 mod shapes;
+mod transport;

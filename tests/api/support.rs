@@ -599,6 +599,11 @@ impl TestApp {
         }
     }
 
+    /// An in-process client on this app's state, beside a served one's socket.
+    pub async fn in_process_client(&self) -> Client {
+        Client(Rc::new(Transport::InProcess(in_process(&self.state).await)))
+    }
+
     /// A handle that sends requests, to move into concurrent tasks.
     pub fn client(&self) -> Client {
         self.client.clone()
