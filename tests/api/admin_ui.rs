@@ -74,14 +74,14 @@ async fn assets_have_their_types_etags_and_revalidate() {
         let etag = r.header("etag").expect("etag");
         assert!(etag.starts_with('"') && etag.len() == 66, "{etag}");
         let again = crate::support::send(
-            app.request(reqwest::Method::GET, path)
+            app.request(crate::support::Method::GET, path)
                 .header("if-none-match", &etag),
         )
         .await
         .expect(304);
         assert!(again.body.is_empty());
         let other = crate::support::send(
-            app.request(reqwest::Method::GET, path)
+            app.request(crate::support::Method::GET, path)
                 .header("if-none-match", "\"something else\""),
         )
         .await
@@ -141,14 +141,14 @@ async fn admin_is_no_api_route() {
     let paths = doc["paths"].as_object().expect("paths");
     assert!(paths.keys().all(|p| !p.starts_with("/admin")));
     // Writes to the UI's addresses are not routes either.
-    let r = crate::support::send(app.request(reqwest::Method::POST, "/admin/inhoud")).await;
+    let r = crate::support::send(app.request(crate::support::Method::POST, "/admin/inhoud")).await;
     assert!(r.status.is_client_error());
 }
 
 async fn preview_renders_like_body_html(app: TestApp) {
     let r = app
         .admin_json(
-            reqwest::Method::POST,
+            crate::support::Method::POST,
             "/api/v1/admin/preview",
             &serde_json::json!({"body": "# Kop\n\n**vet** <script>alert(1)</script> [x](javascript:alert(1))"}),
         )
@@ -164,7 +164,7 @@ async fn preview_renders_like_body_html(app: TestApp) {
 
     let p = app
         .admin_json(
-            reqwest::Method::POST,
+            crate::support::Method::POST,
             "/api/v1/admin/preview",
             &serde_json::json!({"body": "x".repeat(200_001)}),
         )
@@ -173,7 +173,7 @@ async fn preview_renders_like_body_html(app: TestApp) {
     assert_eq!(crate::support::Resp::fields(&p), vec!["body"]);
     let p = app
         .admin_json(
-            reqwest::Method::POST,
+            crate::support::Method::POST,
             "/api/v1/admin/preview",
             &serde_json::json!({"body": "x", "title": "y"}),
         )
@@ -183,14 +183,14 @@ async fn preview_renders_like_body_html(app: TestApp) {
 
     let (_, reader) = app.staff("lezer@test.nl", oa_cms::auth::Role::Read).await;
     crate::support::send(
-        app.request(reqwest::Method::POST, "/api/v1/admin/preview")
+        app.request(crate::support::Method::POST, "/api/v1/admin/preview")
             .bearer_auth(reader)
             .json(&serde_json::json!({"body": "x"})),
     )
     .await
     .problem(403);
     crate::support::send(
-        app.request(reqwest::Method::POST, "/api/v1/admin/preview")
+        app.request(crate::support::Method::POST, "/api/v1/admin/preview")
             .json(&serde_json::json!({"body": "x"})),
     )
     .await
@@ -203,7 +203,7 @@ crate::both_backends!(preview_renders_like_body_html);
 async fn items_name_who_saved_last(app: TestApp) {
     let created = app
         .admin_json(
-            reqwest::Method::POST,
+            crate::support::Method::POST,
             "/api/v1/admin/content",
             &serde_json::json!({"kind": "page", "title": "Missie", "fields": {"position": 1}}),
         )
@@ -216,10 +216,13 @@ async fn items_name_who_saved_last(app: TestApp) {
         .await;
     let id = created["id"].as_str().expect("id");
     crate::support::send(
-        app.request(reqwest::Method::PUT, &format!("/api/v1/admin/content/{id}"))
-            .bearer_auth(editor)
-            .header("if-match", format!("\"{id}:1\""))
-            .json(&serde_json::json!({"title": "Onze missie", "fields": {"position": 1}})),
+        app.request(
+            crate::support::Method::PUT,
+            &format!("/api/v1/admin/content/{id}"),
+        )
+        .bearer_auth(editor)
+        .header("if-match", format!("\"{id}:1\""))
+        .json(&serde_json::json!({"title": "Onze missie", "fields": {"position": 1}})),
     )
     .await
     .expect(200);

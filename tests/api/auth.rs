@@ -1,6 +1,6 @@
 //! Staff sign-in, sessions, roles and their limits.
 
-use reqwest::Method;
+use crate::support::Method;
 use serde_json::json;
 
 use crate::both_backends;

@@ -1,5 +1,7 @@
-//! Content items written straight into the database, so file tests can make a file used by
-//! a published, scheduled, draft or archived version. Meant to give way to the content API.
+//! Content items written straight into the database, for states the admin API cannot make
+//! on purpose: a schedule already due that the scheduler has not applied yet, files used by
+//! chosen versions only, an archived flag with the publication kept. Everything else is
+//! made with the builders (`app.news(..)`, `app.download(..)`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -106,11 +108,6 @@ pub async fn item(app: &TestApp, item: Item, file_versions: &[(&str, &[i64])]) -
         .await
         .expect("insert item");
     id
-}
-
-/// A published item whose only version uses the file.
-pub async fn publish_file(app: &TestApp, file_id: &str) -> String {
-    item(app, Item::published("Gepubliceerd"), &[(file_id, &[1])]).await
 }
 
 /// Archives the item (or brings it back).

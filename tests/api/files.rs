@@ -7,9 +7,9 @@ mod upload;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::support::Method;
+use crate::support::{Form, Part};
 use rand::RngCore;
-use reqwest::Method;
-use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -124,25 +124,4 @@ pub async fn file_count(app: &TestApp) -> i64 {
         .json()["total"]
         .as_i64()
         .unwrap()
-}
-
-/// Runs a test on both backends with a configuration tweak.
-#[macro_export]
-macro_rules! both_backends_with {
-    ($tweak:expr, $($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[actix_web::test]
-            async fn sqlite() {
-                let app = $crate::support::TestApp::spawn_with(None, $tweak).await;
-                super::$name(app).await;
-            }
-            #[actix_web::test]
-            async fn postgres() {
-                if let Some(pg) = $crate::support::PgDatabase::create() {
-                    let app = $crate::support::TestApp::spawn_with(Some(pg), $tweak).await;
-                    super::$name(app).await;
-                }
-            }
-        }
-    )*};
 }

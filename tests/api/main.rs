@@ -1,4 +1,5 @@
-//! Integration tests: the real server over HTTP, on SQLite and on PostgreSQL.
+//! Integration tests: the real application called in-process (a few over a real port or as
+//! the real binary), on SQLite and on PostgreSQL.
 
 #![allow(
     clippy::unwrap_used,
@@ -9,6 +10,8 @@
     clippy::unnecessary_wraps
 )]
 
+mod builders;
+mod builders_check;
 mod content_fixtures;
 mod process;
 mod support;
@@ -29,3 +32,5 @@ mod parsing;
 mod platform;
 mod public;
 mod roles;
+mod shapes;
+mod transport;

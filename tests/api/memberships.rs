@@ -3,9 +3,9 @@
 mod signup;
 mod staff;
 
+use crate::support::Method;
 use diesel::sql_types::{BigInt, Text};
 use diesel::{QueryableByName, RunQueryDsl};
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::support::{Resp, TestApp, send};
@@ -95,7 +95,7 @@ pub async fn find_everywhere(app: &TestApp, needles: &[&str]) -> Vec<String> {
             let tables: Vec<NameRow> = if postgres {
                 diesel::sql_query(
                     "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables \
-                     WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+                     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
                 )
                 .load(c)?
             } else {
@@ -107,7 +107,7 @@ pub async fn find_everywhere(app: &TestApp, needles: &[&str]) -> Vec<String> {
                 let columns: Vec<NameRow> = if postgres {
                     diesel::sql_query(format!(
                         "SELECT CAST(column_name AS TEXT) AS name FROM information_schema.columns \
-                         WHERE table_schema = 'public' AND table_name = '{}'",
+                         WHERE table_schema = current_schema() AND table_name = '{}'",
                         t.name
                     ))
                     .load(c)?

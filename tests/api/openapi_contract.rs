@@ -318,7 +318,7 @@ fn times(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
 
 #[actix_web::test]
 async fn staff_tokens_and_audit_times_are_rfc3339_in_utc() {
-    use reqwest::Method;
+    use crate::support::Method;
     use serde_json::json;
 
     let app = crate::support::TestApp::spawn(crate::support::Backend::Sqlite).await;

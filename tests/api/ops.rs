@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use crate::support::Method;
 use oa_cms::config::Secret;
-use reqwest::Method;
 use serde_json::json;
 
 use crate::both_backends;

@@ -2,11 +2,10 @@
 //! bad parameter named at once, the public list's own sorts, the OpenAPI document showing
 //! the types, and ranges or validators that do not apply answered with the whole file.
 
-use reqwest::Method;
+use crate::support::Method;
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::content_fixtures::publish_file;
 use crate::files::{random_bytes, sha256_hex, uploaded};
 use crate::support::{Resp, TestApp, send};
 
@@ -135,7 +134,9 @@ async fn a_parameter_given_twice_is_refused(app: TestApp) {
 async fn conditions_that_do_not_apply_serve_the_whole_file(app: TestApp) {
     let bytes = random_bytes(10_000);
     let rec = uploaded(&app, "geheel.bin", &bytes).await;
-    publish_file(&app, rec["id"].as_str().unwrap()).await;
+    app.download("Geheel", rec["id"].as_str().unwrap())
+        .published()
+        .await;
     let url = rec["url"].as_str().unwrap();
     let etag = format!("\"{}\"", sha256_hex(&bytes));
     let get = |headers: &[(&str, String)]| {

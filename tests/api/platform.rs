@@ -1,6 +1,6 @@
 //! The platform: health, problem+json for every failure, OpenAPI, CORS, migrations.
 
-use reqwest::Method;
+use crate::support::Method;
 use serde_json::json;
 
 use crate::both_backends;
@@ -111,9 +111,10 @@ async fn cors_is_as_configured(app: TestApp) {
 
 #[actix_web::test]
 async fn health_is_503_when_the_database_is_gone() {
-    let Some(app) = TestApp::spawn_postgres().await else {
+    let Some(pg) = crate::support::PgDatabase::create_database() else {
         return;
     };
+    let app = TestApp::spawn_with(Some(pg), |_| {}).await;
     app.get("/health").await.expect(200);
     app.pg.as_ref().expect("pg").drop_now();
     let p = app.get("/health").await.problem(503);

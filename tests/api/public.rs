@@ -12,7 +12,9 @@ use crate::both_backends;
 use crate::support::{Resp, TestApp, send};
 
 /// Stores an item with one version straight in the database, in the given publication
-/// state, and rebuilds its public rows as the admin API does.
+/// state, and rebuilds its public rows as the admin API does: for times in the past (sorts,
+/// `updated_since`) and schedules already due, which the admin API does not make. Other
+/// items are made with the builders (`app.news(..)`).
 pub async fn seed(
     app: &TestApp,
     kind: &str,
@@ -192,7 +194,11 @@ async fn only_what_is_published_now_is_shown(app: TestApp) {
 }
 
 async fn single_item_is_cacheable(app: TestApp) {
-    seed(&app, "page", "missie", doc("Missie", "# Missie\n\n<script>alert(1)</script>\n\n[klik](javascript:alert(1)) <a href=\"#\" onclick=\"x()\">a</a> [site](https://onderwijsalliantie.nl)", &["over-ons"]), ago(10), None, None).await;
+    app.page("Missie")
+        .body("# Missie\n\n<script>alert(1)</script>\n\n[klik](javascript:alert(1)) <a href=\"#\" onclick=\"x()\">a</a> [site](https://onderwijsalliantie.nl)")
+        .tags(["over-ons"])
+        .published()
+        .await;
     let r = app.get("/api/v1/content/page/missie").await.expect(200);
     assert_eq!(
         r.header("cache-control").as_deref(),
@@ -213,7 +219,7 @@ async fn single_item_is_cacheable(app: TestApp) {
     assert!(html.contains("noopener"));
     assert!(v["published_at"].as_str().unwrap().ends_with('Z'));
     let r = crate::support::send(
-        app.request(reqwest::Method::GET, "/api/v1/content/page/missie")
+        app.request(crate::support::Method::GET, "/api/v1/content/page/missie")
             .header("if-none-match", &etag),
     )
     .await;
@@ -222,13 +228,13 @@ async fn single_item_is_cacheable(app: TestApp) {
     assert_eq!(r.header("etag").as_deref(), Some(etag.as_str()));
     // If-None-Match compares weakly and may list several tags; a stale one gets the body.
     let r = crate::support::send(
-        app.request(reqwest::Method::GET, "/api/v1/content/page/missie")
+        app.request(crate::support::Method::GET, "/api/v1/content/page/missie")
             .header("if-none-match", format!("\"oud\", W/{etag}")),
     )
     .await;
     assert_eq!(r.status, 304);
     let r = crate::support::send(
-        app.request(reqwest::Method::GET, "/api/v1/content/page/missie")
+        app.request(crate::support::Method::GET, "/api/v1/content/page/missie")
             .header("if-none-match", "\"oud\""),
     )
     .await;
@@ -236,9 +242,10 @@ async fn single_item_is_cacheable(app: TestApp) {
     assert_eq!(r.json()["title"], "Missie");
     // HEAD: GET's status and headers, no body.
     let get = app.get("/api/v1/content/page/missie").await.expect(200);
-    let head =
-        crate::support::send(app.request(reqwest::Method::HEAD, "/api/v1/content/page/missie"))
-            .await;
+    let head = crate::support::send(
+        app.request(crate::support::Method::HEAD, "/api/v1/content/page/missie"),
+    )
+    .await;
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
     assert_eq!(head.header("etag"), get.header("etag"));
@@ -246,9 +253,10 @@ async fn single_item_is_cacheable(app: TestApp) {
         head.header("content-length"),
         Some(get.body.len().to_string())
     );
-    let head =
-        crate::support::send(app.request(reqwest::Method::HEAD, "/api/v1/content/page/visie"))
-            .await;
+    let head = crate::support::send(
+        app.request(crate::support::Method::HEAD, "/api/v1/content/page/visie"),
+    )
+    .await;
     assert_eq!(head.status, 404);
     assert!(head.body.is_empty());
     app.get("/api/v1/content/recepten/missie")
@@ -426,54 +434,25 @@ async fn cursor_walk_returns_every_item_once(app: TestApp) {
 }
 
 async fn dutch_full_text_search(app: TestApp) {
-    seed(
-        &app,
-        "news",
-        "leraren",
-        doc(
-            "Tekort aan leraren",
-            "De scholen zoeken nieuwe leraren.",
-            &[],
-        ),
-        ago(30),
-        None,
-        None,
-    )
-    .await;
-    seed(
-        &app,
-        "news",
-        "reunie",
-        doc("Reünie in Sittard", "Een feest.", &[]),
-        ago(20),
-        None,
-        None,
-    )
-    .await;
-    seed(
-        &app,
-        "page",
-        "visie",
-        doc(
-            "Visie",
-            "Goed onderwijs voor ieder kind; een leraar maakt het verschil.",
-            &[],
-        ),
-        ago(10),
-        None,
-        None,
-    )
-    .await;
-    seed(
-        &app,
-        "news",
-        "concept",
-        doc("Leraar concept", "leraar leraar", &[]),
-        None,
-        None,
-        None,
-    )
-    .await;
+    app.news("Tekort aan leraren")
+        .slug("leraren")
+        .body("De scholen zoeken nieuwe leraren.")
+        .published()
+        .await;
+    app.news("Reünie in Sittard")
+        .slug("reunie")
+        .body("Een feest.")
+        .published()
+        .await;
+    app.page("Visie")
+        .body("Goed onderwijs voor ieder kind; een leraar maakt het verschil.")
+        .published()
+        .await;
+    app.news("Leraar concept")
+        .slug("concept")
+        .body("leraar leraar")
+        .draft()
+        .await;
     let v = app.get("/api/v1/content?q=leraar").await.expect(200).json();
     let s = slugs(&v);
     assert_eq!(s.len(), 2, "{s:?}");
@@ -595,7 +574,7 @@ async fn two_processes_apply_each_scheduled_change_once() {
 /// (through the admin API) show on the very next request.
 async fn answers_from_memory_follow_own_changes(app: TestApp) {
     use crate::content::{as_put, create, news, write};
-    use reqwest::Method;
+    use crate::support::Method;
     let (id, etag, item) = create(&app, news("Geheugen")).await;
     let admin = format!("/api/v1/admin/content/{id}");
     write(&app, Method::POST, &format!("{admin}/publish"), &etag, None)
@@ -682,16 +661,7 @@ fn delete_elsewhere(app: &TestApp, slug: &str) {
 }
 
 async fn change_elsewhere_shows_after(app: TestApp, wait: std::time::Duration) {
-    seed(
-        &app,
-        "news",
-        "elders",
-        doc("Elders", "x", &[]),
-        ago(60),
-        None,
-        None,
-    )
-    .await;
+    app.news("Elders").published().await;
     let path = "/api/v1/content/news/elders";
     app.get(path).await.expect(200);
     assert_eq!(
@@ -763,16 +733,7 @@ mod with_answers_in_memory_off {
 /// The scheduler's pass that finds nothing to do changes no public row, so the answers kept
 /// in memory stay valid.
 async fn an_idle_scheduler_pass_keeps_the_answers(app: TestApp) {
-    seed(
-        &app,
-        "news",
-        "blijft",
-        doc("Blijft", "x", &[]),
-        ago(60),
-        None,
-        None,
-    )
-    .await;
+    app.news("Blijft").published().await;
     let path = "/api/v1/content/news/blijft";
     app.get(path).await.expect(200);
     app.state

@@ -1,7 +1,7 @@
 //! The role matrix: each role against each admin route group, read and write.
 
+use crate::support::Method;
 use oa_cms::auth::Role;
-use reqwest::Method;
 use serde_json::json;
 
 use crate::both_backends;

@@ -1,6 +1,6 @@
 //! Concurrent writers with the same `If-Match`: exactly one wins, no edit is lost silently.
 
-use reqwest::Method;
+use crate::support::Method;
 use serde_json::json;
 
 use super::{as_put, create};
@@ -52,20 +52,22 @@ async fn concurrent_edits_never_both_succeed(app: TestApp) {
     let mut accepted = 1 + ok;
     let mut tasks = Vec::new();
     for i in 0..6 {
-        let client = app.client.clone();
-        let url = app.url(&path);
+        let client = app.client();
+        let path = path.clone();
         let token = app.admin_token.clone();
         tasks.push(async move {
             let mut mine = 0;
             for round in 0..3 {
                 loop {
-                    let cur = send(client.get(&url).bearer_auth(&token)).await.expect(200);
+                    let cur = send(client.request(Method::GET, &path).bearer_auth(&token))
+                        .await
+                        .expect(200);
                     let etag = cur.header("etag").unwrap();
                     let mut body = as_put(&cur.json());
                     body["summary"] = json!(format!("schrijver {i} ronde {round}"));
                     let r = send(
                         client
-                            .put(&url)
+                            .request(Method::PUT, &path)
                             .bearer_auth(&token)
                             .header("if-match", etag)
                             .json(&body),

@@ -1,7 +1,7 @@
 //! Creating, reading and editing items with ETags; who may do what.
 
+use crate::support::Method;
 use oa_cms::auth::Role;
-use reqwest::Method;
 use serde_json::json;
 
 use super::{as_put, create, news, write};

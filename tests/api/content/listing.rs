@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use reqwest::Method;
+use crate::support::Method;
 use serde_json::json;
 
 use super::{create, write};

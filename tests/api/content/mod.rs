@@ -7,35 +7,15 @@ mod listing;
 mod state;
 mod validation;
 
-use reqwest::Method;
+use crate::support::Method;
 use serde_json::{Value, json};
 
 use crate::support::{Resp, TestApp, send};
 
-/// An uploaded file's row, made straight in the database (uploads are tested elsewhere).
+/// An uploaded PDF's id.
 pub async fn file(app: &TestApp, name: &str) -> String {
-    use diesel::prelude::*;
-    use oa_cms::db::schema::files;
-    let id = uuid::Uuid::now_v7().to_string();
-    let (fid, name) = (id.clone(), name.to_owned());
-    app.state
-        .db
-        .run(move |c| {
-            diesel::insert_into(files::table)
-                .values((
-                    files::id.eq(&fid),
-                    files::filename.eq(&name),
-                    files::content_type.eq("application/pdf"),
-                    files::size.eq(3_i64),
-                    files::sha256.eq("00"),
-                    files::created_at.eq(chrono::Utc::now().naive_utc()),
-                ))
-                .execute(c)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
-    id
+    let rec = app.file(name, &crate::files::unique_pdf()).await;
+    rec["id"].as_str().expect("id").to_owned()
 }
 
 pub fn news(title: &str) -> Value {

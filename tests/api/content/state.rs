@@ -1,6 +1,6 @@
 //! Archive, unarchive, publish and unpublish: state changes behind `If-Match`, each audited.
 
-use reqwest::Method;
+use crate::support::Method;
 use serde_json::json;
 
 use super::{as_put, create, write};

@@ -1,7 +1,7 @@
 //! What a save accepts: common and per-kind fields, file references, slugs, derived video
 //! fields, and sanitised HTML.
 
-use reqwest::Method;
+use crate::support::Method;
 use serde_json::json;
 
 use super::{create, file, news, write};

@@ -1,11 +1,11 @@
 //! Public downloads: only what a published version uses, with validators and ranges.
 
+use crate::support::Method;
 use chrono::Duration;
-use reqwest::Method;
 
 use super::{PDF, random_bytes, sha256_hex, unique_pdf, uploaded};
 use crate::both_backends;
-use crate::content_fixtures::{Item, item, now, publish_file, set_archived};
+use crate::content_fixtures::{Item, item, now, set_archived};
 use crate::support::{Resp, TestApp, send};
 
 both_backends!(
@@ -31,7 +31,9 @@ async fn published_file_is_served_whole(app: TestApp) {
     let url = rec["url"].as_str().unwrap();
     // Not used by anything yet.
     get(&app, url, &[]).await.problem(404);
-    publish_file(&app, rec["id"].as_str().unwrap()).await;
+    app.download("Manifest Onderwijs", rec["id"].as_str().unwrap())
+        .published()
+        .await;
     let r = get(&app, url, &[]).await.expect(200);
     assert!(r.body == bytes, "byte-exact");
     assert_eq!(r.header("content-length"), Some(bytes.len().to_string()));
@@ -54,7 +56,9 @@ async fn published_file_is_served_whole(app: TestApp) {
     );
     // A PDF shows inline.
     let pdf = uploaded(&app, "Manifest.pdf", PDF).await;
-    publish_file(&app, pdf["id"].as_str().unwrap()).await;
+    app.download("Manifest", pdf["id"].as_str().unwrap())
+        .published()
+        .await;
     let r = get(&app, pdf["url"].as_str().unwrap(), &[])
         .await
         .expect(200);
@@ -70,7 +74,9 @@ async fn ranges_at_both_ends_and_the_middle(app: TestApp) {
     let bytes = random_bytes(100_000);
     let size = bytes.len();
     let rec = uploaded(&app, "reeks.bin", &bytes).await;
-    publish_file(&app, rec["id"].as_str().unwrap()).await;
+    app.download("Reeks", rec["id"].as_str().unwrap())
+        .published()
+        .await;
     let url = rec["url"].as_str().unwrap();
     let etag = format!("\"{}\"", sha256_hex(&bytes));
     let part = |range: &str, start: usize, end: usize| {
@@ -126,7 +132,9 @@ async fn ranges_at_both_ends_and_the_middle(app: TestApp) {
 
 async fn if_none_match_answers_304(app: TestApp) {
     let rec = uploaded(&app, "a.pdf", &unique_pdf()).await;
-    publish_file(&app, rec["id"].as_str().unwrap()).await;
+    app.download("A", rec["id"].as_str().unwrap())
+        .published()
+        .await;
     let url = rec["url"].as_str().unwrap();
     let etag = get(&app, url, &[])
         .await
@@ -239,12 +247,16 @@ async fn only_the_visible_version_counts(app: TestApp) {
 
     // Archiving hides it, unarchiving brings it back.
     let archived = mk("archief.pdf").await;
-    let item_id = publish_file(&app, archived["id"].as_str().unwrap()).await;
+    let item = app
+        .download("Archief", archived["id"].as_str().unwrap())
+        .published()
+        .await;
     let url = archived["url"].as_str().unwrap();
     get(&app, url, &[]).await.expect(200);
-    set_archived(&app, &item_id, true).await;
+    // The archived flag alone, publication kept (the API's archive also unpublishes).
+    set_archived(&app, &item.id, true).await;
     get(&app, url, &[]).await.problem(404);
-    set_archived(&app, &item_id, false).await;
+    set_archived(&app, &item.id, false).await;
     get(&app, url, &[]).await.expect(200);
 }
 
@@ -294,7 +306,7 @@ async fn a_file_is_public_exactly_when_its_item_is(app: TestApp) {
 async fn everything_else_is_404(app: TestApp) {
     let rec = uploaded(&app, "Reünie verslag.pdf", &unique_pdf()).await;
     let id = rec["id"].as_str().unwrap();
-    publish_file(&app, id).await;
+    app.download("Reünie verslag", id).published().await;
     let url = rec["url"].as_str().unwrap();
     assert_eq!(url, format!("/api/v1/files/{id}/Re%C3%BCnie%20verslag.pdf"));
     get(&app, url, &[]).await.expect(200);

@@ -2,11 +2,11 @@
 
 use std::collections::HashSet;
 
-use reqwest::Method;
+use crate::support::Method;
 
 use super::{PNG, blobs, file_count, unique_pdf, upload, uploaded};
 use crate::both_backends;
-use crate::content_fixtures::{Item, item, publish_file, set_archived};
+use crate::content_fixtures::{Item, item};
 use crate::support::{Resp, TestApp, send};
 
 both_backends!(
@@ -146,7 +146,7 @@ async fn read_shows_who_uses_a_file(app: TestApp) {
         &[(id, &[2, 3])],
     )
     .await;
-    let live = publish_file(&app, id).await;
+    let live = app.download("Bijlage", id).published().await.id;
     let detail = app.admin_get(&path).await.expect(200).json();
     assert_eq!(detail["public"], true);
     let used = detail["used_by"].as_array().unwrap();
@@ -183,18 +183,23 @@ async fn delete_refuses_while_a_live_item_uses_it(app: TestApp) {
     let rec = uploaded(&app, "manifest.pdf", &bytes).await;
     let id = rec["id"].as_str().unwrap();
     let path = format!("/api/v1/admin/files/{id}");
-    let draft = item(&app, Item::draft("Het Manifest"), &[(id, &[1])]).await;
+    let mut draft = app.download("Het Manifest", id).draft().await;
     let p = send(app.admin(Method::DELETE, &path)).await.problem(409);
     assert!(
         p["detail"].as_str().unwrap().contains("Het Manifest"),
         "{p}"
     );
-    assert!(p["errors"][0]["message"].as_str().unwrap().contains(&draft));
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&draft.id)
+    );
     assert_eq!(Resp::fields(&p), vec!["used_by"]);
     assert_eq!(blobs(&app).len(), 1);
 
     // Archived items do not hold it.
-    set_archived(&app, &draft, true).await;
+    draft.archive(&app).await;
     let (_, reader) = app.staff("read@test.nl", oa_cms::auth::Role::Read).await;
     send(app.request(Method::DELETE, &path).bearer_auth(&reader))
         .await

@@ -1,8 +1,8 @@
 //! The public sign-up form: validation, the challenge, the honeypot and the limits.
 
+use crate::support::Method;
 use chrono::{DateTime, Duration, Utc};
 use diesel::QueryDsl;
-use reqwest::Method;
 use serde_json::json;
 
 use super::{challenge, form, list, post_form, reset_limits};

@@ -1,8 +1,8 @@
 //! Staff handling sign-ups: access, filters, changes with audit, erasure, the export.
 
+use crate::support::Method;
 use diesel::sql_types::Text;
 use diesel::{QueryableByName, RunQueryDsl};
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{challenge, find_everywhere, form, list, post_form, reset_limits, sign_up};
@@ -55,7 +55,7 @@ async fn only_admin_and_membership_see_members(app: TestApp) {
         ),
     ];
     for (method, path, body) in &routes {
-        let with = |rb: reqwest::RequestBuilder| match body {
+        let with = |rb: crate::support::Req| match body {
             Some(b) => rb.json(b),
             None => rb,
         };
