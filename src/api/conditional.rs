@@ -7,6 +7,10 @@ use actix_web::http::header::{EntityTag, Header, IfMatch, IfNoneMatch, IfRange};
 /// §13.1.2). `etag` is the quoted value our `ETag` header carries. A header that does not
 /// parse names nothing.
 pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
+    // Most requests carry no validator: for them, nothing is parsed or allocated.
+    if !req.headers().contains_key(IfNoneMatch::name()) {
+        return false;
+    }
     match IfNoneMatch::parse(req) {
         Ok(IfNoneMatch::Any) => true,
         Ok(IfNoneMatch::Items(tags)) if !tags.is_empty() => etag
