@@ -1,99 +1,14 @@
-//! Reads of the public read model: one item by slug, and lists with filters, full-text
-//! search and keyset cursors. Every read filters on the visibility window with `now`, so a
-//! scheduled change shows exactly at its time.
+//! The public lists: filters, full-text search and keyset pages, as one prepared SQL
+//! statement per shape.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Text, Timestamp};
 
-use crate::db::schema::public_docs;
 use crate::db::{AnyConnection, MultiBackend, PlannedPerCall};
 use crate::domain::content::Sort;
 use crate::error::{AppError, AppResult};
-
-/// The row of `kind`/`slug` visible at `now`, the latest first. A macro rather than a boxed
-/// query, so each use keeps its static type and diesel finds its prepared statement without
-/// building the SQL again.
-macro_rules! visible_by_slug {
-    ($kind:expr, $slug:expr, $now:expr) => {
-        public_docs::table
-            .filter(public_docs::kind.eq($kind))
-            .filter(public_docs::slug.eq($slug))
-            .filter(public_docs::visible_from.le($now))
-            .filter(
-                public_docs::visible_until
-                    .is_null()
-                    .or(public_docs::visible_until.gt($now)),
-            )
-            .order(public_docs::visible_from.desc())
-    };
-}
-
-/// The published document of `kind`/`slug` visible at `now`: (etag, JSON).
-pub fn by_slug(
-    conn: &mut AnyConnection,
-    kind: &str,
-    slug: &str,
-    now: NaiveDateTime,
-) -> AppResult<Option<(String, String)>> {
-    Ok(visible_by_slug!(kind, slug, now)
-        .select((public_docs::etag, public_docs::item_json))
-        .first(conn)
-        .optional()?)
-}
-
-/// The ETag alone of what [`by_slug`] finds: enough to answer a conditional request without
-/// reading the document's JSON.
-pub fn etag_by_slug(
-    conn: &mut AnyConnection,
-    kind: &str,
-    slug: &str,
-    now: NaiveDateTime,
-) -> AppResult<Option<String>> {
-    Ok(visible_by_slug!(kind, slug, now)
-        .select(public_docs::etag)
-        .first(conn)
-        .optional()?)
-}
-
-#[derive(QueryableByName)]
-struct StampRow {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    next_from: Option<NaiveDateTime>,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    next_until: Option<NaiveDateTime>,
-}
-
-/// What every public answer at `now` is built from, in one statement (one snapshot): the
-/// change counter of the public rows, and the next time after `now` at which a row's
-/// visibility window opens or closes (both found by the visibility indexes).
-pub fn stamp(
-    conn: &mut AnyConnection,
-    now: NaiveDateTime,
-) -> AppResult<(i64, Option<NaiveDateTime>)> {
-    let mut sql = Sql::new("SELECT n", true);
-    sql.bind(
-        ", (SELECT MIN(visible_from) FROM public_docs WHERE visible_from > ?) AS next_from",
-        Bind::Time(now),
-    );
-    sql.bind(
-        ", (SELECT MIN(visible_until) FROM public_docs WHERE visible_until > ?) AS next_until",
-        Bind::Time(now),
-    );
-    sql.push(" FROM public_generation WHERE id = 1");
-    let row = sql
-        .load::<StampRow>(conn)?
-        .pop()
-        .ok_or_else(|| AppError::internal("public_generation has no row"))?;
-    let next = match (row.next_from, row.next_until) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    Ok((row.n, next))
-}
 
 /// Where the previous page ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,7 +68,7 @@ struct Count {
     n: i64,
 }
 
-enum Bind {
+pub(super) enum Bind {
     Text(String),
     Time(NaiveDateTime),
     Int(i64),
@@ -165,7 +80,7 @@ enum Bind {
 /// again each time; except the totals on PostgreSQL, which are planned for their values each
 /// time ([`PlannedPerCall`]): a cached statement would switch to a generic plan, which cannot tell that "rows not
 /// visible at `now`" are few, and scans the table for them.
-struct Sql {
+pub(super) struct Sql {
     text: String,
     binds: Vec<Bind>,
     /// A generic plan is as good as one for the values (pages: ordered by an index, limited).
@@ -173,14 +88,14 @@ struct Sql {
 }
 
 impl Sql {
-    fn new(text: impl Into<String>, any_plan: bool) -> Self {
+    pub(super) fn new(text: impl Into<String>, any_plan: bool) -> Self {
         Self {
             text: text.into(),
             binds: Vec::new(),
             any_plan,
         }
     }
-    fn push(&mut self, s: &str) {
+    pub(super) fn push(&mut self, s: &str) {
         self.text.push_str(s);
     }
     /// ` AND {col} IN (?, ?, ...)` over `values`; nothing when there are none.
@@ -207,12 +122,12 @@ impl Sql {
             self.push(")");
         }
     }
-    fn bind(&mut self, s: &str, b: Bind) {
+    pub(super) fn bind(&mut self, s: &str, b: Bind) {
         debug_assert_eq!(s.matches('?').count(), 1, "one placeholder per bind: {s}");
         self.text.push_str(s);
         self.binds.push(b);
     }
-    fn load<T: QueryableByName<MultiBackend> + 'static>(
+    pub(super) fn load<T: QueryableByName<MultiBackend> + 'static>(
         self,
         conn: &mut AnyConnection,
     ) -> AppResult<Vec<T>> {
