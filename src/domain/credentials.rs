@@ -3,44 +3,22 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
 use crate::error::AppError;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Editor,
-    Membership,
-    Read,
-}
+word_enum!(
+    /// A staff member's role, or the narrower one of an API token.
+    Role {
+        Admin,
+        Editor,
+        Membership,
+        Read,
+    }
+);
 
 impl Role {
     pub const ALL: &'static [Role] = <Self as strum::VariantArray>::VARIANTS;
-
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 
     /// Whether a holder of `self` may hand out `other` (a token's role is never wider).
     pub fn covers(self, other: Role) -> bool {

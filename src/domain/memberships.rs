@@ -6,8 +6,7 @@ pub mod staff;
 
 pub use staff::{Change, check_change};
 
-use serde::{Deserialize, Serialize};
-use strum::{EnumString, IntoStaticStr, VariantArray};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::domain::users::valid_email;
@@ -23,34 +22,6 @@ pub const MAX_ORGANISATION: usize = 200;
 pub const MAX_CONTRIBUTION: usize = 5000;
 pub const MAX_NOTE: usize = 5000;
 
-/// A closed set of lowercase words, as the form and the admin API spell them.
-macro_rules! word_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema,
-            EnumString, IntoStaticStr, VariantArray,
-        )]
-        #[serde(rename_all = "lowercase")]
-        #[strum(serialize_all = "lowercase")]
-        $(#[$m])*
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub fn parse(s: &str) -> Option<Self> {
-                s.parse().ok()
-            }
-
-            pub fn as_str(self) -> &'static str {
-                self.into()
-            }
-
-            /// The allowed values, for error messages.
-            pub fn choices() -> String {
-                Self::VARIANTS.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-            }
-        }
-    };
-}
 
 word_enum!(
     /// How someone wants to take part, from the seed's "Hoe kun jij bijdragen?".

@@ -1,53 +1,19 @@
 //! The six kinds of content item.
 
-use serde::{Deserialize, Serialize};
-use strum::{Display, EnumString, IntoStaticStr, VariantArray};
-use utoipa::ToSchema;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumString,
-    IntoStaticStr,
-    Display,
-    VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum Kind {
-    News,
-    Manifest,
-    Download,
-    Video,
-    Page,
-    Location,
-}
+word_enum!(
+    /// The kind of a content item.
+    Kind {
+        News,
+        Manifest,
+        Download,
+        Video,
+        Page,
+        Location,
+    }
+);
 
 impl Kind {
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// The kinds as a comma list, for messages.
-    pub fn choices() -> String {
-        Self::VARIANTS
-            .iter()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
     /// Parses a comma list such as `news,video`; the error names the first unknown entry.
     pub fn parse_list(s: &str) -> Result<Vec<Self>, String> {
         let mut out = Vec::new();

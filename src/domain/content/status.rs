@@ -1,57 +1,22 @@
 //! Publication state and the status derived from it (never stored).
 
 use chrono::NaiveDateTime;
-use serde::{Deserialize, Serialize};
-use strum::{EnumString, IntoStaticStr, VariantArray};
-use utoipa::ToSchema;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    EnumString,
-    IntoStaticStr,
-    VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[schema(as = ContentStatus)]
-#[strum(serialize_all = "lowercase")]
-pub enum Status {
-    /// Not published now and nothing scheduled.
-    Draft,
-    /// A publish is pending.
-    Scheduled,
-    /// The published version is the latest.
-    Published,
-    /// Published, with newer versions not published.
-    Changed,
-    Archived,
-}
-
-impl Status {
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
+word_enum!(
+    /// An item's status, derived from its publication state at a moment.
+    #[schema(as = ContentStatus)]
+    Status {
+        /// Not published now and nothing scheduled.
+        Draft,
+        /// A publish is pending.
+        Scheduled,
+        /// The published version is the latest.
+        Published,
+        /// Published, with newer versions not published.
+        Changed,
+        Archived,
     }
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// The statuses as a comma list, for messages.
-    pub fn choices() -> String {
-        Self::VARIANTS
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
+);
 
 /// A time during which the public sees one version of an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
