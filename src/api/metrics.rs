@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::error::AppError;
-use crate::ops::metrics::{PoolGauges, render};
+use crate::ops::metrics::{CONTENT_TYPE, PoolGauges, render};
 use crate::startup::AppState;
 
 #[utoipa::path(
@@ -44,6 +44,6 @@ pub async fn metrics(
     );
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .content_type(CONTENT_TYPE)
         .body(body))
 }
