@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::telemetry::metrics::{PoolGauges, render};
+use crate::telemetry::metrics::{CONTENT_TYPE, PoolGauges, render};
 
 /// Get Prometheus metrics
 #[utoipa::path(
@@ -46,6 +46,6 @@ pub async fn metrics(
     );
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .content_type(CONTENT_TYPE)
         .body(body))
 }

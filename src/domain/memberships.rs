@@ -22,7 +22,6 @@ pub const MAX_ORGANISATION: usize = 200;
 pub const MAX_CONTRIBUTION: usize = 5000;
 pub const MAX_NOTE: usize = 5000;
 
-
 word_enum!(
     /// How someone wants to take part, from the seed's "Hoe kun jij bijdragen?".
     MemberRole {

@@ -1,6 +1,5 @@
 //! The six kinds of content item.
 
-
 word_enum!(
     /// The kind of a content item.
     Kind {
