@@ -2,20 +2,14 @@
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::extract::ApiJson;
 use crate::auth::{self, Auth, Role, SESSION_COOKIE, Staff, policy::AnyStaff};
-use crate::db::{audit, rate_limit, users};
 use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
-
-const SESSION_HOURS: i64 = 12;
-const FAIL_WINDOW_MINUTES: i64 = 15;
-const MAX_FAILS_PER_ACCOUNT: i64 = 5;
-const MAX_FAILS_PER_ADDRESS: i64 = 20;
+use crate::usecase::sessions::{self, SESSION_HOURS};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -85,58 +79,11 @@ pub async fn login(
     body: ApiJson<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let LoginRequest { email, password } = body.0;
-    let email = email.trim().to_lowercase();
-    let addr = client_address(&req);
+    let address = client_address(&req);
     let secure = state.config.secure_cookies();
-    let secret = auth::new_secret("s_");
-    let secret_hash = auth::hash_secret(&secret);
-    let user = state
+    let (user, secret) = state
         .db
-        .run(move |c| {
-            let window = Duration::minutes(FAIL_WINDOW_MINUTES);
-            let acct_key = format!("login:acct:{email}");
-            let addr_key = format!("login:addr:{addr}");
-            for (key, limit) in [
-                (&acct_key, MAX_FAILS_PER_ACCOUNT),
-                (&addr_key, MAX_FAILS_PER_ADDRESS),
-            ] {
-                if let Some(wait) = rate_limit::blocked_for(c, key, limit, window)? {
-                    return Err(AppError::TooManyRequests {
-                        retry_after_secs: wait,
-                    });
-                }
-            }
-            let user = users::find_by_email(c, &email)?;
-            // Verify against a dummy hash for unknown e-mails: same work, same answer.
-            let hash = user
-                .as_ref()
-                .map_or(auth::dummy_hash(), |u| u.password_hash.as_str());
-            let ok = auth::verify_password(&password, hash) && user.is_some();
-            let Some(user) = user.filter(|_| ok) else {
-                rate_limit::hit(c, &acct_key, window)?;
-                rate_limit::hit(c, &addr_key, window)?;
-                return Err(AppError::Unauthorized);
-            };
-            rate_limit::clear(c, &acct_key)?;
-            users::create_session(
-                c,
-                &secret_hash,
-                &user.id,
-                Utc::now().naive_utc() + Duration::hours(SESSION_HOURS),
-            )?;
-            audit::record(
-                c,
-                &audit::Actor {
-                    id: Some(user.id.clone()),
-                    label: user.email.clone(),
-                },
-                "login",
-                "user",
-                Some(&user.id),
-                &serde_json::json!({}),
-            )?;
-            Ok(user)
-        })
+        .run(move |c| sessions::login(c, &email, &password, &address))
         .await?;
     let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("stored role unknown"))?;
     let cookie = Cookie::build(SESSION_COOKIE, secret)
@@ -173,21 +120,11 @@ pub async fn logout(
     staff: Auth<AnyStaff>,
 ) -> AppResult<HttpResponse> {
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
-        let hash = auth::hash_secret(cookie.value());
+        let secret = cookie.value().to_owned();
         let actor = staff.actor();
         state
             .db
-            .run(move |c| {
-                users::delete_session(c, &hash)?;
-                audit::record(
-                    c,
-                    &actor,
-                    "logout",
-                    "user",
-                    actor.id.as_deref(),
-                    &serde_json::json!({}),
-                )
-            })
+            .run(move |c| sessions::logout(c, &actor, &secret))
             .await?;
     }
     let mut gone = Cookie::build(SESSION_COOKIE, "")

@@ -1,11 +1,11 @@
-//! Files: adding an upload to the media library.
+//! Files: adding an upload to the media library, and deleting a file no live item uses.
 
 use chrono::{SubsecRound, Utc};
 
 use crate::db::AnyConnection;
 use crate::db::audit::{self, Actor};
 use crate::db::files::{self, FileRow};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::storage::{Staged, Storage};
 
 /// Adds a staged upload to the media library, in the caller's transaction: bytes already
@@ -53,4 +53,56 @@ pub fn register_upload(
     // Last, so a failed insert leaves no blob; the lock keeps deletes out meanwhile.
     storage.place(staged)?;
     Ok((row, true))
+}
+
+/// Deletes file `id` (canonical form) in the caller's transaction, and its bytes once no
+/// other record shares them. A file that items not archived use is a 409 naming each.
+pub fn delete(
+    conn: &mut AnyConnection,
+    storage: &Storage,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<()> {
+    let file =
+        files::find_for_update(conn, id)?.ok_or_else(|| AppError::not_found("No such file."))?;
+    let live: Vec<_> = files::used_by(conn, &file.id)?
+        .into_iter()
+        .filter(|u| !u.archived)
+        .collect();
+    if !live.is_empty() {
+        let names: Vec<String> = live
+            .iter()
+            .map(|u| format!("{} \"{}\" ({})", u.kind, u.title, u.id))
+            .collect();
+        return Err(AppError::Conflict {
+            detail: format!(
+                "The file is in use by {} item(s) that are not archived: {}.",
+                live.len(),
+                names.join(", ")
+            ),
+            errors: names
+                .into_iter()
+                .map(|n| FieldError::new("used_by", format!("used by {n}")))
+                .collect(),
+        });
+    }
+    files::lock_blob(conn, &file.sha256)?;
+    files::delete(conn, &file.id)?;
+    let blob_removed = files::count_with_sha256(conn, &file.sha256)? == 0;
+    audit::record(
+        conn,
+        actor,
+        "delete",
+        "file",
+        Some(&file.id),
+        &serde_json::json!({
+            "filename": file.filename,
+            "sha256": file.sha256,
+            "blob_removed": blob_removed,
+        }),
+    )?;
+    if blob_removed {
+        storage.remove(&file.sha256)?;
+    }
+    Ok(())
 }

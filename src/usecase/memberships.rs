@@ -148,3 +148,9 @@ pub fn erase(conn: &mut AnyConnection, actor: &Actor, id: &str) -> AppResult<Vec
     }
     Ok(ids)
 }
+
+/// After an erase has committed: on SQLite, empties the write-ahead log so the erased
+/// record's old pages do not linger there (best effort). Outside any transaction.
+pub fn flush_erased(conn: &mut AnyConnection) -> AppResult<()> {
+    memberships::flush_log(conn)
+}

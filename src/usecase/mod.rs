@@ -6,4 +6,6 @@ pub mod content;
 pub mod files;
 pub mod memberships;
 pub mod public_docs;
+pub mod sessions;
+pub mod tokens;
 pub mod users;

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::extract::ApiJson;
-use crate::auth::{self, Auth, Role, policy::AdminOnly};
-use crate::db::{audit, users};
+use crate::auth::{Auth, Role, policy::AdminOnly};
+use crate::db::users;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::state::AppState;
+use crate::usecase::tokens as usecase;
 
 #[derive(Serialize, ToSchema)]
 pub struct TokenOut {
@@ -117,24 +118,11 @@ pub async fn create(
     let Some(role) = role.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
-    let secret = auth::new_secret("oa_");
-    let hash = auth::hash_secret(&secret);
     let actor = staff.actor();
     let user_id = staff.user_id.clone();
-    let token = state
+    let (token, secret) = state
         .db
-        .tx(move |c| {
-            let t = users::insert_token(c, &name, &hash, role.as_str(), &user_id)?;
-            audit::record(
-                c,
-                &actor,
-                "create",
-                "token",
-                Some(&t.id),
-                &serde_json::json!({ "name": t.name, "role": t.role }),
-            )?;
-            Ok(t)
-        })
+        .tx(move |c| usecase::create(c, &actor, &user_id, &name, role))
         .await?;
     Ok(HttpResponse::Created().json(CreatedToken {
         token: TokenOut::from(token),
@@ -163,18 +151,7 @@ pub async fn remove(
     let id = id.into_inner();
     state
         .db
-        .tx(move |c| {
-            let t = users::find_token(c, &id)?;
-            users::delete_token(c, &id)?;
-            audit::record(
-                c,
-                &actor,
-                "delete",
-                "token",
-                Some(&id),
-                &serde_json::json!({ "name": t.name }),
-            )
-        })
+        .tx(move |c| usecase::delete(c, &actor, &id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

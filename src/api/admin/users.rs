@@ -7,10 +7,11 @@ use utoipa::ToSchema;
 
 use crate::api::extract::ApiJson;
 use crate::auth::{self, Auth, Role, policy::AdminOnly};
-use crate::db::{AnyConnection, audit, users};
+use crate::db::users;
 use crate::domain::users as rules;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::state::AppState;
+use crate::usecase::users as usecase;
 
 #[derive(Serialize, ToSchema)]
 pub struct UserOut {
@@ -130,20 +131,9 @@ pub async fn create(
     let name = b.name;
     let user = state
         .db
-        .tx(move |c| {
-            crate::usecase::users::create_hashed(c, &actor, &email, name.as_deref(), &hash, role)
-        })
+        .tx(move |c| usecase::create_hashed(c, &actor, &email, name.as_deref(), &hash, role))
         .await?;
     Ok(HttpResponse::Created().json(UserOut::from(user)))
-}
-
-fn other_admins(c: &mut AnyConnection, user: &users::User) -> AppResult<i64> {
-    let admins = users::count_role(c, Role::Admin.as_str())?;
-    Ok(if user.role == Role::Admin.as_str() {
-        admins - 1
-    } else {
-        admins
-    })
 }
 
 /// Change a staff user
@@ -184,45 +174,12 @@ pub async fn update(
     let user = state
         .db
         .tx(move |c| {
-            let user = users::find(c, &id)?;
-            if let Some(r) = role
-                && r != Role::Admin
-                && user.role == Role::Admin.as_str()
-                && other_admins(c, &user)? == 0
-            {
-                return Err(AppError::conflict(
-                    "role",
-                    "The last admin cannot be demoted.",
-                ));
-            }
-            let updated = users::update(
-                c,
-                &id,
-                &users::UserChanges {
-                    name: b.name.as_ref().map(Option::as_deref),
-                    role: role.map(Role::as_str),
-                    password_hash: hash.as_deref(),
-                },
-            )?;
-            let mut changed = Vec::new();
-            if b.name.is_some() {
-                changed.push("name");
-            }
-            if role.is_some() {
-                changed.push("role");
-            }
-            if hash.is_some() {
-                changed.push("password");
-            }
-            audit::record(
-                c,
-                &actor,
-                "update",
-                "user",
-                Some(&id),
-                &serde_json::json!({ "changed": changed, "role": updated.role }),
-            )?;
-            Ok(updated)
+            let change = usecase::UserUpdate {
+                name: b.name.as_ref().map(Option::as_deref),
+                role,
+                password_hash: hash.as_deref(),
+            };
+            usecase::update(c, &actor, &id, &change)
         })
         .await?;
     Ok(HttpResponse::Ok().json(UserOut::from(user)))
@@ -250,24 +207,7 @@ pub async fn remove(
     let id = id.into_inner();
     state
         .db
-        .tx(move |c| {
-            let user = users::find(c, &id)?;
-            if user.role == Role::Admin.as_str() && other_admins(c, &user)? == 0 {
-                return Err(AppError::conflict(
-                    "id",
-                    "The last admin cannot be removed.",
-                ));
-            }
-            users::delete(c, &id)?;
-            audit::record(
-                c,
-                &actor,
-                "delete",
-                "user",
-                Some(&id),
-                &serde_json::json!({ "email": user.email }),
-            )
-        })
+        .tx(move |c| usecase::delete(c, &actor, &id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,11 +3,11 @@
 
 use actix_web::{HttpResponse, delete, web};
 
-use crate::api::files::storage;
+use crate::api::files::{canonical_id, storage};
 use crate::auth::{Auth, policy::Content};
-use crate::db::{audit, files};
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
+use crate::usecase::files;
 
 /// Delete an unused file
 #[utoipa::path(
@@ -29,57 +29,12 @@ pub async fn delete(
     staff: Auth<Content>,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    let id = canonical_id(&id).ok_or_else(|| AppError::not_found("No such file."))?;
     let storage = storage(&state);
     let actor = staff.actor();
     state
         .db
-        .tx(move |c| {
-            let file = crate::api::files::canonical_id(&id)
-                .map(|id| files::find_for_update(c, &id))
-                .transpose()?
-                .flatten()
-                .ok_or_else(|| AppError::not_found("No such file."))?;
-            let live: Vec<_> = files::used_by(c, &file.id)?
-                .into_iter()
-                .filter(|u| !u.archived)
-                .collect();
-            if !live.is_empty() {
-                let names: Vec<String> = live
-                    .iter()
-                    .map(|u| format!("{} \"{}\" ({})", u.kind, u.title, u.id))
-                    .collect();
-                return Err(AppError::Conflict {
-                    detail: format!(
-                        "The file is in use by {} item(s) that are not archived: {}.",
-                        live.len(),
-                        names.join(", ")
-                    ),
-                    errors: names
-                        .into_iter()
-                        .map(|n| FieldError::new("used_by", format!("used by {n}")))
-                        .collect(),
-                });
-            }
-            files::lock_blob(c, &file.sha256)?;
-            files::delete(c, &file.id)?;
-            let blob_removed = files::count_with_sha256(c, &file.sha256)? == 0;
-            audit::record(
-                c,
-                &actor,
-                "delete",
-                "file",
-                Some(&file.id),
-                &serde_json::json!({
-                    "filename": file.filename,
-                    "sha256": file.sha256,
-                    "blob_removed": blob_removed,
-                }),
-            )?;
-            if blob_removed {
-                storage.remove(&file.sha256)?;
-            }
-            Ok(())
-        })
+        .tx(move |c| files::delete(c, &storage, &actor, &id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

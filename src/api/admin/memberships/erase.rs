@@ -3,7 +3,6 @@
 use actix_web::{HttpResponse, delete, web};
 
 use crate::auth::{Auth, policy::Members};
-use crate::db::memberships as db;
 use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::memberships;
@@ -35,6 +34,6 @@ pub async fn erase(
         .db
         .tx(move |c| memberships::erase(c, &actor, &id))
         .await?;
-    state.db.run(db::flush_log).await?;
+    state.db.run(memberships::flush_erased).await?;
     Ok(HttpResponse::NoContent().finish())
 }
