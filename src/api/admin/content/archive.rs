@@ -1,9 +1,8 @@
 //! `DELETE /admin/content/{id}`
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, web};
 
-use super::{if_match, item_response};
+use super::change_state;
 use crate::auth::{Auth, policy::Content};
 use crate::error::{AppResult, Problem};
 use crate::state::AppState;
@@ -35,12 +34,12 @@ pub async fn archive_item(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let expected = if_match(&req, &id)?;
-    let actor = staff.actor();
-    let item = state
-        .db
-        .tx(move |c| item_state::archive(c, &actor, &id, &expected))
-        .await?;
-    Ok(item_response(StatusCode::OK, &item, &item))
+    change_state(
+        &state,
+        staff.actor(),
+        &req,
+        id.into_inner(),
+        item_state::archive,
+    )
+    .await
 }

@@ -22,7 +22,10 @@ use serde::de::DeserializeOwned;
 
 use crate::api::conditional;
 use crate::api::extract::parse_json;
+use crate::db::AnyConnection;
+use crate::db::audit::Actor;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::usecase::content::view::AdminItem;
 
 pub const TAG: &str = "content";
@@ -47,6 +50,26 @@ pub fn item_response(status: StatusCode, item: &AdminItem, body: &impl Serialize
         .insert_header((header::ETAG, item.etag()))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(body)
+}
+
+/// A change of item `id`'s state that makes no version (publish, archive, ...): checked
+/// against the request's `If-Match`, run in one transaction, answered with the item.
+pub async fn change_state<F>(
+    state: &AppState,
+    actor: Actor,
+    req: &HttpRequest,
+    id: String,
+    change: F,
+) -> AppResult<HttpResponse>
+where
+    F: FnOnce(&mut AnyConnection, &Actor, &str, &[i64]) -> AppResult<AdminItem> + Send + 'static,
+{
+    let expected = if_match(req, &id)?;
+    let item = state
+        .db
+        .tx(move |c| change(c, &actor, &id, &expected))
+        .await?;
+    Ok(item_response(StatusCode::OK, &item, &item))
 }
 
 /// A JSON body that may be left out entirely (then `T::default()`).

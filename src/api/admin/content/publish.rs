@@ -1,12 +1,11 @@
 //! `POST /admin/content/{id}/publish`
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{if_match, item_response, optional_json};
+use super::{change_state, optional_json};
 use crate::auth::{Auth, policy::Content};
 use crate::error::{AppResult, Problem};
 use crate::state::AppState;
@@ -51,14 +50,14 @@ pub async fn publish(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
     let body: PublishRequest = optional_json(&req, &body)?;
-    let expected = if_match(&req, &id)?;
-    let actor = staff.actor();
     let at = body.at.map(|t| t.naive_utc());
-    let item = state
-        .db
-        .tx(move |c| item_state::publish(c, &actor, &id, &expected, body.version, at))
-        .await?;
-    Ok(item_response(StatusCode::OK, &item, &item))
+    change_state(
+        &state,
+        staff.actor(),
+        &req,
+        id.into_inner(),
+        move |c, actor, id, expected| item_state::publish(c, actor, id, expected, body.version, at),
+    )
+    .await
 }
