@@ -4,4 +4,5 @@
 pub mod history;
 pub mod publication;
 pub mod save;
+pub mod schedule;
 pub mod view;
