@@ -42,25 +42,23 @@ pub struct AdminItem {
 impl AdminItem {
     /// `latest` must be the row's latest version.
     pub fn build(row: &ItemRow, latest: &VersionRow, now: NaiveDateTime) -> AppResult<Self> {
-        let kind = row.kind()?;
-        let document = Document::from_json(kind, &latest.content)?;
-        let p = row.publication().at(now);
+        let (kind, document, s) = parts(row, latest, now)?;
         Ok(Self {
             id: row.id.clone(),
             kind,
-            status: row.publication().status(now),
+            status: s.status,
             body_html: markdown::render(&document.body),
             document,
-            version: row.latest_version,
-            published_version: p.published_version,
-            published_at: p.published_at.map(utc),
-            publish_version: p.publish_at.and(p.publish_version),
-            publish_at: p.publish_at.map(utc),
-            unpublish_at: p.unpublish_at.map(utc),
-            archived_at: row.archived_at.map(utc),
-            created_at: utc(row.created_at),
-            updated_at: utc(row.updated_at),
-            updated_by: latest.author.clone(),
+            version: s.version,
+            published_version: s.published_version,
+            published_at: s.published_at,
+            publish_version: s.publish_version,
+            publish_at: s.publish_at,
+            unpublish_at: s.unpublish_at,
+            archived_at: s.archived_at,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+            updated_by: s.updated_by,
         })
     }
 
@@ -160,31 +158,69 @@ pub struct AdminListItem {
 
 impl AdminListItem {
     pub fn build(row: &ItemRow, latest: &VersionRow, now: NaiveDateTime) -> AppResult<Self> {
-        let kind = row.kind()?;
-        let d = Document::from_json(kind, &latest.content)?;
-        let p = row.publication().at(now);
+        let (kind, d, s) = parts(row, latest, now)?;
         Ok(Self {
             id: row.id.clone(),
             kind,
-            status: row.publication().status(now),
+            status: s.status,
             slug: d.slug,
             title: d.title,
             summary: d.summary,
             tags: d.tags,
             attachments: d.attachments,
             fields: d.fields,
-            version: row.latest_version,
-            published_version: p.published_version,
-            published_at: p.published_at.map(utc),
-            publish_version: p.publish_at.and(p.publish_version),
-            publish_at: p.publish_at.map(utc),
-            unpublish_at: p.unpublish_at.map(utc),
-            archived_at: row.archived_at.map(utc),
-            created_at: utc(row.created_at),
-            updated_at: utc(row.updated_at),
-            updated_by: latest.author.clone(),
+            version: s.version,
+            published_version: s.published_version,
+            published_at: s.published_at,
+            publish_version: s.publish_version,
+            publish_at: s.publish_at,
+            unpublish_at: s.unpublish_at,
+            archived_at: s.archived_at,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+            updated_by: s.updated_by,
         })
     }
+}
+
+/// What both admin views show of an item's state at `now`, worked out in one place.
+struct ItemState {
+    status: Status,
+    version: i64,
+    published_version: Option<i64>,
+    published_at: Option<DateTime<Utc>>,
+    publish_version: Option<i64>,
+    publish_at: Option<DateTime<Utc>>,
+    unpublish_at: Option<DateTime<Utc>>,
+    archived_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    updated_by: String,
+}
+
+/// The item's kind, its latest document and its state; `latest` must be the latest version.
+fn parts(
+    row: &ItemRow,
+    latest: &VersionRow,
+    now: NaiveDateTime,
+) -> AppResult<(Kind, Document, ItemState)> {
+    let kind = row.kind()?;
+    let document = Document::from_json(kind, &latest.content)?;
+    let p = row.publication().at(now);
+    let state = ItemState {
+        status: row.publication().status(now),
+        version: row.latest_version,
+        published_version: p.published_version,
+        published_at: p.published_at.map(utc),
+        publish_version: p.publish_at.and(p.publish_version),
+        publish_at: p.publish_at.map(utc),
+        unpublish_at: p.unpublish_at.map(utc),
+        archived_at: row.archived_at.map(utc),
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+        updated_by: latest.author.clone(),
+    };
+    Ok((kind, document, state))
 }
 
 /// A page of the admin list.
