@@ -11,6 +11,7 @@ pub mod settings;
 pub mod text;
 pub mod users;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -120,6 +121,8 @@ pub type Conn = PooledConnection<Manager>;
 pub struct Db {
     pool: DbPool,
     backend: Backend,
+    /// Transactions ended through [`Db::tx`] (committed or rolled back).
+    ended: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -150,6 +153,7 @@ impl Db {
         Ok(Self {
             pool,
             backend: manager.backend,
+            ended: Arc::default(),
         })
     }
 
@@ -205,22 +209,25 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| transaction(conn, f)).await
+        let ended = self.ended.clone();
+        self.run(move |conn| {
+            let out = transaction(conn, f);
+            ended.fetch_add(1, Ordering::Release);
+            out
+        })
+        .await
+    }
+
+    /// How many transactions have ended through this pool's [`Db::tx`] so far. A reader
+    /// that notes this before it reads knows, when the count has not moved since, that no
+    /// write made through it can have landed in between.
+    pub fn transactions_ended(&self) -> u64 {
+        self.ended.load(Ordering::Acquire)
     }
 
     pub fn state(&self) -> r2d2::State {
         self.pool.state()
     }
-}
-
-/// Transactions this process has ended (committed or rolled back); raised after the end.
-static TRANSACTIONS_ENDED: AtomicU64 = AtomicU64::new(0);
-
-/// How many transactions this process has ended so far. A reader that notes this before it
-/// reads knows, when the count has not moved since, that no write of this process can have
-/// landed in between.
-pub fn transactions_ended() -> u64 {
-    TRANSACTIONS_ENDED.load(Ordering::Acquire)
 }
 
 /// One transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
@@ -230,9 +237,7 @@ pub fn transaction<T>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
 ) -> AppResult<T> {
-    let out = run_transaction(conn, f);
-    TRANSACTIONS_ENDED.fetch_add(1, Ordering::Release);
-    out
+    run_transaction(conn, f)
 }
 
 fn run_transaction<T>(

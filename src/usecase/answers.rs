@@ -29,8 +29,8 @@ use chrono::{NaiveDateTime, Utc};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
+use crate::db::Db;
 use crate::db::public::query;
-use crate::db::{Db, transactions_ended};
 use crate::error::AppResult;
 use crate::telemetry::metrics::AnswerCounts;
 
@@ -67,7 +67,7 @@ struct Known {
     stamp: Stamp,
     /// Taken before the read.
     read_at: Instant,
-    /// [`transactions_ended`] before the read.
+    /// [`Db::transactions_ended`] before the read.
     transactions: u64,
 }
 
@@ -105,12 +105,20 @@ impl Answers {
     /// The current stamp, read from the database when it may have moved (see the module
     /// documentation); None when the store is off.
     pub async fn stamp(&self, db: &Db) -> AppResult<Option<Stamp>> {
-        self.stamp_read_by(|now| db.read(move |c| query::stamp(c, now)))
-            .await
+        self.stamp_read_by(
+            || db.transactions_ended(),
+            |now| db.read(move |c| query::stamp(c, now)),
+        )
+        .await
     }
 
-    /// [`Self::stamp`], with `read` asking the database for the stamp as of a time.
-    async fn stamp_read_by<F, R>(&self, read: F) -> AppResult<Option<Stamp>>
+    /// [`Self::stamp`], with `ended` counting the transactions ended through the pool and
+    /// `read` asking the database for the stamp as of a time.
+    async fn stamp_read_by<F, R>(
+        &self,
+        ended: impl Fn() -> u64,
+        read: F,
+    ) -> AppResult<Option<Stamp>>
     where
         F: FnOnce(NaiveDateTime) -> R,
         R: Future<Output = AppResult<(i64, Option<NaiveDateTime>)>>,
@@ -118,7 +126,7 @@ impl Answers {
         if self.entries.is_none() {
             return Ok(None);
         }
-        let transactions = transactions_ended();
+        let transactions = ended();
         let asked_at = Instant::now();
         let now = Utc::now().naive_utc();
         let current = |k: &Known| k.stamp.until.is_none_or(|t| now < t);
@@ -137,7 +145,7 @@ impl Answers {
         {
             return Ok(Some(k.stamp));
         }
-        let transactions = transactions_ended();
+        let transactions = ended();
         let read_at = Instant::now();
         let now = Utc::now().naive_utc();
         let (generation, until) = read(now).await?;
@@ -203,7 +211,8 @@ mod tests {
             }
         };
         let stamps =
-            futures_util::future::join_all((0..20).map(|_| answers.stamp_read_by(read))).await;
+            futures_util::future::join_all((0..20).map(|_| answers.stamp_read_by(|| 0, read)))
+                .await;
         // All twenty arrived during the first read, so the second one, begun after they
         // all asked, serves them all; the first serves only the first.
         assert_eq!(reads.get(), 2);
@@ -211,7 +220,7 @@ mod tests {
         assert_eq!(stamps[0].generation, 1);
         assert!(stamps[1..].iter().all(|s| s.generation == 2));
         // A request arriving later reads again.
-        let later = answers.stamp_read_by(read).await.unwrap().unwrap();
+        let later = answers.stamp_read_by(|| 0, read).await.unwrap().unwrap();
         assert_eq!((later.generation, reads.get()), (3, 3));
     }
 }
