@@ -92,10 +92,13 @@ type Query<'a, ST> = content_items::BoxedQuery<'a, MultiBackend, ST>;
 /// `now` is a time we made, never input.
 fn status_sql(statuses: &[Status], now: NaiveDateTime) -> String {
     let now = format!("'{}'", now.format("%F %T%.f"));
-    let shown = format!(
-        "(SELECT d.version FROM public_docs d WHERE d.item_id = content_items.id \
-         AND d.visible_from <= {now} AND (d.visible_until IS NULL OR d.visible_until > {now}))"
-    );
+    // EXISTS, not a scalar subquery: never "more than one row", whatever the rows hold.
+    let shown = |version: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM public_docs d WHERE d.item_id = content_items.id \
+             AND d.visible_from <= {now} AND (d.visible_until IS NULL OR d.visible_until > {now}){version})"
+        )
+    };
     let live = "content_items.archived_at IS NULL";
     let not_pending =
         format!("(content_items.publish_at IS NULL OR content_items.publish_at <= {now})");
@@ -104,13 +107,15 @@ fn status_sql(statuses: &[Status], now: NaiveDateTime) -> String {
         .map(|s| match s {
             Status::Archived => "(content_items.archived_at IS NOT NULL)".to_owned(),
             Status::Scheduled => format!("({live} AND content_items.publish_at > {now})"),
-            Status::Published => {
-                format!("({live} AND {not_pending} AND {shown} >= content_items.latest_version)")
-            }
-            Status::Changed => {
-                format!("({live} AND {not_pending} AND {shown} < content_items.latest_version)")
-            }
-            Status::Draft => format!("({live} AND {not_pending} AND {shown} IS NULL)"),
+            Status::Published => format!(
+                "({live} AND {not_pending} AND {})",
+                shown(" AND d.version >= content_items.latest_version")
+            ),
+            Status::Changed => format!(
+                "({live} AND {not_pending} AND {})",
+                shown(" AND d.version < content_items.latest_version")
+            ),
+            Status::Draft => format!("({live} AND {not_pending} AND NOT {})", shown("")),
         })
         .collect();
     format!("({})", parts.join(" OR "))
