@@ -1,5 +1,6 @@
-//! Staff users: the rules for e-mail, password and name.
+//! Staff users: the rules for e-mail, password, name and role.
 
+use crate::domain::credentials::Role;
 use crate::error::FieldError;
 
 pub const MIN_PASSWORD: usize = 10;
@@ -43,6 +44,18 @@ pub fn check_name(name: Option<&str>, errors: &mut Vec<FieldError>) {
     if name.is_some_and(|n| n.chars().count() > 200) {
         errors.push(FieldError::new("name", "must be at most 200 characters"));
     }
+}
+
+/// The role a request names; an unknown one is an error on `role`.
+pub fn check_role(role: &str, errors: &mut Vec<FieldError>) -> Option<Role> {
+    let r = Role::parse(role);
+    if r.is_none() {
+        errors.push(FieldError::new(
+            "role",
+            format!("must be one of {}", Role::choices()),
+        ));
+    }
+    r
 }
 
 #[cfg(test)]

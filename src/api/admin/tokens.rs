@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::api::extract::ApiJson;
 use crate::auth::{Auth, Role, policy::AdminOnly};
 use crate::db::users;
+use crate::domain::users as rules;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::state::AppState;
 use crate::usecase::tokens as usecase;
@@ -97,14 +98,7 @@ pub async fn create(
     }
     let role = match b.role.as_deref() {
         None => Some(staff.role),
-        Some(r) => match Role::parse(r) {
-            None => {
-                errors.push(FieldError::new(
-                    "role",
-                    "must be one of admin, editor, membership, read",
-                ));
-                None
-            }
+        Some(r) => match rules::check_role(r, &mut errors) {
             Some(r) if !staff.role.covers(r) => {
                 errors.push(FieldError::new(
                     "role",
@@ -112,7 +106,7 @@ pub async fn create(
                 ));
                 None
             }
-            Some(r) => Some(r),
+            checked => checked,
         },
     };
     let Some(role) = role.filter(|_| errors.is_empty()) else {

@@ -9,7 +9,7 @@ use crate::api::extract::ApiJson;
 use crate::auth::{self, Auth, Role, policy::AdminOnly};
 use crate::db::users;
 use crate::domain::users as rules;
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::users as usecase;
 
@@ -71,17 +71,6 @@ mod serde_with_none {
     }
 }
 
-fn parse_role(role: &str, errors: &mut Vec<FieldError>) -> Option<Role> {
-    let r = Role::parse(role);
-    if r.is_none() {
-        errors.push(FieldError::new(
-            "role",
-            "must be one of admin, editor, membership, read",
-        ));
-    }
-    r
-}
-
 /// List staff users
 #[utoipa::path(
     operation_id = "listUsers",
@@ -118,7 +107,7 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let b = body.0;
     let mut errors = Vec::new();
-    let role = parse_role(&b.role, &mut errors);
+    let role = rules::check_role(&b.role, &mut errors);
     let email = rules::check_email(&b.email, &mut errors);
     rules::check_password(&b.password, &mut errors);
     rules::check_name(b.name.as_deref(), &mut errors);
@@ -158,7 +147,10 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     let b = body.0;
     let mut errors = Vec::new();
-    let role = b.role.as_deref().and_then(|r| parse_role(r, &mut errors));
+    let role = b
+        .role
+        .as_deref()
+        .and_then(|r| rules::check_role(r, &mut errors));
     if let Some(p) = &b.password {
         rules::check_password(p, &mut errors);
     }
