@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-use super::save::{check_version, load, not_archived};
+use super::save::{load, lock_current, lock_editable};
 use super::view::AdminItem;
 use crate::db::AnyConnection;
 use crate::db::audit::{self, Actor};
@@ -19,9 +19,7 @@ pub fn archive(
     id: &str,
     if_match: &[i64],
 ) -> AppResult<AdminItem> {
-    let row = items::lock(conn, id)?;
-    check_version(&row, if_match)?;
-    not_archived(&row)?;
+    let row = lock_editable(conn, id, if_match)?;
     let was = row.publication().at(now());
 
     let cleared = Publication {
@@ -30,17 +28,9 @@ pub fn archive(
         ..Publication::default()
     };
     let now = now();
-    items::set_publication(conn, id, &cleared, Some(now))?;
-    crate::usecase::public_docs::sync_item(conn, id, now)?;
-    audit::record(
-        conn,
-        actor,
-        "archive",
-        "content",
-        Some(id),
-        &json!({ "version": row.latest_version, "was_published_version": was.published_version }),
-    )?;
-    load(conn, id)
+    let detail =
+        json!({ "version": row.latest_version, "was_published_version": was.published_version });
+    apply(conn, actor, id, "archive", &cleared, now, &detail)
 }
 
 /// Brings an archived item back as a draft.
@@ -50,8 +40,7 @@ pub fn unarchive(
     id: &str,
     if_match: &[i64],
 ) -> AppResult<AdminItem> {
-    let row = items::lock(conn, id)?;
-    check_version(&row, if_match)?;
+    let row = lock_current(conn, id, if_match)?;
     if row.archived_at.is_none() {
         return Err(AppError::Conflict {
             detail: "The item is not archived.".into(),
@@ -62,17 +51,8 @@ pub fn unarchive(
         latest_version: row.latest_version,
         ..Publication::default()
     };
-    items::set_publication(conn, id, &draft, None)?;
-    crate::usecase::public_docs::sync_item(conn, id, now())?;
-    audit::record(
-        conn,
-        actor,
-        "unarchive",
-        "content",
-        Some(id),
-        &json!({ "version": row.latest_version }),
-    )?;
-    load(conn, id)
+    let detail = json!({ "version": row.latest_version });
+    apply(conn, actor, id, "unarchive", &draft, now(), &detail)
 }
 
 /// Publishes `version` (default: the latest) now, or at `at` when that lies ahead.
@@ -84,9 +64,7 @@ pub fn publish(
     version: Option<i64>,
     at: Option<NaiveDateTime>,
 ) -> AppResult<AdminItem> {
-    let row = items::lock(conn, id)?;
-    check_version(&row, if_match)?;
-    not_archived(&row)?;
+    let row = lock_editable(conn, id, if_match)?;
     let version = version.unwrap_or(row.latest_version);
     if !(1..=row.latest_version).contains(&version) {
         return Err(AppError::field(
@@ -110,17 +88,8 @@ pub fn publish(
         p.publish_version = None;
         p.publish_at = None;
     }
-    items::set_publication(conn, id, &p, None)?;
-    crate::usecase::public_docs::sync_item(conn, id, now)?;
-    audit::record(
-        conn,
-        actor,
-        "publish",
-        "content",
-        Some(id),
-        &json!({ "version": version, "at": scheduled.map(super::view::utc) }),
-    )?;
-    load(conn, id)
+    let detail = json!({ "version": version, "at": scheduled.map(super::view::utc) });
+    apply(conn, actor, id, "publish", &p, now, &detail)
 }
 
 /// Takes the item off the public API now (dropping a pending publish), or at `at`.
@@ -131,9 +100,7 @@ pub fn unpublish(
     if_match: &[i64],
     at: Option<NaiveDateTime>,
 ) -> AppResult<AdminItem> {
-    let row = items::lock(conn, id)?;
-    check_version(&row, if_match)?;
-    not_archived(&row)?;
+    let row = lock_editable(conn, id, if_match)?;
     let now = now();
     let mut p = row.publication().at(now);
     let scheduled = at.filter(|t| *t > now);
@@ -145,15 +112,24 @@ pub fn unpublish(
             ..Publication::default()
         };
     }
-    items::set_publication(conn, id, &p, None)?;
+    let detail = json!({ "at": scheduled.map(super::view::utc) });
+    apply(conn, actor, id, "unpublish", &p, now, &detail)
+}
+
+/// Stores the item's new publication (an archived one archived at `now`), rebuilds its
+/// public rows as of `now`, audits `action` with `detail` and answers with the item.
+fn apply(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: &str,
+    action: &str,
+    publication: &Publication,
+    now: NaiveDateTime,
+    detail: &serde_json::Value,
+) -> AppResult<AdminItem> {
+    let archived_at = publication.archived.then_some(now);
+    items::set_publication(conn, id, publication, archived_at)?;
     crate::usecase::public_docs::sync_item(conn, id, now)?;
-    audit::record(
-        conn,
-        actor,
-        "unpublish",
-        "content",
-        Some(id),
-        &json!({ "at": scheduled.map(super::view::utc) }),
-    )?;
+    audit::record(conn, actor, action, "content", Some(id), detail)?;
     load(conn, id)
 }

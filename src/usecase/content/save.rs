@@ -11,7 +11,7 @@ use crate::domain::content::{Document, Kind};
 use crate::error::{AppError, AppResult};
 
 /// 412 unless the caller's `If-Match` named the item's current version.
-pub fn check_version(row: &ItemRow, if_match: &[i64]) -> AppResult<()> {
+fn check_version(row: &ItemRow, if_match: &[i64]) -> AppResult<()> {
     if if_match.contains(&row.latest_version) {
         return Ok(());
     }
@@ -30,7 +30,21 @@ pub fn check_version(row: &ItemRow, if_match: &[i64]) -> AppResult<()> {
     })
 }
 
-pub fn not_archived(row: &ItemRow) -> AppResult<()> {
+/// Locks item `id` for a write, if `if_match` names its current version (else 412).
+pub fn lock_current(conn: &mut AnyConnection, id: &str, if_match: &[i64]) -> AppResult<ItemRow> {
+    let row = items::lock(conn, id)?;
+    check_version(&row, if_match)?;
+    Ok(row)
+}
+
+/// [`lock_current`], and 409 when the item is archived.
+pub fn lock_editable(conn: &mut AnyConnection, id: &str, if_match: &[i64]) -> AppResult<ItemRow> {
+    let row = lock_current(conn, id, if_match)?;
+    not_archived(&row)?;
+    Ok(row)
+}
+
+fn not_archived(row: &ItemRow) -> AppResult<()> {
     if row.archived_at.is_some() {
         return Err(AppError::Conflict {
             detail: "The item is archived; unarchive it first.".into(),
@@ -100,9 +114,7 @@ pub fn update(
     if_match: &[i64],
     input: DocumentInput,
 ) -> AppResult<SavedItem> {
-    let row = items::lock(conn, id)?;
-    check_version(&row, if_match)?;
-    not_archived(&row)?;
+    let row = lock_editable(conn, id, if_match)?;
     let (doc, comment) = validate(conn, row.kind()?, input, Some(&row.slug))?;
     save(conn, actor, &row, &doc, comment.as_deref(), "update", None)
 }
@@ -115,9 +127,7 @@ pub fn restore(
     if_match: &[i64],
     n: i64,
 ) -> AppResult<SavedItem> {
-    let row = items::lock(conn, id)?;
-    check_version(&row, if_match)?;
-    not_archived(&row)?;
+    let row = lock_editable(conn, id, if_match)?;
     let kind = row.kind()?;
     let old = Document::from_json(kind, &versions::get(conn, id, n)?.content)?;
     // Validated again: a file it used may be gone since.
