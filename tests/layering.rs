@@ -53,35 +53,105 @@ fn module_of(src: &Path, file: &Path) -> String {
         .to_owned()
 }
 
-/// Every top-level module a file names through `crate::`, also inside `use crate::{a, b}`.
-/// Test code (after `#[cfg(test)]`) is left out: tests may reach across layers.
-fn uses(text: &str) -> BTreeSet<String> {
-    let code = text.split("#[cfg(test)]").next().unwrap_or(text);
-    let mut out = BTreeSet::new();
-    let mut rest = code;
-    while let Some(at) = rest.find("crate::") {
-        rest = &rest[at + "crate::".len()..];
-        if let Some(group) = rest.strip_prefix('{') {
-            let end = group.find('}').unwrap_or(group.len());
-            for part in group[..end].split(',') {
-                let name: String = part
-                    .trim()
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if !name.is_empty() {
-                    out.insert(name);
-                }
+/// The names of a `use` group's top-level entries: `{db::{a, b}, api::x}` → `db`, `api`.
+fn group_heads(group: &str) -> Vec<String> {
+    let (mut depth, mut start, mut heads) = (0usize, 0usize, Vec::new());
+    let mut push = |part: &str| {
+        let name: String = part
+            .trim()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            heads.push(name);
+        }
+    };
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                push(&group[start..i]);
+                return heads;
             }
-        } else {
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            out.insert(name);
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                push(&group[start..i]);
+                start = i + 1;
+            }
+            _ => {}
         }
     }
+    push(&group[start..]);
+    heads
+}
+
+fn ident(s: &str) -> String {
+    s.chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// Every top-level module a file names through `crate::` (also inside nested `use` groups,
+/// and with spaces around `::`), or through enough `super::` to reach the crate root.
+/// `depth` is how many modules deep the file's own module is (`src/db/public/query/mod.rs`
+/// is 3: db, public, query). Test modules (`#[cfg(test)] mod ...`) are left out: tests
+/// may reach across layers.
+fn uses(text: &str, depth: usize) -> BTreeSet<String> {
+    let code = match text.find("#[cfg(test)]\nmod ") {
+        Some(at) => &text[..at],
+        None => text,
+    };
+    // `crate :: db` and `crate::db` alike.
+    let code: String = code
+        .split("::")
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("::");
+    let mut out = BTreeSet::new();
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("crate::") {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at + "crate::".len()..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue; // e.g. `oa_crate::`
+        }
+        match rest.strip_prefix('{') {
+            Some(group) => out.extend(group_heads(group)),
+            None => {
+                out.insert(ident(rest));
+            }
+        }
+    }
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("super::") {
+        let mut ups = 0;
+        rest = &rest[at..];
+        while let Some(r) = rest.strip_prefix("super::") {
+            ups += 1;
+            rest = r;
+        }
+        if ups >= depth {
+            match rest.strip_prefix('{') {
+                Some(group) => out.extend(group_heads(group)),
+                None => {
+                    out.insert(ident(rest));
+                }
+            }
+        }
+    }
+    out.retain(|n| !n.is_empty() && n != "self");
     out
+}
+
+/// How many modules deep a file's module is below the crate root.
+fn depth_of(src: &Path, file: &Path) -> usize {
+    let rel = file.strip_prefix(src).expect("under src");
+    let parts = rel.components().count();
+    if rel.file_name().is_some_and(|n| n == "mod.rs") {
+        parts - 1
+    } else {
+        parts
+    }
 }
 
 #[test]
@@ -105,7 +175,7 @@ fn lower_layers_never_use_higher_ones() {
             continue;
         };
         let text = std::fs::read_to_string(file).expect("read file");
-        for to in uses(&text) {
+        for to in uses(&text, depth_of(&src, file)) {
             if to == from || from_layer == top {
                 continue;
             }
@@ -129,10 +199,16 @@ fn lower_layers_never_use_higher_ones() {
     assert!(wrong.is_empty(), "layering broken:\n{}", wrong.join("\n"));
 }
 
-/// The checker itself: it sees grouped and nested paths, and skips test code.
+/// The checker itself: it sees grouped, nested and spaced paths and `super::` up to the
+/// root, and skips test modules.
 #[test]
 fn the_checker_reads_uses() {
-    let text = "use crate::{db::x, error::AppError};\nfn f() { crate::api::g(); }\n#[cfg(test)]\nuse crate::startup;";
-    let found: Vec<String> = uses(text).into_iter().collect();
-    assert_eq!(found, ["api", "db", "error"]);
+    let text = "use crate::{db::{a, b}, error::AppError};\n\
+        fn f() { crate :: api::g(); super::super::startup::h(); super::sibling(); }\n\
+        #[cfg(test)]\nmod tests { use crate::jobs; }";
+    let found: Vec<String> = uses(text, 2).into_iter().collect();
+    assert_eq!(found, ["api", "db", "error", "startup"]);
+    // One level deep, `super::x` is already the crate root.
+    let found: Vec<String> = uses("use super::state::AppState;", 1).into_iter().collect();
+    assert_eq!(found, ["state"]);
 }

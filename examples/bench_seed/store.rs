@@ -4,10 +4,10 @@ use std::path::Path;
 
 use chrono::Utc;
 use diesel::prelude::*;
+use oa_cms::api::admin::content::create::CreateContent;
 use oa_cms::db::AnyConnection;
 use oa_cms::db::audit::Actor;
 use oa_cms::db::schema::{content_items, files};
-use oa_cms::domain::content::CreateContent;
 use oa_cms::error::AppResult;
 use oa_cms::usecase::content::{publication as state, save};
 use serde_json::Value;

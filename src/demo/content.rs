@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::fixtures::{DocKey, Item};
+use crate::api::admin::content::create::CreateContent;
 use crate::db::AnyConnection;
 use crate::db::audit::Actor;
-use crate::domain::content::CreateContent;
 use crate::error::{AppError, AppResult};
 use crate::usecase::content::view::AdminItem;
 use crate::usecase::content::{publication as state, save};

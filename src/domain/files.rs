@@ -177,6 +177,12 @@ pub fn parse_type_filter(value: &str) -> Result<TypeFilter, FieldError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn path_segments() {
+        assert_eq!(path_segment("Reünie 2026.pdf"), "Re%C3%BCnie%202026.pdf");
+        assert_eq!(path_segment("a+b,(c)&'.pdf"), "a%2Bb%2C%28c%29%26%27.pdf");
+    }
+
     use super::*;
 
     #[test]

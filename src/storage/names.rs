@@ -1,5 +1,5 @@
-//! Safe file names, the `Content-Disposition` that carries them (RFC 6266) and their form
-//! as a URL path segment.
+//! Safe file names: sanitised on upload, shown inline or as an attachment, with an ASCII
+//! fallback for `Content-Disposition` (written by the API with actix-web's typed header).
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -115,8 +115,6 @@ pub fn ascii_fallback(name: &str) -> String {
         .collect()
 }
 
-pub use crate::domain::files::path_segment;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,11 +144,5 @@ mod tests {
         let short = s(&long);
         assert_eq!(short.chars().count(), MAX_FILENAME_CHARS);
         assert!(short.ends_with("x.pdf"));
-    }
-
-    #[test]
-    fn path_segments() {
-        assert_eq!(path_segment("Reünie 2026.pdf"), "Re%C3%BCnie%202026.pdf");
-        assert_eq!(path_segment("a+b,(c)&'.pdf"), "a%2Bb%2C%28c%29%26%27.pdf");
     }
 }

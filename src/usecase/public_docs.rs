@@ -29,8 +29,7 @@ pub struct PublicItem {
     pub title: String,
     pub summary: String,
     pub tags: Vec<String>,
-    /// The attachments in order, each file resolved (the attachment's label, else the
-    /// file's).
+    /// The attachments in order, each file resolved, with the attachment's own label.
     pub attachments: Vec<PublicFile>,
     /// The kind's own fields; `file_id` resolved beside it as `file`, `cover_file_id` as
     /// `cover`.
@@ -52,8 +51,12 @@ pub struct PublicItem {
 }
 
 /// Every public time is written in RFC 3339, UTC, milliseconds and `Z`.
+pub fn rfc3339(t: NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
 fn millis<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true))
+    s.serialize_str(&rfc3339(t.naive_utc()))
 }
 
 /// Rebuilds the public rows of one item from its publication state.
@@ -114,9 +117,8 @@ fn insert(
         "\"{}\"",
         &hex::encode(Sha256::digest(item_json.as_bytes()))[..32]
     );
-    let mut tags = item.tags.clone();
-    let mut seen = std::collections::HashSet::new();
-    tags.retain(|t| seen.insert(t.clone()));
+    // Tags are unique: the document's validation refuses a tag given twice.
+    let tags = item.tags.clone();
     db::public::insert(
         conn,
         &db::public::NewDoc {

@@ -345,7 +345,7 @@ async fn lists_filter_sort_and_validate(app: TestApp) {
         .expect(200)
         .json();
     assert_eq!(v["total"], 2);
-    let since = oa_cms::db::public::rfc3339(ago(15).unwrap());
+    let since = oa_cms::usecase::public_docs::rfc3339(ago(15).unwrap());
     let v = app
         .get(&format!(
             "/api/v1/content?updated_since={}",

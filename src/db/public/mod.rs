@@ -10,12 +10,6 @@ use super::AnyConnection;
 use super::schema::{public_doc_tags, public_docs};
 use crate::error::AppResult;
 
-/// RFC 3339 in UTC with a `Z`, as every public time is written.
-pub fn rfc3339(t: NaiveDateTime) -> String {
-    t.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 /// On PostgreSQL, one writer of public rows at a time (until its transaction ends): the
 /// triggers that keep `public_counts` then never take its rows in two orders at once, so
 /// two publications cannot deadlock. SQLite has one writer anyway.

@@ -87,42 +87,8 @@ impl Document {
     }
 }
 
-/// `POST /admin/content`.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateContent {
-    pub kind: Kind,
-    /// Derived from the title when left out.
-    pub slug: Option<String>,
-    pub title: String,
-    pub summary: Option<String>,
-    pub body: Option<String>,
-    pub tags: Option<Vec<String>>,
-    pub attachments: Option<Vec<Attachment>>,
-    /// The kind's own fields.
-    #[schema(value_type = Object)]
-    pub fields: Value,
-    /// Recorded with the version.
-    pub comment: Option<String>,
-}
-
-/// `PUT /admin/content/{id}`: the whole document again. A left-out `slug` keeps the
-/// current one, so links do not break when a title is edited.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateContent {
-    pub slug: Option<String>,
-    pub title: String,
-    pub summary: Option<String>,
-    pub body: Option<String>,
-    pub tags: Option<Vec<String>>,
-    pub attachments: Option<Vec<Attachment>>,
-    #[schema(value_type = Object)]
-    pub fields: Value,
-    pub comment: Option<String>,
-}
-
-/// The common shape of both requests.
+/// What a create or an edit sends, before it is checked (the API's `CreateContent` without
+/// its kind, and `UpdateContent`).
 #[derive(Debug, Clone)]
 pub struct DocumentInput {
     pub slug: Option<String>,
@@ -133,39 +99,6 @@ pub struct DocumentInput {
     pub attachments: Option<Vec<Attachment>>,
     pub fields: Value,
     pub comment: Option<String>,
-}
-
-impl CreateContent {
-    pub fn split(self) -> (Kind, DocumentInput) {
-        (
-            self.kind,
-            DocumentInput {
-                slug: self.slug,
-                title: self.title,
-                summary: self.summary,
-                body: self.body,
-                tags: self.tags,
-                attachments: self.attachments,
-                fields: self.fields,
-                comment: self.comment,
-            },
-        )
-    }
-}
-
-impl From<UpdateContent> for DocumentInput {
-    fn from(u: UpdateContent) -> Self {
-        Self {
-            slug: u.slug,
-            title: u.title,
-            summary: u.summary,
-            body: u.body,
-            tags: u.tags,
-            attachments: u.attachments,
-            fields: u.fields,
-            comment: u.comment,
-        }
-    }
 }
 
 fn too_long(path: &str, max: usize, errors: &mut Vec<FieldError>) {

@@ -1,5 +1,5 @@
-//! Content items: kinds and their fields, validation, slugs, status and the diff of
-//! two versions.
+//! Content items: kinds and their fields, validation, slugs, the orders of lists, status and
+//! the public visibility windows, and the diff of two versions.
 
 pub mod diff;
 pub mod document;
@@ -11,7 +11,7 @@ pub mod sort;
 pub mod status;
 pub mod video;
 
-pub use document::{Attachment, CreateContent, Document, DocumentInput, UpdateContent};
+pub use document::{Attachment, Document, DocumentInput};
 pub use fields::Fields;
 pub use kind::Kind;
 pub use sort::Sort;

@@ -78,7 +78,7 @@ fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResul
                     id,
                     n == 1,
                     "publish_applied",
-                    serde_json::json!({ "version": version.flatten(), "at": public::rfc3339(*at) }),
+                    serde_json::json!({ "version": version.flatten(), "at": crate::usecase::public_docs::rfc3339(*at) }),
                 )
             }
             Due::Unpublish { id, at } => {
@@ -97,7 +97,7 @@ fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResul
                     id,
                     n == 1,
                     "unpublish_applied",
-                    serde_json::json!({ "at": public::rfc3339(*at) }),
+                    serde_json::json!({ "at": crate::usecase::public_docs::rfc3339(*at) }),
                 )
             }
         };
@@ -121,8 +121,11 @@ pub fn run_once(conn: &mut AnyConnection) -> AppResult<usize> {
     let now = Utc::now().naive_utc();
     let mut applied = 0;
     for change in due(conn, now)? {
-        if apply(conn, &change, now)? {
-            applied += 1;
+        // One change that cannot be applied must not hold up every later one.
+        match apply(conn, &change, now) {
+            Ok(true) => applied += 1,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, ?change, "scheduled change not applied"),
         }
     }
     transaction(conn, |c| public::prune(c, now))?;

@@ -2,14 +2,54 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, post, web};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::item_response;
 use crate::api::extract::ApiJson;
 use crate::auth::{Auth, policy::Content};
-use crate::domain::content::CreateContent;
+use crate::domain::content::{Attachment, DocumentInput, Kind};
 use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{save, view::AdminItem};
+
+/// `POST /admin/content`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateContent {
+    pub kind: Kind,
+    /// Derived from the title when left out.
+    pub slug: Option<String>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub attachments: Option<Vec<Attachment>>,
+    /// The kind's own fields.
+    #[schema(value_type = Object)]
+    pub fields: Value,
+    /// Recorded with the version.
+    pub comment: Option<String>,
+}
+
+impl CreateContent {
+    pub fn split(self) -> (Kind, DocumentInput) {
+        (
+            self.kind,
+            DocumentInput {
+                slug: self.slug,
+                title: self.title,
+                summary: self.summary,
+                body: self.body,
+                tags: self.tags,
+                attachments: self.attachments,
+                fields: self.fields,
+                comment: self.comment,
+            },
+        )
+    }
+}
 
 /// Create a content item
 #[utoipa::path(

@@ -2,14 +2,48 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, put, web};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::{if_match, item_response};
 use crate::api::extract::ApiJson;
 use crate::auth::{Auth, policy::Content};
-use crate::domain::content::UpdateContent;
+use crate::domain::content::{Attachment, DocumentInput};
 use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{save, view::SavedItem};
+
+/// `PUT /admin/content/{id}`: the whole document again. A left-out `slug` keeps the
+/// current one, so links do not break when a title is edited.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateContent {
+    pub slug: Option<String>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub attachments: Option<Vec<Attachment>>,
+    #[schema(value_type = Object)]
+    pub fields: Value,
+    pub comment: Option<String>,
+}
+
+impl From<UpdateContent> for DocumentInput {
+    fn from(u: UpdateContent) -> Self {
+        Self {
+            slug: u.slug,
+            title: u.title,
+            summary: u.summary,
+            body: u.body,
+            tags: u.tags,
+            attachments: u.attachments,
+            fields: u.fields,
+            comment: u.comment,
+        }
+    }
+}
 
 /// Save a new version of a content item
 #[utoipa::path(
