@@ -13,6 +13,18 @@ use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 use crate::error::{AppError, FieldError};
 use crate::state::AppState;
 
+/// Whether the request declares a JSON body (`application/json` or a `+json` type).
+pub fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| {
+            m.type_() == mime::APPLICATION
+                && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+        })
+}
+
 /// A JSON body: 415 unless `application/json`, 413 past the configured limit, 400 when it
 /// is not JSON, 422 naming the field when it does not fit the type.
 pub struct ApiJson<T>(pub T);
@@ -25,15 +37,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
         let limit = req
             .app_data::<web::Data<AppState>>()
             .map_or(1024 * 1024, |s| s.config.json_limit);
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| {
-                m.type_() == mime::APPLICATION
-                    && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
-            });
+        let is_json = is_json(req);
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)

@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::conditional;
-use crate::api::extract::parse_json;
+use crate::api::extract::{is_json, parse_json};
 use crate::db::AnyConnection;
 use crate::db::audit::Actor;
 use crate::error::{AppError, AppResult};
@@ -80,16 +80,7 @@ pub fn optional_json<T: DeserializeOwned + Default>(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<mime::Mime>().ok())
-        .is_some_and(|m| {
-            m.type_() == mime::APPLICATION
-                && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
-        });
-    if !is_json {
+    if !is_json(req) {
         return Err(AppError::UnsupportedMediaType(
             "The body must be application/json.".into(),
         ));
