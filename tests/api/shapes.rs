@@ -1,6 +1,6 @@
 //! The shapes clients rely on, as snapshots (`tests/api/snapshots/`): public items and lists,
 //! the admin item, a version, a diff, and the error bodies. Ids become `[id-1]`, `[id-2]`, ...
-//! in order of appearance (so "the same id" stays visible) and times become `[time]`; both
+//! in order of appearance (so "the same id" stays visible) and times become `[time.fZ]` (the form kept); both
 //! backends must match the one snapshot. After an intended change: `cargo insta review`, or
 //! `INSTA_UPDATE=always cargo test --test api shapes` and read the diff.
 
@@ -20,7 +20,8 @@ both_backends!(
     error_bodies
 );
 
-/// Ids and times replaced, everywhere in the value (inside URLs and ETags too).
+/// Ids and times replaced, everywhere in the value (inside URLs and ETags too); a time keeps
+/// the mark of its form (`[time.fZ]`), so a change of format shows.
 pub fn redacted(v: &Value) -> Value {
     let id =
         Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").expect("regex");
@@ -28,7 +29,16 @@ pub fn redacted(v: &Value) -> Value {
         .expect("regex");
     let mut ids: HashMap<String, usize> = HashMap::new();
     walk(v, &mut |s| {
-        let s = time.replace_all(s, "[time]");
+        // The time goes, its form stays: fraction or not, `Z`, another offset or none.
+        let s = time.replace_all(s, |c: &regex::Captures| {
+            let fraction = if c.get(1).is_some() { ".f" } else { "" };
+            let offset = match c.get(2).map(|m| m.as_str()) {
+                Some("Z") => "Z",
+                Some(_) => "+offset",
+                None => " without offset",
+            };
+            format!("[time{fraction}{offset}]")
+        });
         id.replace_all(&s, |c: &regex::Captures| {
             let n = ids.len() + 1;
             format!("[id-{}]", ids.entry(c[0].to_owned()).or_insert(n))
