@@ -72,19 +72,7 @@ impl Item {
 
     /// Saves a new version: the current document with `change` applied.
     pub async fn edit(&mut self, app: &TestApp, change: impl FnOnce(&mut Value)) {
-        let mut doc = serde_json::Map::new();
-        for k in [
-            "slug",
-            "title",
-            "summary",
-            "body",
-            "tags",
-            "attachments",
-            "fields",
-        ] {
-            doc.insert(k.to_owned(), self.json[k].clone());
-        }
-        let mut doc = Value::Object(doc);
+        let mut doc = crate::content::as_put(&self.json);
         change(&mut doc);
         self.act(app, Method::PUT, &self.path(), Some(&doc)).await;
     }

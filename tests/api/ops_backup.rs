@@ -40,20 +40,9 @@ fn expect(r: reqwest::blocking::Response, status: u16) -> reqwest::blocking::Res
 }
 
 fn as_put(item: &Value, title: &str) -> Value {
-    let mut out = serde_json::Map::new();
-    for k in [
-        "slug",
-        "title",
-        "summary",
-        "body",
-        "tags",
-        "attachments",
-        "fields",
-    ] {
-        out.insert(k.to_owned(), item[k].clone());
-    }
-    out.insert("title".into(), json!(title));
-    Value::Object(out)
+    let mut out = crate::content::as_put(item);
+    out["title"] = json!(title);
+    out
 }
 
 /// Creates pages and saves new versions of them until told to stop.
