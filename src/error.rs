@@ -44,6 +44,12 @@ pub struct Problem {
 pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
+    /// A 400 naming the query parameters that are wrong in a way no value of theirs can be
+    /// (a NUL character).
+    #[error("one or more query parameters are invalid")]
+    BadParameters(Vec<FieldError>),
+    #[error("{0}")]
+    UriTooLong(String),
     #[error("authentication required")]
     Unauthorized,
     #[error("{0}")]
@@ -105,7 +111,8 @@ impl AppError {
 
     fn title(&self) -> &'static str {
         match self {
-            Self::BadRequest(_) => "Bad request",
+            Self::BadRequest(_) | Self::BadParameters(_) => "Bad request",
+            Self::UriTooLong(_) => "URI too long",
             Self::Unauthorized => "Unauthorized",
             Self::Forbidden(_) => "Forbidden",
             Self::NotFound(_) => "Not found",
@@ -125,7 +132,8 @@ impl AppError {
 
     fn slug(&self) -> &'static str {
         match self {
-            Self::BadRequest(_) => "bad-request",
+            Self::BadRequest(_) | Self::BadParameters(_) => "bad-request",
+            Self::UriTooLong(_) => "uri-too-long",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not-found",
@@ -151,6 +159,10 @@ impl AppError {
                 ("One or more fields are invalid.".to_owned(), errors.clone())
             }
             Self::Conflict { detail, errors } => (detail.clone(), errors.clone()),
+            Self::BadParameters(errors) => (
+                "One or more query parameters are invalid.".to_owned(),
+                errors.clone(),
+            ),
             Self::PreconditionFailed { detail, extra: x } => {
                 extra.clone_from(x);
                 (detail.clone(), Vec::new())
@@ -188,7 +200,8 @@ impl AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::BadParameters(_) => StatusCode::BAD_REQUEST,
+            Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,

@@ -112,7 +112,7 @@ pub fn build_app(
         .configure(crate::admin::configure)
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))
         .default_service(web::to(fallback))
-        .wrap(from_fn(head_as_get))
+        .wrap(from_fn(crate::api::screen::screen))
         .wrap(cors)
         .wrap(from_fn(telemetry::log_requests))
 }
@@ -140,18 +140,6 @@ fn cors(config: &Config) -> Cors {
             "retry-after",
         ])
         .max_age(3600)
-}
-
-/// HEAD is answered as GET (RFC 9110 §9.3.2): the routes are declared for GET, and the
-/// HTTP layer, which saw the request as HEAD, sends the headers without the body.
-async fn head_as_get(
-    mut req: ServiceRequest,
-    next: actix_web::middleware::Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if req.method() == Method::HEAD {
-        req.head_mut().method = Method::GET;
-    }
-    next.call(req).await
 }
 
 /// Known route patterns and their methods, from the OpenAPI document, to tell 405 from 404.

@@ -71,8 +71,28 @@ fn too_large(limit: usize) -> AppError {
     AppError::PayloadTooLarge(format!("The body is larger than {limit} bytes."))
 }
 
-/// Deserializes JSON, telling a syntax error (400) from a shape error (422 with the path).
+/// Deserializes a JSON object, telling a syntax error (400) from a shape error (422 with the
+/// path). Every body we take is an object: an array or a bare value is refused rather than
+/// bound to the fields by position, and text PostgreSQL cannot store (NUL) is refused on
+/// both backends, naming the field that holds it.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+                Ok(_) => AppError::field("body", "must be a JSON object"),
+                Err(e) => syntax_error(&e),
+            },
+        );
+    }
+    if memchr::memmem::find(body, b"\\u0000").is_some()
+        && let Some(field) = serde_json::from_slice(body)
+            .ok()
+            .as_ref()
+            .and_then(nul_path)
+    {
+        return Err(AppError::field(field, NUL_MESSAGE));
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -81,12 +101,49 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             serde_json::error::Category::Data => {
                 AppError::Validation(vec![shape_error(&path, &inner.to_string())])
             }
-            _ => AppError::BadRequest(format!(
-                "The body is not valid JSON: {}",
-                strip_position(&inner.to_string())
-            )),
+            _ => syntax_error(&inner),
         }
     })
+}
+
+/// What a field holding a NUL character is told.
+pub const NUL_MESSAGE: &str = "must not contain a NUL character";
+
+fn syntax_error(e: &serde_json::Error) -> AppError {
+    AppError::BadRequest(format!(
+        "The body is not valid JSON: {}",
+        strip_position(&e.to_string())
+    ))
+}
+
+/// The path of the first string (or key) in `value` that holds a NUL character.
+fn nul_path(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    fn walk(v: &Value, path: &str) -> Option<String> {
+        let join = |key: &str| {
+            if path.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{path}.{key}")
+            }
+        };
+        match v {
+            Value::String(s) => s.contains('\0').then(|| path.to_owned()),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| walk(item, &format!("{path}[{i}]"))),
+            Value::Object(map) => map.iter().find_map(|(k, item)| {
+                if k.contains('\0') {
+                    Some(join(&k.replace('\0', "")))
+                } else {
+                    walk(item, &join(k))
+                }
+            }),
+            _ => None,
+        }
+    }
+    walk(value, "").map(|p| if p.is_empty() { "body".to_owned() } else { p })
 }
 
 fn strip_position(msg: &str) -> &str {
@@ -117,8 +174,57 @@ fn shape_error(path: &str, msg: &str) -> FieldError {
     if let Some(field) = named("missing field `") {
         return FieldError::new(field, "is required");
     }
+    if let Some(field) = named("duplicate field `") {
+        return FieldError::new(field, "is given more than once");
+    }
     let field = if parent.is_empty() { "body" } else { parent };
-    FieldError::new(field, msg)
+    FieldError::new(field, plain_words(msg))
+}
+
+/// serde's message in the words of a JSON document: `struct CreateContent with 9
+/// elements`, `u32` or `a sequence` mean nothing to the client that sent the body.
+fn plain_words(msg: &str) -> String {
+    let mut out = Vec::new();
+    let mut words = msg.split(' ').peekable();
+    while let Some(word) = words.next() {
+        let (core, tail) = match word.strip_suffix(',') {
+            Some(core) => (core, ","),
+            None => (word, ""),
+        };
+        let plain = match core {
+            "struct" | "enum" | "map" => {
+                if matches!(core, "struct" | "enum") {
+                    words.next();
+                    if words.peek() == Some(&"with") {
+                        words.next();
+                        words.next();
+                        words.next();
+                    }
+                }
+                if core == "enum" {
+                    "one of the listed values"
+                } else {
+                    "an object"
+                }
+            }
+            "sequence" => "a list",
+            "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "isize" => {
+                "a whole number in range"
+            }
+            "f32" | "f64" => "a number",
+            "bool" => "true or false",
+            _ => {
+                out.push(word.to_owned());
+                continue;
+            }
+        };
+        out.push(format!("{plain}{tail}"));
+    }
+    out.join(" ")
+        .replace("a an object", "an object")
+        .replace("a a list", "a list")
+        .replace("a a whole", "a whole")
+        .replace("a one of", "one of")
 }
 
 /// For actix's own `web::Json`, should a handler use it.
@@ -181,4 +287,72 @@ pub fn words_schema(words: impl IntoIterator<Item = &'static str>) -> Object {
         .schema_type(Type::String)
         .enum_values(Some(words))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_speak_of_json_not_of_rust() {
+        assert_eq!(
+            plain_words("invalid type: sequence, expected struct CreateContent with 9 elements"),
+            "invalid type: a list, expected an object"
+        );
+        assert_eq!(
+            plain_words("invalid type: string \"x\", expected u32"),
+            "invalid type: string \"x\", expected a whole number in range"
+        );
+        assert_eq!(
+            plain_words("invalid type: map, expected a sequence"),
+            "invalid type: an object, expected a list"
+        );
+        assert_eq!(
+            plain_words("invalid type: map, expected enum Kind"),
+            "invalid type: an object, expected one of the listed values"
+        );
+        assert_eq!(
+            plain_words("invalid type: integer `5`, expected a string"),
+            "invalid type: integer `5`, expected a string"
+        );
+    }
+
+    #[test]
+    fn a_nul_is_found_where_it_is() {
+        let path = |s: &str| nul_path(&serde_json::from_str(s).unwrap());
+        assert_eq!(
+            path(r#"{"a":"x","b":["y","z\u0000"]}"#).as_deref(),
+            Some("b[1]")
+        );
+        assert_eq!(path(r#"{"f":{"u\u0000rl":"x"}}"#).as_deref(), Some("f.url"));
+        assert_eq!(path(r#"{"a":"x\\u0000"}"#), None);
+        assert_eq!(path(r#""\u0000""#).as_deref(), Some("body"));
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    struct Login {
+        #[allow(dead_code)]
+        email: String,
+    }
+
+    #[test]
+    fn only_an_object_is_a_body() {
+        let err = |s: &str| match parse_json::<Login>(s.as_bytes()) {
+            Err(AppError::Validation(e)) => format!("422 {}: {}", e[0].field, e[0].message),
+            Err(AppError::BadRequest(_)) => "400".to_owned(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(err(r#"["a@b.nl"]"#), "422 body: must be a JSON object");
+        assert_eq!(err(" 5"), "422 body: must be a JSON object");
+        assert_eq!(err("[1"), "400");
+        assert_eq!(
+            err(r#"{"email":"a","email":"b"}"#),
+            "422 email: is given more than once"
+        );
+        assert_eq!(
+            err(r#"{"email":"a\u0000"}"#),
+            "422 email: must not contain a NUL character"
+        );
+    }
 }

@@ -10,6 +10,7 @@ pub mod memberships;
 pub mod metrics;
 pub mod openapi;
 pub mod public;
+pub mod screen;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -44,4 +44,5 @@ pub mod files;
 pub mod markdown;
 pub mod memberships;
 pub mod search;
+pub mod time;
 pub mod users;

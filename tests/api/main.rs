@@ -22,6 +22,7 @@ mod cli;
 mod content;
 mod demo;
 mod files;
+mod hardening;
 mod memberships;
 mod openapi_contract;
 mod ops;

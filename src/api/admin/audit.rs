@@ -1,7 +1,7 @@
 //! `GET /admin/audit`: who did what to which record, when (admin only).
 
 use actix_web::{HttpResponse, get, web};
-use chrono::{DateTime, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -43,12 +43,10 @@ pub struct AuditPage {
 
 fn time(name: &str, v: Option<&str>, errors: &mut Vec<FieldError>) -> Option<NaiveDateTime> {
     let v = v?;
-    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
-        Some(t.naive_utc())
-    } else {
-        errors.push(FieldError::new(name, "must be an RFC 3339 time"));
-        None
-    }
+    crate::domain::time::parse_rfc3339(v)
+        .map(|t| t.naive_utc())
+        .map_err(|m| errors.push(FieldError::new(name, m)))
+        .ok()
 }
 
 /// List the activity log

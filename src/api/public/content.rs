@@ -4,7 +4,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::openapi::schema::Object;
@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::cursor;
 use crate::api::conditional::none_match;
-use crate::api::extract::{OtherParams, limit, parse_query, unknown_params, words_schema};
+use crate::api::extract::{limit, parse_query, words_schema};
 use crate::db::public::query::{self, After, Key, ListQuery};
 use crate::domain::content::{Kind, Sort};
 use crate::domain::search;
@@ -43,9 +43,8 @@ pub struct ListParams {
     limit: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
-    #[serde(flatten)]
-    #[param(ignore)]
-    other: OtherParams,
+    // Other parameters are ignored: CDNs, analytics links and cache busters add their own
+    // (`utm_source`, `_`), and a public URL must keep working with them.
 }
 
 fn public_sorts() -> Object {
@@ -74,7 +73,6 @@ impl ListParams {
     /// The list query, or a 422 naming every bad parameter (400 for a cursor not ours).
     fn into_query(self) -> Result<ListQuery, AppError> {
         let mut errors = Vec::new();
-        unknown_params(&self.other, &mut errors);
         let kinds: Vec<String> = self
             .kind
             .as_deref()
@@ -103,11 +101,9 @@ impl ListParams {
                 }),
         };
         let updated_since = self.updated_since.and_then(|v| {
-            DateTime::parse_from_rfc3339(&v)
+            crate::domain::time::parse_rfc3339(&v)
                 .map(|t| t.naive_utc())
-                .map_err(|_| {
-                    errors.push(FieldError::new("updated_since", "must be an RFC 3339 time"));
-                })
+                .map_err(|m| errors.push(FieldError::new("updated_since", m)))
                 .ok()
         });
         let limit = limit(self.limit.as_deref(), 20, 100, &mut errors);

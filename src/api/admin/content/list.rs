@@ -82,14 +82,9 @@ impl ListQuery {
             errors.push(FieldError::new("q", "must be at most 200 characters"));
         }
         let updated_since = self.updated_since.and_then(|v| {
-            chrono::DateTime::parse_from_rfc3339(v.trim())
+            crate::domain::time::parse_rfc3339(&v)
                 .map(|t| t.naive_utc())
-                .map_err(|_| {
-                    errors.push(FieldError::new(
-                        "updated_since",
-                        "must be an RFC 3339 time such as 2026-11-24T09:00:00Z",
-                    ));
-                })
+                .map_err(|m| errors.push(FieldError::new("updated_since", m)))
                 .ok()
         });
         let sort = match self.sort.as_deref().map(str::trim) {

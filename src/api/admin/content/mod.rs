@@ -39,7 +39,9 @@ pub fn if_match(req: &HttpRequest, id: &str) -> AppResult<Vec<i64>> {
         .iter()
         .filter_map(|t| {
             let (tid, n) = t.tag().rsplit_once(':')?;
-            (tid == id).then(|| n.parse().ok()).flatten()
+            // Exactly as we wrote it: `"<id>:01"` names no version.
+            let version = n.parse::<i64>().ok()?;
+            (tid == id && version.to_string() == n).then_some(version)
         })
         .collect())
 }

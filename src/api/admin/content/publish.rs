@@ -18,6 +18,7 @@ pub struct PublishRequest {
     /// Default: the latest version.
     pub version: Option<i64>,
     /// RFC 3339; a time ahead schedules the publish, one not ahead publishes now.
+    #[serde(default, deserialize_with = "crate::domain::time::deserialize_opt")]
     pub at: Option<DateTime<Utc>>,
 }
 

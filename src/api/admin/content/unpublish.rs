@@ -16,6 +16,7 @@ use crate::usecase::content::{publication as item_state, view::AdminItem};
 #[serde(deny_unknown_fields)]
 pub struct UnpublishRequest {
     /// RFC 3339; a time ahead schedules the unpublish (shown as `unpublish_at`).
+    #[serde(default, deserialize_with = "crate::domain::time::deserialize_opt")]
     pub at: Option<DateTime<Utc>>,
 }
 

@@ -1,0 +1,282 @@
+//! Input no backend can store or no client meant: NUL characters, arrays for objects,
+//! duplicated keys, times past what we can write, near-miss validators, over-long URLs;
+//! refused alike on both backends, and nothing stored.
+
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::support::{Method, Resp, TestApp, send};
+
+both_backends!(
+    nul_in_a_query_is_400_naming_the_parameter,
+    nul_in_a_path_is_404,
+    nul_in_a_body_is_422_naming_the_field_and_stores_nothing,
+    only_json_objects_are_bodies,
+    a_duplicated_key_is_named,
+    times_stay_within_the_years_we_can_write,
+    if_match_compares_exactly,
+    an_over_long_url_is_414,
+    public_lists_ignore_parameters_they_do_not_know,
+);
+
+async fn nul_in_a_query_is_400_naming_the_parameter(app: TestApp) {
+    app.news("Een bericht").tags(["a"]).published().await;
+    for (path, field, admin) in [
+        ("/api/v1/content?tag=a%00", "tag", false),
+        ("/api/v1/content?q=a%00b", "q", false),
+        ("/api/v1/admin/content?q=%00", "q", true),
+        ("/api/v1/admin/memberships?q=x%00", "q", true),
+        ("/api/v1/admin/memberships/export.csv?q=x%00", "q", true),
+        ("/api/v1/admin/audit?actor=%00", "actor", true),
+        ("/api/v1/admin/files?q=%00", "q", true),
+    ] {
+        let r = if admin {
+            app.admin_get(path).await
+        } else {
+            app.get(path).await
+        };
+        let p = r.problem(400);
+        assert_eq!(Resp::fields(&p), [field], "{path}");
+        assert!(p["errors"][0]["message"].as_str().unwrap().contains("NUL"));
+    }
+    // A cursor holding a NUL is not one of ours.
+    let cursor = base64_url(br#"{"s":"-published_at","k":"2026-01-01T00:00:00","i":"a\u0000"}"#);
+    app.get(&format!("/api/v1/content?cursor={cursor}"))
+        .await
+        .problem(400);
+}
+
+fn base64_url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+async fn nul_in_a_path_is_404(app: TestApp) {
+    app.page("Missie").published().await;
+    app.get("/api/v1/content/page/missie%00").await.problem(404);
+    app.admin_get("/api/v1/admin/content/%00")
+        .await
+        .problem(404);
+    send(app.admin(Method::DELETE, "/api/v1/admin/tokens/%00"))
+        .await
+        .problem(404);
+    send(app.admin(Method::DELETE, "/api/v1/admin/users/a%00b"))
+        .await
+        .problem(404);
+    app.get("/api/v1/files/%00/x.pdf").await.problem(404);
+}
+
+async fn nul_in_a_body_is_422_naming_the_field_and_stores_nothing(app: TestApp) {
+    let cases: [(&str, &str, Value, &str); 6] = [
+        (
+            "POST",
+            "/api/v1/admin/content",
+            json!({"kind": "news", "title": "a\u{0}b", "fields": {"display_date": "2026-11-24"}}),
+            "title",
+        ),
+        (
+            "POST",
+            "/api/v1/admin/content",
+            json!({"kind": "news", "title": "ok", "tags": ["x", "y\u{0}"], "fields": {"display_date": "2026-11-24"}}),
+            "tags[1]",
+        ),
+        (
+            "POST",
+            "/api/v1/admin/content",
+            json!({"kind": "news", "title": "ok", "fields": {"display_date": "2026-11-24", "lead\u{0}": "x"}}),
+            "fields.lead",
+        ),
+        (
+            "POST",
+            "/api/v1/admin/tokens",
+            json!({"name": "t\u{0}"}),
+            "name",
+        ),
+        (
+            "POST",
+            "/api/v1/admin/users",
+            json!({"email": "n@test.nl", "password": "long enough password", "role": "read", "name": "\u{0}"}),
+            "name",
+        ),
+        (
+            "POST",
+            "/api/v1/auth/login",
+            json!({"email": "admin@test.nl\u{0}", "password": "x"}),
+            "email",
+        ),
+    ];
+    for (method, path, body, field) in cases {
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let p = app.admin_json(method, path, &body).await.problem(422);
+        assert_eq!(Resp::fields(&p), [field], "{path} {body}");
+    }
+    let list = app
+        .admin_get("/api/v1/admin/content")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(list["total"], 0);
+    let tokens = app
+        .admin_get("/api/v1/admin/tokens")
+        .await
+        .expect(200)
+        .json();
+    assert!(
+        !tokens.to_string().contains("\\u0000"),
+        "a token was stored: {tokens}"
+    );
+    // The same on a public route without login.
+    let p = send(
+        app.request(Method::POST, "/api/v1/memberships")
+            .json(&json!({"name": "A\u{0}", "email": "a@b.nl"})),
+    )
+    .await
+    .problem(422);
+    assert_eq!(Resp::fields(&p), ["name"]);
+}
+
+async fn only_json_objects_are_bodies(app: TestApp) {
+    let r = send(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!(["admin@test.nl", "correct horse battery staple"])),
+    )
+    .await;
+    assert!(r.header("set-cookie").is_none(), "an array signed in");
+    let p = r.problem(422);
+    assert_eq!(Resp::fields(&p), ["body"]);
+    assert_eq!(p["errors"][0]["message"], "must be a JSON object");
+    for path in [
+        "/api/v1/admin/tokens",
+        "/api/v1/admin/users",
+        "/api/v1/admin/content",
+    ] {
+        let p = app
+            .admin_json(Method::POST, path, &json!(["x", "read"]))
+            .await
+            .problem(422);
+        assert_eq!(Resp::fields(&p), ["body"], "{path}");
+    }
+    let item = app.news("Arrays").draft().await;
+    let p = send(
+        app.admin(Method::POST, &format!("{}/publish", item.path()))
+            .header("if-match", &item.etag)
+            .json(&json!([1, "2030-01-01T00:00:00Z"])),
+    )
+    .await
+    .problem(422);
+    assert_eq!(Resp::fields(&p), ["body"]);
+    // A field of the wrong shape is named, in the words of JSON, not of the server's code.
+    let p = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/admin/tokens",
+            &json!({"name": ["x"]}),
+        )
+        .await
+        .problem(422);
+    assert_eq!(Resp::fields(&p), ["name"]);
+    let text = p.to_string();
+    for rust in ["struct", "sequence", "CreateToken", "elements"] {
+        assert!(!text.contains(rust), "{text}");
+    }
+}
+
+async fn a_duplicated_key_is_named(app: TestApp) {
+    let p = send(
+        app.admin(Method::POST, "/api/v1/admin/tokens")
+            .header("content-type", "application/json")
+            .body(r#"{"name": "a", "name": "b"}"#),
+    )
+    .await
+    .problem(422);
+    assert_eq!(Resp::fields(&p), ["name"]);
+    assert_eq!(p["errors"][0]["message"], "is given more than once");
+}
+
+async fn times_stay_within_the_years_we_can_write(app: TestApp) {
+    let item = app.news("Ver weg").draft().await;
+    for at in [
+        "9999-12-31T23:59:59-23:59",
+        "1969-12-31T23:59:59Z",
+        "2030-01-01 10:00:00",
+        "morgen",
+    ] {
+        let p = send(
+            app.admin(Method::POST, &format!("{}/publish", item.path()))
+                .header("if-match", &item.etag)
+                .json(&json!({ "at": at })),
+        )
+        .await
+        .problem(422);
+        assert_eq!(Resp::fields(&p), ["at"], "{at}");
+    }
+    let p = app
+        .get("/api/v1/content?updated_since=10000-01-01T00:00:00Z")
+        .await
+        .problem(422);
+    assert_eq!(Resp::fields(&p), ["updated_since"]);
+    // The latest time we can write is taken, and answered in the same form.
+    let r = send(
+        app.admin(Method::POST, &format!("{}/publish", item.path()))
+            .header("if-match", &item.etag)
+            .json(&json!({ "at": "9999-12-31T23:59:59Z" })),
+    )
+    .await
+    .expect(200)
+    .json();
+    assert_eq!(r["publish_at"], "9999-12-31T23:59:59Z");
+}
+
+async fn if_match_compares_exactly(app: TestApp) {
+    let item = app.news("Precies").draft().await;
+    assert_eq!(item.etag, format!("\"{}:1\"", item.id));
+    for near in [format!("\"{}:01\"", item.id), format!("\"{}:+1\"", item.id)] {
+        send(
+            app.admin(Method::POST, &format!("{}/publish", item.path()))
+                .header("if-match", &near),
+        )
+        .await
+        .problem(412);
+    }
+    send(
+        app.admin(Method::POST, &format!("{}/publish", item.path()))
+            .header("if-match", &item.etag),
+    )
+    .await
+    .expect(200);
+}
+
+async fn an_over_long_url_is_414(app: TestApp) {
+    let long = "a".repeat(9000);
+    for path in [
+        format!("/api/v1/content?tag={long}"),
+        format!("/api/v1/content/page/{long}"),
+    ] {
+        let r = app.get(&path).await;
+        assert_eq!(
+            r.header("content-type").as_deref(),
+            Some("application/problem+json")
+        );
+        r.problem(414);
+    }
+    // A long URL within the limit is read as usual.
+    app.get(&format!("/api/v1/content?tag={}", "a".repeat(4000)))
+        .await
+        .expect(200);
+}
+
+async fn public_lists_ignore_parameters_they_do_not_know(app: TestApp) {
+    app.news("Gedeeld").published().await;
+    let list = app
+        .get("/api/v1/content?utm_source=nieuwsbrief&_=1733000000&fbclid=x")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(list["total"], 1);
+    // Known parameters are still checked.
+    let p = app
+        .get("/api/v1/content?utm_source=x&limit=0")
+        .await
+        .problem(422);
+    assert_eq!(Resp::fields(&p), ["limit"]);
+}
