@@ -169,7 +169,7 @@ class Dataset:
 def bearer_token(base):
     """Signs the benchmark editor in and makes an API token, as a build server would."""
     status, headers, body = http("POST", base + "/api/v1/auth/login",
-                                 {"email": EMAIL, "password": PASSWORD})
+                                 {"email": EMAIL, "password": PASSWORD}, {"Origin": base})
     if status != 200:
         return None
     cookie = "; ".join(c.split(";")[0] for c in headers.get_all("Set-Cookie") or [])

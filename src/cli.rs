@@ -112,6 +112,17 @@ pub struct ServeArgs {
     /// Enables `GET /metrics`, answered only with `Authorization: Bearer <this secret>`.
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Proxies whose `X-Forwarded-For` names the client (comma list of addresses or CIDR
+    /// ranges, e.g. `10.0.0.0/8,::1`). From any other peer the header is ignored.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+    /// Sign-ups taken per client address, as `N/minutes`.
+    #[arg(long, env = "SIGNUP_LIMIT", default_value = "10/10")]
+    pub signup_limit: String,
+    /// Failed logins per account from one address, as `N/minutes`; an account takes four
+    /// times as many from all addresses together, and so does one address over all accounts.
+    #[arg(long, env = "LOGIN_LIMIT", default_value = "5/15")]
+    pub login_limit: String,
 }
 
 #[derive(Debug, Subcommand)]

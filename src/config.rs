@@ -24,6 +24,66 @@ pub struct Config {
     pub shutdown_timeout: u64,
     /// `GET /metrics` is served only when set, and only to this bearer secret.
     pub metrics_token: Option<Secret>,
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Sign-ups per client address.
+    pub signup_limit: RateLimit,
+    /// Failed logins per (account, address).
+    pub login_limit: RateLimit,
+}
+
+/// At most `count` events per `minutes`, counted in fixed windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub count: i64,
+    pub minutes: i64,
+}
+
+impl RateLimit {
+    pub const fn new(count: i64, minutes: i64) -> Self {
+        Self { count, minutes }
+    }
+
+    pub fn window(self) -> chrono::Duration {
+        chrono::Duration::minutes(self.minutes)
+    }
+
+    /// The same window with `factor` times as many events.
+    #[must_use]
+    pub fn times(self, factor: i64) -> Self {
+        Self::new(self.count.saturating_mul(factor), self.minutes)
+    }
+}
+
+impl std::str::FromStr for RateLimit {
+    type Err = String;
+
+    /// `N/minutes`, both whole numbers from 1, e.g. `10/10`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("'{s}' is not N/minutes, such as 10/10");
+        let (n, m) = s.trim().split_once('/').ok_or_else(bad)?;
+        let n: i64 = n.trim().parse().map_err(|_| bad())?;
+        let m: i64 = m.trim().parse().map_err(|_| bad())?;
+        if n < 1 || !(1..=24 * 60).contains(&m) {
+            return Err(format!(
+                "'{s}': N must be at least 1 and minutes from 1 to 1440"
+            ));
+        }
+        Ok(Self::new(n, m))
+    }
+}
+
+/// A comma list of addresses (`10.0.0.1`, `::1`) and CIDR ranges (`10.0.0.0/8`).
+fn parse_proxies(list: &[String]) -> Result<Vec<ipnet::IpNet>, String> {
+    list.iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("--trusted-proxies: '{s}' is not an address or CIDR range"))
+        })
+        .collect()
 }
 
 /// A secret from the configuration; `Debug` never shows it.
@@ -102,6 +162,15 @@ impl Config {
             log_format: a.log_format.clone(),
             shutdown_timeout: a.shutdown_timeout,
             metrics_token,
+            trusted_proxies: parse_proxies(&a.trusted_proxies)?,
+            signup_limit: a
+                .signup_limit
+                .parse()
+                .map_err(|e| format!("--signup-limit: {e}"))?,
+            login_limit: a
+                .login_limit
+                .parse()
+                .map_err(|e| format!("--login-limit: {e}"))?,
         })
     }
 
@@ -123,6 +192,9 @@ impl Config {
             log_format: "text".into(),
             shutdown_timeout: 5,
             metrics_token: None,
+            trusted_proxies: Vec::new(),
+            signup_limit: RateLimit::new(10, 10),
+            login_limit: RateLimit::new(5, 15),
         }
     }
 
@@ -143,4 +215,26 @@ fn default_admin_origins(bind: &str) -> Vec<String> {
         format!("http://localhost:{port}"),
         format!("http://127.0.0.1:{port}"),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limits_read_as_n_per_minutes() {
+        assert_eq!("10/10".parse(), Ok(RateLimit::new(10, 10)));
+        assert_eq!(" 5 / 15 ".parse(), Ok(RateLimit::new(5, 15)));
+        for bad in ["10", "0/10", "5/0", "a/b", "5/2000", "-1/5"] {
+            assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn proxies_are_addresses_or_ranges() {
+        let p = parse_proxies(&["10.0.0.0/8".into(), " ::1 ".into(), String::new()]).unwrap();
+        assert_eq!(p.len(), 2);
+        assert!(p[1].contains(&"::1".parse::<std::net::IpAddr>().unwrap()));
+        assert!(parse_proxies(&["proxy.local".into()]).is_err());
+    }
 }

@@ -1,5 +1,7 @@
 //! Staff sign-in: `POST /auth/login`, `POST /auth/logout`, `GET /auth/me`.
 
+use std::net::IpAddr;
+
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -55,9 +57,70 @@ impl From<&Staff> for Me {
     }
 }
 
+/// The client's address for rate limits: the peer, or, when the peer is a trusted proxy,
+/// the address `X-Forwarded-For` names.
 pub fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+    let trusted = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(&[][..], |s| &s.config.trusted_proxies[..]);
+    let forwarded: Vec<&str> = if trusted.is_empty() {
+        Vec::new()
+    } else {
+        req.headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect()
+    };
+    client_ip(req.peer_addr().map(|a| a.ip()), &forwarded, trusted)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
+/// Walks `X-Forwarded-For` from the right (the hop nearest to us) past trusted proxies: the
+/// first address not one of them is the client. A peer that is not trusted is the client
+/// itself, and an entry that is no address ends the walk at the last trusted hop.
+fn client_ip(peer: Option<IpAddr>, forwarded: &[&str], trusted: &[ipnet::IpNet]) -> Option<IpAddr> {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = peer?;
+    if !is_trusted(&client) {
+        return Some(client);
+    }
+    for entry in forwarded.iter().rev() {
+        let Ok(ip) = entry.trim().parse::<IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let peer = Some(ip("10.0.0.2"));
+        let client = |peer, xff: &[&str]| client_ip(peer, xff, &trusted);
+        assert_eq!(client(peer, &["203.0.113.7"]), Some(ip("203.0.113.7")));
+        // A client's own spoofed entries lie to the left of what our proxies added.
+        assert_eq!(
+            client(peer, &["1.2.3.4", "203.0.113.7", "10.0.0.9"]),
+            Some(ip("203.0.113.7"))
+        );
+        assert_eq!(
+            client(Some(ip("198.51.100.1")), &["1.2.3.4"]),
+            Some(ip("198.51.100.1"))
+        );
+        assert_eq!(client(peer, &[]), peer);
+        assert_eq!(client(peer, &["garbage", "10.0.0.3"]), Some(ip("10.0.0.3")));
+        assert_eq!(client(None, &["1.2.3.4"]), None);
+    }
 }
 
 /// Sign in with e-mail and password
@@ -68,6 +131,7 @@ pub fn client_address(req: &HttpRequest) -> String {
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = Me),
         (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not sent from the admin's origin: a browser's `Origin` (or, without it, `Sec-Fetch-Site: same-origin`) must name it", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
     ),
     security(()),
@@ -78,12 +142,16 @@ pub async fn login(
     req: HttpRequest,
     body: ApiJson<LoginRequest>,
 ) -> AppResult<HttpResponse> {
+    if !auth::same_origin(&req, &state.config.admin_origins) {
+        return Err(auth::foreign_origin());
+    }
     let LoginRequest { email, password } = body.0;
     let address = client_address(&req);
+    let limit = state.config.login_limit;
     let secure = state.config.secure_cookies();
     let (user, secret) = state
         .db
-        .run(move |c| sessions::login(c, &email, &password, &address))
+        .run(move |c| sessions::login(c, &email, &password, &address, limit))
         .await?;
     let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("stored role unknown"))?;
     let cookie = Cookie::build(SESSION_COOKIE, secret)

@@ -58,23 +58,32 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| value.trim().to_owned())
 }
 
-fn origin_allowed(req: &HttpRequest, state: &AppState) -> bool {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return true;
-    }
-    let origin = req
-        .headers()
-        .get(actix_web::http::header::ORIGIN)
-        .and_then(|v| v.to_str().ok());
-    match origin {
+/// Whether a browser request comes from the admin's own pages: its `Origin` is the admin's
+/// (or the one this request was addressed to), or, without `Origin`, the browser vouches
+/// with `Sec-Fetch-Site: same-origin`. A request with neither is refused: a cookie must not
+/// be enough to write.
+pub fn same_origin(req: &HttpRequest, admin_origins: &[String]) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    match header("origin") {
         Some(o) => {
             let o = o.trim_end_matches('/');
-            state.config.admin_origins.iter().any(|a| a == o) || request_origin(req) == o
+            admin_origins.iter().any(|a| a == o) || request_origin(req) == o
         }
-        // Browsers send Origin on every cross-site write; a write without it is not a
-        // cross-site form post.
-        None => true,
+        None => header("sec-fetch-site").is_some_and(|s| s.eq_ignore_ascii_case("same-origin")),
     }
+}
+
+/// A cookie-authenticated request may read from anywhere and write only from the admin.
+fn origin_allowed(req: &HttpRequest, state: &AppState) -> bool {
+    matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || same_origin(req, &state.config.admin_origins)
+}
+
+/// The answer to a browser write from elsewhere.
+pub fn foreign_origin() -> AppError {
+    AppError::Forbidden(
+        "The request does not come from the admin's origin (Origin, or Sec-Fetch-Site: same-origin).".into(),
+    )
 }
 
 /// The origin this request was addressed to, so the admin works on whatever host serves it.
@@ -120,9 +129,7 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Staff, AppError> {
         .await?
         .ok_or(AppError::Unauthorized)?;
     if !origin_allowed(req, &state) {
-        return Err(AppError::Forbidden(
-            "The request's Origin is not the admin's origin.".into(),
-        ));
+        return Err(foreign_origin());
     }
     let role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
     Ok(Staff {

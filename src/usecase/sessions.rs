@@ -3,33 +3,44 @@
 
 use chrono::{Duration, Utc};
 
+use crate::config::RateLimit;
+
 use crate::db::{AnyConnection, audit, rate_limit, users};
 use crate::domain::credentials;
 use crate::error::{AppError, AppResult};
 
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
-const FAIL_WINDOW_MINUTES: i64 = 15;
-const MAX_FAILS_PER_ACCOUNT: i64 = 5;
-const MAX_FAILS_PER_ADDRESS: i64 = 20;
+/// An account, and an address, take this many times the failures one address may make
+/// on one account.
+const WIDER: i64 = 4;
 
 /// Signs a user in from `address`: checks the limits, the password (the same work for an
 /// unknown e-mail), then opens an audited session. Returns the user and the session's
 /// secret, which is stored only hashed.
+///
+/// Failures are counted per (account, address) against `limit`, so that wrong passwords
+/// from one address do not lock the account for everyone else; per account and per
+/// address over four times that, so that many addresses together, or one address trying
+/// many accounts, are slowed down too.
 pub fn login(
     conn: &mut AnyConnection,
     email: &str,
     password: &str,
     address: &str,
+    limit: RateLimit,
 ) -> AppResult<(users::User, String)> {
     let email = email.trim().to_lowercase();
-    let window = Duration::minutes(FAIL_WINDOW_MINUTES);
+    let window = limit.window();
+    let pair_key = format!("login:acct:{email}:addr:{address}");
     let acct_key = format!("login:acct:{email}");
     let addr_key = format!("login:addr:{address}");
-    for (key, limit) in [
-        (&acct_key, MAX_FAILS_PER_ACCOUNT),
-        (&addr_key, MAX_FAILS_PER_ADDRESS),
-    ] {
+    let keys = [
+        (&pair_key, limit.count),
+        (&acct_key, limit.times(WIDER).count),
+        (&addr_key, limit.times(WIDER).count),
+    ];
+    for (key, limit) in keys {
         if let Some(wait) = rate_limit::blocked_for(conn, key, limit, window)? {
             return Err(AppError::TooManyRequests {
                 retry_after_secs: wait,
@@ -43,11 +54,12 @@ pub fn login(
         .map_or(credentials::dummy_hash(), |u| u.password_hash.as_str());
     let ok = credentials::verify_password(password, hash) && user.is_some();
     let Some(user) = user.filter(|_| ok) else {
-        rate_limit::hit(conn, &acct_key, window)?;
-        rate_limit::hit(conn, &addr_key, window)?;
+        for (key, _) in keys {
+            rate_limit::hit(conn, key, window)?;
+        }
         return Err(AppError::Unauthorized);
     };
-    rate_limit::clear(conn, &acct_key)?;
+    rate_limit::clear(conn, &pair_key)?;
     let secret = credentials::new_secret("s_");
     users::create_session(
         conn,

@@ -18,6 +18,7 @@ const PW: &str = "correct horse battery staple";
 async fn login_me_logout(app: TestApp) {
     let r = send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": "Admin@Test.nl", "password": PW})),
     )
     .await
@@ -48,7 +49,8 @@ async fn login_me_logout(app: TestApp) {
     .problem(403);
     send(
         app.request(Method::POST, "/api/v1/auth/logout")
-            .header("cookie", &session),
+            .header("cookie", &session)
+            .header("sec-fetch-site", "same-origin"),
     )
     .await
     .expect(204);
@@ -69,6 +71,7 @@ async fn brute_force_is_limited(app: TestApp) {
     for _ in 0..6 {
         let r = send(
             app.request(Method::POST, "/api/v1/auth/login")
+                .header("sec-fetch-site", "same-origin")
                 .json(&json!({"email": "admin@test.nl", "password": "wrong password!"})),
         )
         .await;
@@ -89,6 +92,7 @@ async fn brute_force_is_limited(app: TestApp) {
     // Even the right password is refused while the account is locked.
     send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": "admin@test.nl", "password": PW})),
     )
     .await
@@ -98,12 +102,14 @@ async fn brute_force_is_limited(app: TestApp) {
 async fn unknown_email_answers_like_wrong_password(app: TestApp) {
     let a = send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": "nobody@test.nl", "password": "whatever12"})),
     )
     .await
     .problem(401);
     let b = send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": "admin@test.nl", "password": "whatever12"})),
     )
     .await
@@ -151,6 +157,7 @@ async fn users_are_managed_by_admins(app: TestApp) {
     // The new user can log in, then the admin changes the role and the password.
     send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": "redacteur@test.nl", "password": "lang genoeg wachtwoord"})),
     )
     .await
@@ -168,12 +175,14 @@ async fn users_are_managed_by_admins(app: TestApp) {
     assert!(u["name"].is_null());
     send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": "redacteur@test.nl", "password": "lang genoeg wachtwoord"})),
     )
     .await
     .problem(401);
     send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": "redacteur@test.nl", "password": "een nieuw wachtwoord"})),
     )
     .await
@@ -350,6 +359,7 @@ async fn audit_log_records_writes_without_secrets(app: TestApp) {
     let secret = t["secret"].as_str().unwrap();
     send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": "audit@test.nl", "password": password})),
     )
     .await
@@ -439,6 +449,7 @@ async fn deleting_a_user_ends_its_sessions_and_tokens(app: TestApp) {
     let (uid, tok) = app.staff("weg@test.nl", Role::Editor).await;
     let r = send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": "weg@test.nl", "password": PW})),
     )
     .await

@@ -450,6 +450,7 @@ fn serve_demo_prints_the_way_in_once_and_loads_once() {
     let login = first
         .client
         .post(first.url("/api/v1/auth/login"))
+        .header("sec-fetch-site", "same-origin")
         .json(&json!({"email": email, "password": password}))
         .send()
         .unwrap();

@@ -280,3 +280,145 @@ async fn public_lists_ignore_parameters_they_do_not_know(app: TestApp) {
         .problem(422);
     assert_eq!(Resp::fields(&p), ["limit"]);
 }
+
+crate::both_backends_with!(
+    |c: &mut oa_cms::config::Config| {
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        c.signup_limit = "2/10".parse().unwrap();
+        c.login_limit = "3/15".parse().unwrap();
+    },
+    failed_logins_lock_one_address_not_the_account,
+    sign_ups_count_per_forwarded_client_and_only_when_taken,
+);
+
+both_backends!(
+    cookie_writes_need_the_admins_origin,
+    forwarded_for_is_ignored_from_untrusted_peers,
+);
+
+const PW: &str = "correct horse battery staple";
+
+fn login_from(app: &TestApp, client: &str, password: &str) -> crate::support::Req {
+    app.request(Method::POST, "/api/v1/auth/login")
+        .header("sec-fetch-site", "same-origin")
+        .header("x-forwarded-for", client)
+        .json(&json!({"email": "admin@test.nl", "password": password}))
+}
+
+async fn failed_logins_lock_one_address_not_the_account(app: TestApp) {
+    // Three failures from one client lock the account for that client only.
+    for _ in 0..3 {
+        send(login_from(&app, "203.0.113.5", "wrong password!"))
+            .await
+            .problem(401);
+    }
+    send(login_from(&app, "203.0.113.5", PW)).await.problem(429);
+    send(login_from(&app, "198.51.100.7", PW)).await.expect(200);
+    // Failures from many addresses together meet the looser limit per account (4 x 3).
+    for i in 0..9 {
+        send(login_from(&app, &format!("192.0.2.{i}"), "wrong password!"))
+            .await
+            .problem(401);
+    }
+    send(login_from(&app, "198.51.100.8", PW))
+        .await
+        .problem(429);
+}
+
+async fn sign_ups_count_per_forwarded_client_and_only_when_taken(app: TestApp) {
+    use crate::memberships::{challenge, form};
+    let post = |body: Value, client: &'static str| {
+        send(
+            app.request(Method::POST, "/api/v1/memberships")
+                .header("x-forwarded-for", client)
+                .json(&body),
+        )
+    };
+    // Forms sent back for a mistake do not count.
+    for _ in 0..4 {
+        post(json!({"name": "Zonder e-mail"}), "203.0.113.9")
+            .await
+            .problem(422);
+    }
+    for i in 0..2 {
+        let (token, answer) = challenge(&app).await;
+        post(
+            form("Lid", &format!("lid{i}@school.nl"), &token, answer),
+            "203.0.113.9",
+        )
+        .await
+        .expect(202);
+    }
+    let (token, answer) = challenge(&app).await;
+    let third = form("Lid", "lid2@school.nl", &token, answer);
+    post(third.clone(), "203.0.113.9").await.problem(429);
+    // Another client behind the same proxy has its own count.
+    post(third, "198.51.100.20").await.expect(202);
+}
+
+async fn forwarded_for_is_ignored_from_untrusted_peers(app: TestApp) {
+    // No proxy is trusted: every X-Forwarded-For is the same client, the peer.
+    for i in 0..5 {
+        send(login_from(&app, &format!("192.0.2.{i}"), "wrong password!"))
+            .await
+            .problem(401);
+    }
+    send(login_from(&app, "192.0.2.99", PW)).await.problem(429);
+}
+
+async fn cookie_writes_need_the_admins_origin(app: TestApp) {
+    let login = |headers: &[(&str, &str)]| {
+        let mut r = app.request(Method::POST, "/api/v1/auth/login");
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        send(r.json(&json!({"email": "admin@test.nl", "password": PW})))
+    };
+    // Login checks the origin too: none, a foreign one, or a foreign site's fetch.
+    login(&[]).await.problem(403);
+    login(&[("origin", "https://evil.example")])
+        .await
+        .problem(403);
+    login(&[("sec-fetch-site", "cross-site")])
+        .await
+        .problem(403);
+    login(&[("origin", "http://127.0.0.1:8080")])
+        .await
+        .expect(200);
+    let r = login(&[("sec-fetch-site", "same-origin")])
+        .await
+        .expect(200);
+    let cookie = r.header("set-cookie").unwrap();
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let write = |headers: &[(&str, &str)]| {
+        let mut r = app
+            .request(Method::POST, "/api/v1/admin/tokens")
+            .header("cookie", &session);
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        send(r.json(&json!({"name": "cli"})))
+    };
+    write(&[]).await.problem(403);
+    write(&[("sec-fetch-site", "same-site")]).await.problem(403);
+    write(&[("origin", "null")]).await.problem(403);
+    write(&[("sec-fetch-site", "same-origin")])
+        .await
+        .expect(201);
+    write(&[("origin", "http://localhost:8080")])
+        .await
+        .expect(201);
+    // Reads need no origin.
+    send(
+        app.request(Method::GET, "/api/v1/admin/tokens")
+            .header("cookie", &session),
+    )
+    .await
+    .expect(200);
+    let tokens = app
+        .admin_get("/api/v1/admin/tokens")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(tokens.as_array().unwrap().len(), 3, "{tokens}");
+}

@@ -27,6 +27,7 @@ fn json_logs_of_a_login_and_a_sign_up_hold_no_credentials_or_personal_data() {
     let r = server
         .client
         .post(server.url("/api/v1/auth/login"))
+        .header("sec-fetch-site", "same-origin")
         .json(&json!({"email": email, "password": password}))
         .send()
         .unwrap();
@@ -56,6 +57,7 @@ fn json_logs_of_a_login_and_a_sign_up_hold_no_credentials_or_personal_data() {
             "/api/v1/auth/login?email={}",
             other_email.replace('@', "%40").replace('+', "%2B")
         )))
+        .header("sec-fetch-site", "same-origin")
         .json(&json!({"email": other_email, "password": other_password}))
         .send()
         .unwrap();

@@ -198,6 +198,7 @@ impl ServerProcess {
         let r = self
             .client
             .post(self.url("/api/v1/auth/login"))
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": email, "password": password}))
             .send()
             .unwrap();
@@ -213,6 +214,7 @@ impl ServerProcess {
             .client
             .post(self.url("/api/v1/admin/tokens"))
             .header("cookie", cookie)
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"name": "test"}))
             .send()
             .unwrap();

@@ -155,6 +155,7 @@ async fn error_bodies(app: TestApp) {
 
     let r = send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .header("content-type", "application/json")
             .body("{\"email\": "),
     )
@@ -169,6 +170,7 @@ async fn error_bodies(app: TestApp) {
 
     let r = send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .header("content-type", "text/plain")
             .body("hi"),
     )
@@ -177,6 +179,7 @@ async fn error_bodies(app: TestApp) {
 
     let r = send(
         app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
             .json(&json!({"email": "x".repeat(1024 * 1024 + 10), "password": "x"})),
     )
     .await;

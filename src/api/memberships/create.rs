@@ -40,12 +40,18 @@ pub async fn create(
     body: ApiJson<SignUpForm>,
 ) -> AppResult<HttpResponse> {
     let address = client_address(&req);
+    let limit = state.config.signup_limit;
     let form = body.0;
+    // Only sign-ups taken are counted: a form sent back for a typo costs nothing.
     let outcome = state
         .db
         .tx(move |conn| {
-            super::limit(conn, "signup", &address, super::MAX_SIGN_UPS)?;
-            memberships::sign_up(conn, &form, Utc::now().naive_utc())
+            super::check(conn, "signup", &address, limit)?;
+            let outcome = memberships::sign_up(conn, &form, Utc::now().naive_utc())?;
+            if outcome.is_ok() {
+                super::count(conn, "signup", &address, limit)?;
+            }
+            Ok(outcome)
         })
         .await?;
     match outcome {
