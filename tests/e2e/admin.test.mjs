@@ -368,6 +368,40 @@ describe('admin UI', () => {
     assert.match(csv, /Anna de Vries/);
     await shot('11-leden');
 
+    // Edits send the record's ETag: a second edit after the first still saves.
+    const note = detail.getByLabel('Notitie (alleen intern)');
+    await note.fill('Gebeld; past goed. Mailt nog.');
+    await detail.getByRole('button', { name: 'Opslaan' }).click();
+    await flashText().filter({ hasText: 'Aanmelding van Anna de Vries is bijgewerkt.' }).waitFor();
+    const annaId = await page.locator('tr', { hasText: 'Anna de Vries' }).getAttribute('data-id');
+    const saved = await inPage(`/api/v1/admin/memberships/${annaId}`);
+    assert.equal(saved.body.note, 'Gebeld; past goed. Mailt nog.');
+    assert.equal(saved.etag, `"${annaId}:${saved.body.version}"`);
+
+    // A colleague changes the record meanwhile: saving warns and keeps what was typed.
+    const theirs = await page.evaluate(
+      async ([u, etag]) => (await fetch(u, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json', 'If-Match': etag },
+        body: JSON.stringify({ note: 'Collega: al gesproken.' }),
+      })).status,
+      [`/api/v1/admin/memberships/${annaId}`, saved.etag],
+    );
+    assert.equal(theirs, 200);
+    await note.fill('Mijn eigen notitie.');
+    await detail.getByRole('button', { name: 'Opslaan' }).click();
+    const warning = detail.locator('.conflict-box .warn-box');
+    await warning.getByText('Iemand anders heeft deze aanmelding intussen gewijzigd').waitFor();
+    await warning.getByText('Collega: al gesproken.', { exact: false }).waitFor();
+    assert.equal(await note.inputValue(), 'Mijn eigen notitie.');
+    assert.equal((await inPage(`/api/v1/admin/memberships/${annaId}`)).body.note, 'Collega: al gesproken.');
+    await shot('11b-leden-conflict');
+    await warning.getByRole('button', { name: 'Mijn wijziging toch opslaan' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Toch opslaan' }).click();
+    await flashText().filter({ hasText: 'Aanmelding van Anna de Vries is bijgewerkt.' }).waitFor();
+    assert.equal((await inPage(`/api/v1/admin/memberships/${annaId}`)).body.note, 'Mijn eigen notitie.');
+    assert.equal(await warning.count(), 0);
+
     // Erasing on request asks first, then leaves no personal data in the list.
     await page.getByRole('button', { name: 'Gegevens wissen' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Voorgoed wissen' }).click();
