@@ -316,6 +316,32 @@ describe('admin UI', () => {
     return undefined;
   });
 
+  it('names a deleted file when a version that uses it is published', async () => {
+    // Through the API: a download, archived, its file deleted, the item brought back.
+    const steps = await page.evaluate(async (pdf) => {
+      const json = async (r) => ({ status: r.status, etag: r.headers.get('etag'), body: await r.json().catch(() => null) });
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'handreiking.pdf');
+      const file = await json(await fetch('/api/v1/admin/files', { method: 'POST', body: form }));
+      const send = async (method, path, etag, body) => json(await fetch(path, {
+        method,
+        headers: { 'Content-Type': 'application/json', ...(etag ? { 'If-Match': etag } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      }));
+      const item = await send('POST', '/api/v1/admin/content', null, { kind: 'download', title: 'Handreiking', fields: { file_id: file.body.id } });
+      const archived = await send('DELETE', `/api/v1/admin/content/${item.body.id}`, item.etag);
+      const deleted = await fetch(`/api/v1/admin/files/${file.body.id}`, { method: 'DELETE' });
+      const back = await send('POST', `/api/v1/admin/content/${item.body.id}/unarchive`, archived.etag);
+      return { id: item.body.id, statuses: [file.status, item.status, archived.status, deleted.status, back.status] };
+    }, [...tinyPdf('Handreiking')]);
+    assert.deepEqual(steps.statuses, [201, 201, 200, 204, 200]);
+    await page.goto(`${server.base}/admin/inhoud/${steps.id}/publiceren`);
+    await page.getByRole('button', { name: 'Publiceren', exact: true }).click();
+    await page.locator('.error-box li', { hasText: 'fields.file_id' }).waitFor();
+    const { body } = await inPage(`/api/v1/admin/content/${steps.id}`);
+    assert.equal(body.published_version, null);
+  });
+
   it('schedules an unpublish at an Amsterdam time, stored in UTC', async (t) => {
     if (!has('/api/v1/admin/content/{id}/unpublish')) return t.skip('the unpublish API is not there');
     await page.goto(`${server.base}/admin/inhoud/${itemId}/publiceren`);
