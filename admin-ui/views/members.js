@@ -68,43 +68,108 @@ export default async function members(root, { parts, params }) {
 
   const showDetail = async (id) => {
     let m;
+    let etag;
     try {
-      m = (await api.get(`/admin/memberships/${encodeURIComponent(id)}`)).data;
+      ({ data: m, etag } = await api.get(`/admin/memberships/${encodeURIComponent(id)}`));
     } catch (err) {
       fill(detail, errorBox(err));
       return;
     }
+    // Every write sends the ETag of the record as shown; a 412 means someone else changed it
+    // meanwhile: nothing is overwritten, and what was typed stays in the form.
+    etag = etag || `"${m.id}:${m.version}"`;
     const st = h('select', {}, Object.entries(MEMBER_STATUSES).map(([v, l]) => h('option', { value: v }, l)));
     st.value = m.status;
     const note = h('textarea', { rows: 4 });
     note.value = m.note || '';
     const message = h('div', { 'aria-live': 'assertive' });
+    const conflictBox = h('div', { class: 'conflict-box', 'aria-live': 'assertive' });
     const form = h(
       'form',
       { class: 'member-form', novalidate: true },
       field('Status', st, { name: 'status' }),
       field('Notitie (alleen intern)', note, { name: 'note' }),
+      conflictBox,
       message,
       h('button', { type: 'submit', class: 'primary' }, 'Opslaan'),
     );
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
+    const reload = () => showDetail(m.id);
+
+    /** Shows who changed what meanwhile, with a way to load it or to save over it. */
+    const showConflict = async (action) => {
+      let latest = null;
       try {
-        await api.patch(`/admin/memberships/${encodeURIComponent(m.id)}`, { status: st.value, note: note.value.trim() ? note.value : null });
+        latest = await api.get(`/admin/memberships/${encodeURIComponent(m.id)}`);
+      } catch {
+        latest = null;
+      }
+      if (!latest) {
+        fill(conflictBox, h('div', { class: 'warn-box', role: 'alert' }, 'Deze aanmelding bestaat niet meer; misschien zijn de gegevens gewist.'));
+        return;
+      }
+      const l = latest.data;
+      const now = [`status ${MEMBER_STATUSES[l.status] || l.status}`, l.note ? `notitie “${l.note}”` : 'geen notitie'].join(', ');
+      fill(
+        conflictBox,
+        h(
+          'div',
+          { class: 'warn-box', role: 'alert' },
+          h('h2', {}, 'Iemand anders heeft deze aanmelding intussen gewijzigd'),
+          h('p', {}, `Nu: ${now}. `, action === 'save' ? 'Wat jij hebt ingevuld staat nog in het formulier en is niet opgeslagen.' : 'Er is niets gewist.'),
+          h(
+            'div',
+            { class: 'actions' },
+            h('button', { type: 'button', class: 'load-latest', onclick: reload }, 'Nieuwste laden'),
+            action === 'save'
+              ? h('button', {
+                type: 'button',
+                class: 'danger overwrite',
+                onclick: async () => {
+                  if (await confirmDialog('Jouw status en notitie opslaan over de wijziging van de ander heen?', { confirm: 'Toch opslaan', danger: true })) {
+                    etag = latest.etag || `"${l.id}:${l.version}"`;
+                    conflictBox.replaceChildren();
+                    save();
+                  }
+                },
+              }, 'Mijn wijziging toch opslaan')
+              : null,
+          ),
+        ),
+      );
+      conflictBox.querySelector('button').focus();
+    };
+
+    const save = async () => {
+      message.replaceChildren();
+      try {
+        const res = await api.patch(
+          `/admin/memberships/${encodeURIComponent(m.id)}`,
+          { status: st.value, note: note.value.trim() ? note.value : null },
+          { etag },
+        );
+        m = res.data;
+        etag = res.etag || `"${m.id}:${m.version}"`;
+        conflictBox.replaceChildren();
         flash(`Aanmelding van ${m.name} is bijgewerkt.`);
         load();
       } catch (err) {
-        fill(message, errorBox(err));
+        if (err.status === 412) await showConflict('save');
+        else fill(message, errorBox(err));
       }
+    };
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      save();
     });
     const erase = async () => {
       if (!(await confirmDialog(`De gegevens van ${m.name} voorgoed wissen? Dit kan niet ongedaan worden gemaakt.`, { confirm: 'Voorgoed wissen', danger: true }))) return;
       try {
-        await api.del(`/admin/memberships/${encodeURIComponent(m.id)}`);
+        await api.del(`/admin/memberships/${encodeURIComponent(m.id)}`, { etag });
         flash('De gegevens zijn gewist.');
         navigate(`/admin/leden${api.query(filters())}`, { replace: true });
       } catch (err) {
-        fill(message, errorBox(err));
+        if (err.status === 412) await showConflict('erase');
+        else fill(message, errorBox(err));
       }
     };
     fill(

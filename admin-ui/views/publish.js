@@ -59,8 +59,11 @@ export default async function publish(root, { id }) {
       if (err.status === 412) {
         fill(message, h('div', { class: 'warn-box', role: 'alert' }, 'Iemand anders heeft dit item intussen gewijzigd. Bekijk de nieuwe stand en probeer opnieuw. ', h('a', { href: `/admin/inhoud/${id}/publiceren` }, 'Opnieuw laden')));
       } else {
-        if (err.errors.length) showFieldErrors(form, err.errors);
-        fill(message, errorBox(err));
+        // Errors of the version itself (a file deleted since) have no field here: list them.
+        const orphans = err.errors.length ? showFieldErrors(form, err.errors) : [];
+        const box = errorBox(err);
+        if (orphans.length) box.append(h('ul', {}, orphans.map((o) => h('li', {}, `${o.field}: ${o.message}`))));
+        fill(message, box);
       }
     }
   };

@@ -30,6 +30,8 @@ pub struct Membership {
     pub duplicate_of: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Raised by every staff change: the record's ETag.
+    pub version: i64,
 }
 
 /// Records a challenge's nonce as used; `false` when it was used before.
@@ -89,6 +91,7 @@ pub fn insert(
             memberships::duplicate_of.eq(first),
             memberships::created_at.eq(now),
             memberships::updated_at.eq(now),
+            memberships::version.eq(1),
         ))
         .execute(conn)?;
     Ok(id)
@@ -186,44 +189,64 @@ pub fn email_counts(
     Ok(rows.into_iter().collect())
 }
 
-/// Sets the status and/or the note.
+/// Sets the status and/or the note and raises the version, only if the record is still at
+/// `version` (compare-and-set). `false` when it is not (changed or erased meanwhile).
 pub fn update(
     conn: &mut AnyConnection,
     id: &str,
+    version: i64,
     status: Option<&str>,
     note: Option<Option<&str>>,
     now: NaiveDateTime,
-) -> AppResult<()> {
-    let target = memberships::table.find(id);
-    if let Some(s) = status {
-        diesel::update(target)
-            .set(memberships::status.eq(s))
-            .execute(conn)?;
-    }
-    if let Some(n) = note {
-        diesel::update(target)
-            .set(memberships::note.eq(n))
-            .execute(conn)?;
-    }
-    diesel::update(target)
-        .set(memberships::updated_at.eq(now))
-        .execute(conn)?;
-    Ok(())
+) -> AppResult<bool> {
+    let n = diesel::update(
+        memberships::table
+            .filter(memberships::id.eq(id))
+            .filter(memberships::version.eq(version)),
+    )
+    // A `None` part sets nothing: that column keeps its value.
+    .set((
+        status.map(|s| memberships::status.eq(s)),
+        note.map(|n| memberships::note.eq(n)),
+        memberships::updated_at.eq(now),
+        memberships::version.eq(version + 1),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
-/// Deletes every record with this e-mail; returns their ids.
-pub fn delete_by_email(conn: &mut AnyConnection, email: &str) -> AppResult<Vec<String>> {
-    let ids: Vec<String> = memberships::table
+/// Deletes record `id`, only if it is still at `version` (compare-and-set), and with it
+/// every other record with its e-mail (the same person's repeated sign-ups). The ids
+/// deleted, `id` first, or `None` (nothing deleted) when the record is not at that version.
+pub fn delete_person(
+    conn: &mut AnyConnection,
+    id: &str,
+    version: i64,
+    email: &str,
+) -> AppResult<Option<Vec<String>>> {
+    let n = diesel::delete(
+        memberships::table
+            .filter(memberships::id.eq(id))
+            .filter(memberships::version.eq(version)),
+    )
+    .execute(conn)?;
+    if n != 1 {
+        return Ok(None);
+    }
+    let others: Vec<String> = memberships::table
         .filter(memberships::email.eq(email))
         .order(memberships::id.asc())
         .select(memberships::id)
         .load(conn)?;
     // Later records point at earlier ones: unlink first, so the order of deletion is free.
-    diesel::update(memberships::table.filter(memberships::email.eq(email)))
+    let rest = || memberships::table.filter(memberships::id.eq_any(&others));
+    diesel::update(rest())
         .set(memberships::duplicate_of.eq(None::<String>))
         .execute(conn)?;
-    diesel::delete(memberships::table.filter(memberships::email.eq(email))).execute(conn)?;
-    Ok(ids)
+    diesel::delete(rest()).execute(conn)?;
+    let mut ids = vec![id.to_owned()];
+    ids.extend(others);
+    Ok(Some(ids))
 }
 
 /// On SQLite, makes deletes on this connection overwrite the freed space, so an erased

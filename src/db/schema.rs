@@ -182,6 +182,7 @@ diesel::table! {
         duplicate_of -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 

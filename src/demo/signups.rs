@@ -47,7 +47,7 @@ pub fn store(conn: &mut AnyConnection, actor: &Actor, now: NaiveDateTime) -> App
         if s.status != "new" || s.note.is_some() {
             let change = crate::domain::memberships::check_change(Some(s.status), s.note.map(Some))
                 .map_err(|_| AppError::internal("a demo sign-up has a bad status or note"))?;
-            memberships::change(conn, actor, &id, &change)?;
+            memberships::change(conn, actor, &id, None, &change)?;
         }
     }
     Ok(SIGN_UPS.len())

@@ -4,7 +4,7 @@
 pub mod challenge;
 pub mod staff;
 
-pub use staff::{Change, check_change};
+pub use staff::{Change, check_change, etag};
 
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -6,11 +6,12 @@ use chrono::{NaiveDateTime, Utc};
 use serde_json::json;
 
 use crate::db::audit::{self, Actor};
+use crate::db::memberships::Membership;
 use crate::db::{AnyConnection, memberships, settings};
 use crate::domain::memberships::{
-    CONSENT_VERSION, Change, SignUpForm, Status, challenge, check_member_fields, parse_answer,
+    CONSENT_VERSION, Change, SignUpForm, Status, challenge, check_member_fields, etag, parse_answer,
 };
-use crate::error::{AppResult, FieldError};
+use crate::error::{AppError, AppResult, FieldError};
 
 /// The signing key of the challenge, made on first use and shared by every process.
 pub fn challenge_key(conn: &mut AnyConnection) -> AppResult<String> {
@@ -97,10 +98,51 @@ pub fn sign_up(
     }
 }
 
-/// Applies a change; audits the status move and whether the note changed (never the note
-/// itself, which may hold personal data). `false` when nothing changed.
-pub fn change(conn: &mut AnyConnection, actor: &Actor, id: &str, c: &Change) -> AppResult<bool> {
+/// 412 unless `if_match` holds the record's current ETag (compared as whole strings).
+/// `None` asks for no check (the demo loader, which just stored the record).
+fn check_etag(m: &Membership, if_match: Option<&[String]>) -> AppResult<()> {
+    let current = etag(&m.id, m.version);
+    match if_match {
+        Some(tags) if !tags.contains(&current) => Err(stale(m)),
+        _ => Ok(()),
+    }
+}
+
+/// The 412 for a record that is no longer at the version the caller had: the body names
+/// the current one, as for content items.
+fn stale(m: &Membership) -> AppError {
+    let mut extra = serde_json::Map::new();
+    extra.insert("current_version".into(), json!(m.version));
+    extra.insert("current_etag".into(), json!(etag(&m.id, m.version)));
+    AppError::PreconditionFailed {
+        detail: format!(
+            "The sign-up has changed since you read it; it is now at version {}.",
+            m.version
+        ),
+        extra,
+    }
+}
+
+/// The 412 after a compare-and-set found the record moved on (or 404 when it is gone).
+fn moved(conn: &mut AnyConnection, id: &str) -> AppError {
+    match memberships::find(conn, id) {
+        Ok(m) => stale(&m),
+        Err(e) => e,
+    }
+}
+
+/// Applies a change if `if_match` names the record's current ETag (else 412); audits the
+/// status move and whether the note changed (never the note itself, which may hold
+/// personal data). `false` when nothing changed (then the version stays).
+pub fn change(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: &str,
+    if_match: Option<&[String]>,
+    c: &Change,
+) -> AppResult<bool> {
     let current = memberships::find(conn, id)?;
+    check_etag(&current, if_match)?;
     let status = c
         .status
         .map(Status::as_str)
@@ -109,13 +151,17 @@ pub fn change(conn: &mut AnyConnection, actor: &Actor, id: &str, c: &Change) -> 
     if status.is_none() && note.is_none() {
         return Ok(false);
     }
-    memberships::update(
+    let updated = memberships::update(
         conn,
         id,
+        current.version,
         status,
         note.map(Option::as_deref),
         Utc::now().naive_utc(),
     )?;
+    if !updated {
+        return Err(moved(conn, id));
+    }
     let mut detail = serde_json::Map::new();
     if let Some(s) = status {
         detail.insert("status".into(), json!({"from": current.status, "to": s}));
@@ -137,12 +183,21 @@ pub fn change(conn: &mut AnyConnection, actor: &Actor, id: &str, c: &Change) -> 
     Ok(true)
 }
 
-/// Erases a record for good, with every other record of the same e-mail (the same person's
-/// repeated sign-ups). The audit log keeps only that these ids were erased. Returns the ids.
-pub fn erase(conn: &mut AnyConnection, actor: &Actor, id: &str) -> AppResult<Vec<String>> {
+/// Erases a record for good if `if_match` names its current ETag (else 412), with every
+/// other record of the same e-mail (the same person's repeated sign-ups). The audit log
+/// keeps only that these ids were erased. Returns the ids.
+pub fn erase(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: &str,
+    if_match: &[String],
+) -> AppResult<Vec<String>> {
     let record = memberships::find(conn, id)?;
+    check_etag(&record, Some(if_match))?;
     memberships::overwrite_on_delete(conn)?;
-    let ids = memberships::delete_by_email(conn, &record.email)?;
+    let Some(ids) = memberships::delete_person(conn, id, record.version, &record.email)? else {
+        return Err(moved(conn, id));
+    };
     for erased in &ids {
         audit::record(conn, actor, "erase", "membership", Some(erased), &json!({}))?;
     }

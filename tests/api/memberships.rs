@@ -1,5 +1,6 @@
 //! Membership sign-ups: the public form with its challenge, and staff handling them.
 
+mod conditional;
 mod signup;
 mod staff;
 
@@ -70,6 +71,36 @@ pub async fn list(app: &TestApp, query: &str) -> Value {
         .await
         .expect(200)
         .json()
+}
+
+/// Record `id`'s ETag, from its `GET` as the admin.
+pub async fn etag(app: &TestApp, id: &str) -> String {
+    app.admin_get(&format!("/api/v1/admin/memberships/{id}"))
+        .await
+        .expect(200)
+        .header("etag")
+        .expect("ETag")
+}
+
+/// A `PATCH` of record `id` as the admin, with the record's current ETag.
+pub async fn patch(app: &TestApp, id: &str, body: &Value) -> Resp {
+    let etag = etag(app, id).await;
+    send(
+        app.admin(Method::PATCH, &format!("/api/v1/admin/memberships/{id}"))
+            .header("if-match", etag)
+            .json(body),
+    )
+    .await
+}
+
+/// A `DELETE` (erase) of record `id` as the admin, with the record's current ETag.
+pub async fn erase(app: &TestApp, id: &str) -> Resp {
+    let etag = etag(app, id).await;
+    send(
+        app.admin(Method::DELETE, &format!("/api/v1/admin/memberships/{id}"))
+            .header("if-match", etag),
+    )
+    .await
 }
 
 #[derive(QueryableByName)]

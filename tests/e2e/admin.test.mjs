@@ -316,6 +316,32 @@ describe('admin UI', () => {
     return undefined;
   });
 
+  it('names a deleted file when a version that uses it is published', async () => {
+    // Through the API: a download, archived, its file deleted, the item brought back.
+    const steps = await page.evaluate(async (pdf) => {
+      const json = async (r) => ({ status: r.status, etag: r.headers.get('etag'), body: await r.json().catch(() => null) });
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'handreiking.pdf');
+      const file = await json(await fetch('/api/v1/admin/files', { method: 'POST', body: form }));
+      const send = async (method, path, etag, body) => json(await fetch(path, {
+        method,
+        headers: { 'Content-Type': 'application/json', ...(etag ? { 'If-Match': etag } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      }));
+      const item = await send('POST', '/api/v1/admin/content', null, { kind: 'download', title: 'Handreiking', fields: { file_id: file.body.id } });
+      const archived = await send('DELETE', `/api/v1/admin/content/${item.body.id}`, item.etag);
+      const deleted = await fetch(`/api/v1/admin/files/${file.body.id}`, { method: 'DELETE' });
+      const back = await send('POST', `/api/v1/admin/content/${item.body.id}/unarchive`, archived.etag);
+      return { id: item.body.id, statuses: [file.status, item.status, archived.status, deleted.status, back.status] };
+    }, [...tinyPdf('Handreiking')]);
+    assert.deepEqual(steps.statuses, [201, 201, 200, 204, 200]);
+    await page.goto(`${server.base}/admin/inhoud/${steps.id}/publiceren`);
+    await page.getByRole('button', { name: 'Publiceren', exact: true }).click();
+    await page.locator('.error-box li', { hasText: 'fields.file_id' }).waitFor();
+    const { body } = await inPage(`/api/v1/admin/content/${steps.id}`);
+    assert.equal(body.published_version, null);
+  });
+
   it('schedules an unpublish at an Amsterdam time, stored in UTC', async (t) => {
     if (!has('/api/v1/admin/content/{id}/unpublish')) return t.skip('the unpublish API is not there');
     await page.goto(`${server.base}/admin/inhoud/${itemId}/publiceren`);
@@ -367,6 +393,40 @@ describe('admin UI', () => {
     const csv = await page.evaluate(async (u) => (await fetch(u)).text(), href);
     assert.match(csv, /Anna de Vries/);
     await shot('11-leden');
+
+    // Edits send the record's ETag: a second edit after the first still saves.
+    const note = detail.getByLabel('Notitie (alleen intern)');
+    await note.fill('Gebeld; past goed. Mailt nog.');
+    await detail.getByRole('button', { name: 'Opslaan' }).click();
+    await flashText().filter({ hasText: 'Aanmelding van Anna de Vries is bijgewerkt.' }).waitFor();
+    const annaId = await page.locator('tr', { hasText: 'Anna de Vries' }).getAttribute('data-id');
+    const saved = await inPage(`/api/v1/admin/memberships/${annaId}`);
+    assert.equal(saved.body.note, 'Gebeld; past goed. Mailt nog.');
+    assert.equal(saved.etag, `"${annaId}:${saved.body.version}"`);
+
+    // A colleague changes the record meanwhile: saving warns and keeps what was typed.
+    const theirs = await page.evaluate(
+      async ([u, etag]) => (await fetch(u, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json', 'If-Match': etag },
+        body: JSON.stringify({ note: 'Collega: al gesproken.' }),
+      })).status,
+      [`/api/v1/admin/memberships/${annaId}`, saved.etag],
+    );
+    assert.equal(theirs, 200);
+    await note.fill('Mijn eigen notitie.');
+    await detail.getByRole('button', { name: 'Opslaan' }).click();
+    const warning = detail.locator('.conflict-box .warn-box');
+    await warning.getByText('Iemand anders heeft deze aanmelding intussen gewijzigd').waitFor();
+    await warning.getByText('Collega: al gesproken.', { exact: false }).waitFor();
+    assert.equal(await note.inputValue(), 'Mijn eigen notitie.');
+    assert.equal((await inPage(`/api/v1/admin/memberships/${annaId}`)).body.note, 'Collega: al gesproken.');
+    await shot('11b-leden-conflict');
+    await warning.getByRole('button', { name: 'Mijn wijziging toch opslaan' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Toch opslaan' }).click();
+    await flashText().filter({ hasText: 'Aanmelding van Anna de Vries is bijgewerkt.' }).waitFor();
+    assert.equal((await inPage(`/api/v1/admin/memberships/${annaId}`)).body.note, 'Mijn eigen notitie.');
+    assert.equal(await warning.count(), 0);
 
     // Erasing on request asks first, then leaves no personal data in the list.
     await page.getByRole('button', { name: 'Gegevens wissen' }).click();

@@ -75,6 +75,17 @@ impl Document {
         Ok(serde_json::to_string(self)?)
     }
 
+    /// Every file this document uses, with the path of the field naming it
+    /// (`attachments[0].file_id`, `fields.file_id`, ...), as a save names a missing one.
+    pub fn file_paths(&self) -> Vec<(String, String)> {
+        self.attachments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("attachments[{i}].file_id"), a.file_id.clone()))
+            .chain(self.fields.file_refs())
+            .collect()
+    }
+
     /// Every file this document uses (attachments and file fields), each once.
     pub fn file_ids(&self) -> Vec<String> {
         let mut seen = HashSet::new();

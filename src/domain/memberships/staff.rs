@@ -11,6 +11,12 @@ pub struct Change {
     pub note: Option<Option<String>>,
 }
 
+/// A record's strong ETag: `"<id>:<version>"`, the form content items use. `If-Match` is
+/// compared with it as a whole string, so only the exact value a read handed out matches.
+pub fn etag(id: &str, version: i64) -> String {
+    format!("\"{id}:{version}\"")
+}
+
 /// Checks a staff change: the status one of the known ones, the note within its length.
 pub fn check_change(
     status: Option<&str>,

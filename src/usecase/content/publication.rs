@@ -8,9 +8,9 @@ use super::save::{load, lock_current, lock_editable};
 use super::view::AdminItem;
 use crate::db::AnyConnection;
 use crate::db::audit::{self, Actor};
-use crate::db::content::{items, now};
-use crate::domain::content::Publication;
-use crate::error::{AppError, AppResult};
+use crate::db::content::{items, now, versions};
+use crate::domain::content::{Document, Kind, Publication};
+use crate::error::{AppError, AppResult, FieldError};
 
 /// Archives the item: it leaves the public API and every schedule is dropped.
 pub fn archive(
@@ -75,6 +75,7 @@ pub fn publish(
             ),
         ));
     }
+    files_present(conn, row.kind()?, id, version)?;
     let now = now();
     // Schedules already due count as done; the new action applies on top of them.
     let mut p = row.publication().at(now);
@@ -90,6 +91,39 @@ pub fn publish(
     }
     let detail = json!({ "version": version, "at": scheduled.map(super::view::utc) });
     apply(conn, actor, id, "publish", &p, now, &detail)
+}
+
+/// 422 naming each field of version `version` whose file is gone. A file may be deleted
+/// while only archived items use it; once such an item is back, publishing the version
+/// that uses it would show a download with no file. The files found stay until the
+/// transaction ends (see [`items::existing_files`]), and a file no archived item holds
+/// cannot be deleted, so a publication scheduled here finds its files in place.
+fn files_present(conn: &mut AnyConnection, kind: Kind, id: &str, version: i64) -> AppResult<()> {
+    let doc = Document::from_json(kind, &versions::get(conn, id, version)?.content)?;
+    let paths = doc.file_paths();
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = paths.iter().map(|(_, file)| file.clone()).collect();
+    let found = items::existing_files(conn, &ids)?;
+    let errors: Vec<FieldError> = paths
+        .into_iter()
+        .filter(|(_, file)| !found.contains(file))
+        .map(|(path, _)| {
+            FieldError::new(
+                path,
+                format!(
+                    "the file of version {version} has been deleted: choose another file \
+                     and save a new version before publishing"
+                ),
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
 }
 
 /// Takes the item off the public API now (dropping a pending publish), or at `at`.

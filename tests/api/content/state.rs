@@ -10,6 +10,7 @@ use crate::support::{Resp, TestApp, send};
 both_backends!(
     archive_and_unarchive,
     publish_and_unpublish_set_the_status,
+    a_version_whose_file_was_deleted_is_not_published,
     every_write_is_audited
 );
 
@@ -227,6 +228,76 @@ async fn publish_and_unpublish_set_the_status(app: TestApp) {
     write(&app, Method::POST, &unpublish, &etag1, None)
         .await
         .problem(412);
+}
+
+/// A file only archived items use may be deleted; an item brought back afterwards cannot
+/// publish (now or later) a version that uses it: 422 naming the field, not a public
+/// download without its file.
+async fn a_version_whose_file_was_deleted_is_not_published(app: TestApp) {
+    let file = super::file(&app, "handreiking.pdf").await;
+    let mut item = app.download("Handreiking", &file).published().await;
+    let public = app.get(&item.public_path()).await.expect(200).json();
+    assert_eq!(public["fields"]["file"]["id"], file.as_str(), "{public}");
+    item.archive(&app).await;
+    send(app.admin(Method::DELETE, &format!("/api/v1/admin/files/{file}")))
+        .await
+        .expect(204);
+    item.unarchive(&app).await;
+
+    let publish = format!("{}/publish", item.path());
+    let later = json!({"at": (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339()});
+    for body in [None, Some(&later), Some(&json!({"version": 1}))] {
+        let p = write(&app, Method::POST, &publish, &item.etag, body)
+            .await
+            .problem(422);
+        assert_eq!(Resp::fields(&p), ["fields.file_id"], "{body:?}");
+        assert!(
+            p["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("deleted"),
+            "{p}"
+        );
+    }
+    // Nothing changed: still a draft, nothing public, nothing scheduled.
+    let now = app.admin_get(&item.path()).await.expect(200).json();
+    assert_eq!(now["status"], "draft");
+    assert_eq!(now["published_version"], json!(null));
+    assert_eq!(now["publish_at"], json!(null));
+    app.get(&item.public_path()).await.problem(404);
+
+    // With another file in a new version it publishes, and the public sees that file.
+    let other = super::file(&app, "handreiking-2.pdf").await;
+    item.edit(&app, |doc| doc["fields"]["file_id"] = json!(other))
+        .await;
+    item.publish(&app).await;
+    let public = app.get(&item.public_path()).await.expect(200).json();
+    assert_eq!(public["fields"]["file"]["id"], other.as_str(), "{public}");
+
+    // An attachment is named by its place in the list.
+    let kept = super::file(&app, "bijlage.pdf").await;
+    let gone = super::file(&app, "weg.pdf").await;
+    let mut manifest = app
+        .manifest("Manifest")
+        .attach(&kept, "Blijft")
+        .attach(&gone, "Weg")
+        .draft()
+        .await;
+    manifest.archive(&app).await;
+    send(app.admin(Method::DELETE, &format!("/api/v1/admin/files/{gone}")))
+        .await
+        .expect(204);
+    manifest.unarchive(&app).await;
+    let p = write(
+        &app,
+        Method::POST,
+        &format!("{}/publish", manifest.path()),
+        &manifest.etag,
+        None,
+    )
+    .await
+    .problem(422);
+    assert_eq!(Resp::fields(&p), ["attachments[1].file_id"]);
 }
 
 async fn every_write_is_audited(app: TestApp) {

@@ -5,7 +5,9 @@ use diesel::sql_types::Text;
 use diesel::{QueryableByName, RunQueryDsl};
 use serde_json::{Value, json};
 
-use super::{challenge, find_everywhere, form, list, post_form, reset_limits, sign_up};
+use super::{
+    challenge, erase, etag, find_everywhere, form, list, patch, post_form, reset_limits, sign_up,
+};
 use crate::both_backends;
 use crate::support::{Resp, TestApp, send};
 
@@ -73,7 +75,10 @@ async fn only_admin_and_membership_see_members(app: TestApp) {
     assert_eq!(v["items"][0]["status"], "new");
     // The membership role does everything.
     for (method, path, body) in &routes {
-        let rb = app.request(method.clone(), path).bearer_auth(&member);
+        let mut rb = app.request(method.clone(), path).bearer_auth(&member);
+        if [Method::PATCH, Method::DELETE].contains(method) {
+            rb = rb.header("if-match", etag(&app, &id).await);
+        }
         let rb = match body {
             Some(b) => rb.json(b),
             None => rb,
@@ -133,13 +138,9 @@ async fn filters_and_pages(app: TestApp) {
     let daan = list(&app, "?q=daan").await;
     assert_eq!(names(&daan), ["Daan Visser"]);
     let daan_id = daan["items"][0]["id"].as_str().unwrap().to_owned();
-    app.admin_json(
-        Method::PATCH,
-        &format!("/api/v1/admin/memberships/{daan_id}"),
-        &json!({"status": "approved"}),
-    )
-    .await
-    .expect(200);
+    patch(&app, &daan_id, &json!({"status": "approved"}))
+        .await
+        .expect(200);
 
     assert_eq!(
         names(&list(&app, "?role=koploper").await),
@@ -261,15 +262,14 @@ async fn patch_changes_status_and_note_audited(app: TestApp) {
     sign_up(&app, "Jan Jansen", "jan@example.nl").await;
     let id = first_id(&app).await;
     let path = format!("/api/v1/admin/memberships/{id}");
-    let v = app
-        .admin_json(
-            Method::PATCH,
-            &path,
-            &json!({"status": "approved", "note": "Gebeld met Jan Jansen"}),
-        )
-        .await
-        .expect(200)
-        .json();
+    let v = patch(
+        &app,
+        &id,
+        &json!({"status": "approved", "note": "Gebeld met Jan Jansen"}),
+    )
+    .await
+    .expect(200)
+    .json();
     assert_eq!(v["status"], "approved");
     assert_eq!(v["note"], "Gebeld met Jan Jansen");
     assert_eq!(v["name"], "Jan Jansen");
@@ -281,6 +281,7 @@ async fn patch_changes_status_and_note_audited(app: TestApp) {
     let v = send(
         app.request(Method::PATCH, &path)
             .bearer_auth(&member)
+            .header("if-match", etag(&app, &id).await)
             .json(&json!({"status": "rejected", "note": null})),
     )
     .await
@@ -288,7 +289,7 @@ async fn patch_changes_status_and_note_audited(app: TestApp) {
     .json();
     assert_eq!(v["status"], "rejected");
     assert_eq!(v["note"], Value::Null);
-    app.admin_json(Method::PATCH, &path, &json!({"status": "rejected"}))
+    patch(&app, &id, &json!({"status": "rejected"}))
         .await
         .expect(200);
 
@@ -333,25 +334,26 @@ async fn patch_changes_status_and_note_audited(app: TestApp) {
     assert_eq!(actors, ["leden@test.nl", "admin@test.nl"]);
 
     // Bad input, named.
-    let p = app
-        .admin_json(Method::PATCH, &path, &json!({"status": "done"}))
+    let p = patch(&app, &id, &json!({"status": "done"}))
         .await
         .problem(422);
     assert_eq!(Resp::fields(&p), ["status"]);
-    let p = app
-        .admin_json(Method::PATCH, &path, &json!({"note": "n".repeat(5001)}))
+    let p = patch(&app, &id, &json!({"note": "n".repeat(5001)}))
         .await
         .problem(422);
     assert_eq!(Resp::fields(&p), ["note"]);
-    let p = app
-        .admin_json(Method::PATCH, &path, &json!({"email": "x@y.nl"}))
+    let p = patch(&app, &id, &json!({"email": "x@y.nl"}))
         .await
         .problem(422);
     assert_eq!(Resp::fields(&p), ["email"]);
-    app.admin_json(
-        Method::PATCH,
-        "/api/v1/admin/memberships/0190d0c4-0000-7000-8000-000000000000",
-        &json!({"status": "approved"}),
+    let unknown = "0190d0c4-0000-7000-8000-000000000000";
+    send(
+        app.admin(
+            Method::PATCH,
+            &format!("/api/v1/admin/memberships/{unknown}"),
+        )
+        .header("if-match", format!("\"{unknown}:1\""))
+        .json(&json!({"status": "approved"})),
     )
     .await
     .problem(404);
@@ -373,9 +375,9 @@ async fn erase_leaves_no_trace_anywhere(app: TestApp) {
         .map(|m| m["id"].as_str().unwrap().to_owned())
         .collect();
     let first = ids[1].clone();
-    app.admin_json(
-        Method::PATCH,
-        &format!("/api/v1/admin/memberships/{first}"),
+    patch(
+        &app,
+        &first,
         &json!({"status": "approved", "note": format!("{name} belt terug")}),
     )
     .await
@@ -391,12 +393,8 @@ async fn erase_leaves_no_trace_anywhere(app: TestApp) {
         "{before:?}"
     );
 
-    send(app.admin(
-        Method::DELETE,
-        &format!("/api/v1/admin/memberships/{first}"),
-    ))
-    .await
-    .expect(204);
+    let first_etag = etag(&app, &first).await;
+    erase(&app, &first).await.expect(204);
     // Both records of the person are gone; the other person stays.
     for id in &ids {
         app.admin_get(&format!("/api/v1/admin/memberships/{id}"))
@@ -407,10 +405,13 @@ async fn erase_leaves_no_trace_anywhere(app: TestApp) {
     assert_eq!(v["total"], 1);
     assert_eq!(v["items"][0]["name"], "Piet Pietersen");
     // Erasing again: nothing there.
-    send(app.admin(
-        Method::DELETE,
-        &format!("/api/v1/admin/memberships/{first}"),
-    ))
+    send(
+        app.admin(
+            Method::DELETE,
+            &format!("/api/v1/admin/memberships/{first}"),
+        )
+        .header("if-match", first_etag),
+    )
     .await
     .problem(404);
 

@@ -38,7 +38,7 @@ pub struct PublishRequest {
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The item is archived", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale `If-Match`; `current_version` and `current_etag` in the body", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No such version, or a bad `at`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such version, a bad `at`, or a file the version uses has been deleted (each such field named, e.g. `fields.file_id`)", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = []))

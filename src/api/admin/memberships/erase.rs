@@ -1,6 +1,6 @@
 //! `DELETE /admin/memberships/{id}`: erase a person's sign-up data for good.
 
-use actix_web::{HttpResponse, delete, web};
+use actix_web::{HttpRequest, HttpResponse, delete, web};
 
 use crate::auth::{Auth, policy::Members};
 use crate::error::{AppResult, Problem};
@@ -12,13 +12,19 @@ use crate::usecase::memberships;
     operation_id = "eraseMembership",
     tag = "memberships",
     description = "Erases the record and every other record with the same e-mail (the same \
-        person's repeated sign-ups) for good. The audit log keeps only that the ids were erased.",
-    params(("id" = uuid::Uuid, Path, description = "The record's id")),
+        person's repeated sign-ups) for good. The audit log keeps only that the ids were erased. \
+        Needs the record's `ETag` in `If-Match`.",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The record's id"),
+        ("If-Match" = String, Header, description = "The ETag of the record as read"),
+    ),
     responses(
         (status = 204, description = "Erased"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not handle members", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match`; `current_version` and `current_etag` in the body", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = []))
 )]
@@ -26,13 +32,15 @@ use crate::usecase::memberships;
 pub async fn erase(
     state: web::Data<AppState>,
     staff: Auth<Members>,
+    req: HttpRequest,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
+    let expected = super::if_match(&req)?;
     let actor = staff.actor();
     state
         .db
-        .tx(move |c| memberships::erase(c, &actor, &id))
+        .tx(move |c| memberships::erase(c, &actor, &id, &expected))
         .await?;
     state.db.run(memberships::flush_erased).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -6,14 +6,17 @@ pub mod list;
 pub mod read;
 pub mod update;
 
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::conditional;
 use crate::db::memberships::{Filter, Membership};
 use crate::domain::cursor;
-use crate::domain::memberships::{MemberRole, Sector, Status};
-use crate::error::{AppError, FieldError};
+use crate::domain::memberships::{MemberRole, Sector, Status, etag};
+use crate::error::{AppError, AppResult, FieldError};
 
 /// A sign-up as staff see it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -43,6 +46,9 @@ pub struct MembershipOut {
     pub duplicates: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every change; the record's `ETag` is `"<id>:<version>"`, which `PATCH` and
+    /// `DELETE` need back in `If-Match`.
+    pub version: i64,
 }
 
 impl MembershipOut {
@@ -65,8 +71,30 @@ impl MembershipOut {
             duplicates: (same_email - 1).max(0),
             created_at: m.created_at.and_utc(),
             updated_at: m.updated_at.and_utc(),
+            version: m.version,
         }
     }
+
+    /// The record's strong ETag.
+    pub fn etag(&self) -> String {
+        etag(&self.id, self.version)
+    }
+}
+
+/// The strong ETags the request's `If-Match` lists, as sent (quoted): 428 without the
+/// header. A weak tag, `*` or a malformed value lists none, which the write answers with
+/// 412, as for content items.
+pub fn if_match(req: &HttpRequest) -> AppResult<Vec<String>> {
+    let tags = conditional::if_match(req).ok_or(AppError::PreconditionRequired)?;
+    Ok(tags.iter().map(ToString::to_string).collect())
+}
+
+/// An answer carrying the record and its ETag.
+pub fn membership_response(m: &MembershipOut) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, m.etag()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(m)
 }
 
 /// The filters of the list and the export. Values are read as text and checked in

@@ -24,7 +24,8 @@ pub fn load(conn: &mut AnyConnection, id: &str) -> AppResult<MembershipOut> {
     tag = "memberships",
     params(("id" = uuid::Uuid, Path, description = "The record's id")),
     responses(
-        (status = 200, description = "The sign-up", body = MembershipOut),
+        (status = 200, description = "The sign-up, with its `ETag`", body = MembershipOut,
+            headers(("ETag" = String, description = "`\"<id>:<version>\"`, for `If-Match` on `PATCH` and `DELETE`"))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not see members", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record (or erased)", body = Problem, content_type = "application/problem+json"),
@@ -39,7 +40,5 @@ pub async fn read(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let m = state.db.run(move |c| load(c, &id)).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(m))
+    Ok(super::membership_response(&m))
 }

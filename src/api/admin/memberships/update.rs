@@ -1,6 +1,6 @@
 //! `PATCH /admin/memberships/{id}`: set the status and/or the note.
 
-use actix_web::{HttpResponse, patch, web};
+use actix_web::{HttpRequest, HttpResponse, patch, web};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
@@ -33,14 +33,22 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 #[utoipa::path(
     operation_id = "updateMembership",
     tag = "memberships",
-    params(("id" = uuid::Uuid, Path, description = "The record's id")),
+    description = "Needs the record's `ETag` in `If-Match`, so that a change made meanwhile by \
+        someone else is not overwritten; a change that changes nothing keeps the version.",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The record's id"),
+        ("If-Match" = String, Header, description = "The ETag of the record as read"),
+    ),
     request_body = MembershipPatch,
     responses(
-        (status = 200, description = "The sign-up after the change", body = MembershipOut),
+        (status = 200, description = "The sign-up after the change, with its new `ETag`", body = MembershipOut,
+            headers(("ETag" = String, description = "`\"<id>:<version>\"`"))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not handle members", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match`; `current_version` and `current_etag` in the body", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad status or note, named", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = []))
 )]
@@ -48,10 +56,12 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 pub async fn update(
     state: web::Data<AppState>,
     staff: Auth<Members>,
+    req: HttpRequest,
     id: web::Path<String>,
     body: ApiJson<MembershipPatch>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
+    let expected = super::if_match(&req)?;
     let MembershipPatch { status, note } = body.0;
     let change = crate::domain::memberships::check_change(
         status.as_deref(),
@@ -62,9 +72,9 @@ pub async fn update(
     let m = state
         .db
         .tx(move |c| {
-            memberships::change(c, &actor, &id, &change)?;
+            memberships::change(c, &actor, &id, Some(&expected), &change)?;
             super::read::load(c, &id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(m))
+    Ok(super::membership_response(&m))
 }
