@@ -112,6 +112,7 @@ pub fn build_app(
         .configure(crate::admin::configure)
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))
         .default_service(web::to(fallback))
+        .wrap(from_fn(literal_paths_first))
         .wrap(from_fn(crate::api::screen::screen))
         .wrap(cors)
         .wrap(from_fn(telemetry::log_requests))
@@ -164,14 +165,55 @@ static ROUTES: LazyLock<Vec<(ResourceDef, Vec<Method>)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The routes whose path has no parameter (`/admin/memberships/export.csv`), by path.
+static LITERAL_PATHS: LazyLock<std::collections::HashMap<&'static str, &'static [Method]>> =
+    LazyLock::new(|| {
+        ROUTES
+            .iter()
+            .filter(|(def, _)| !def.pattern().unwrap_or_default().contains('{'))
+            .filter_map(|(def, methods)| Some((def.pattern()?, methods.as_slice())))
+            .collect()
+    });
+
+/// A path that is a route of its own is not also a value of another route's parameter:
+/// `PATCH /admin/memberships/export.csv` is 405, not an edit of a sign-up with that id.
+async fn literal_paths_first(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
+    let refused = LITERAL_PATHS
+        .get(req.path())
+        .is_some_and(|methods| !methods.contains(req.method()));
+    if refused {
+        let resp = method_not_allowed(req.path()).unwrap_or_else(|e| {
+            actix_web::ResponseError::error_response(&e)
+        });
+        return Ok(req.into_response(resp).map_into_right_body());
+    }
+    next.call(req).await.map(ServiceResponse::map_into_left_body)
+}
+
 /// Unknown routes: 405 when the path exists with other methods, 404 otherwise.
 async fn fallback(req: HttpRequest) -> Result<HttpResponse, AppError> {
-    let path = req.path();
-    let allowed: Vec<&Method> = ROUTES
-        .iter()
-        .filter(|(def, _)| def.is_match(path))
-        .flat_map(|(_, m)| m.iter())
-        .collect();
+    method_not_allowed(req.path())
+}
+
+/// 405 with `Allow` when `path` is a route for other methods, else 404.
+fn method_not_allowed(path: &str) -> Result<HttpResponse, AppError> {
+    let mut allowed: Vec<&Method> = match LITERAL_PATHS.get(path) {
+        Some(methods) => methods.iter().collect(),
+        None => ROUTES
+            .iter()
+            .filter(|(def, _)| def.is_match(path))
+            .flat_map(|(_, m)| m.iter())
+            .collect(),
+    };
+    let mut seen = Vec::new();
+    allowed.retain(|m| {
+        let first = !seen.contains(m);
+        seen.push(*m);
+        first
+    });
     if allowed.is_empty() {
         return Err(AppError::not_found("No such resource."));
     }

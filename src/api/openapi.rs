@@ -8,11 +8,12 @@ use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{Content, Object, OpenApi, Ref, RefOr, Type};
 
 /// The shared answers: status, name under `components.responses`, description.
-const SHARED: [(&str, &str, &str); 8] = [
+const SHARED: [(&str, &str, &str); 9] = [
     (
         "400",
         "BadRequest",
-        "The body is not valid JSON or could not be read",
+        "The body is not valid JSON or could not be read, or a query parameter holds a NUL \
+         character (named in `errors`)",
     ),
     (
         "401",
@@ -21,6 +22,7 @@ const SHARED: [(&str, &str, &str); 8] = [
     ),
     ("404", "NotFound", "No such resource"),
     ("413", "PayloadTooLarge", "The body is larger than allowed"),
+    ("414", "UriTooLong", "The URL is longer than 8 KiB"),
     (
         "415",
         "UnsupportedMediaType",
@@ -45,7 +47,8 @@ const WITHOUT_DATABASE: [&str; 1] = ["getMetrics"];
 /// Adds the shared answers to `components.responses`, and to each operation the ones its
 /// shape implies and it does not describe itself: a body can be malformed (400), too
 /// large (413), of another media type (415) or invalid (422); a path can name nothing
-/// (404); a query parameter can be invalid (422); a secured operation can lack
+/// (404); a query parameter can be invalid (422) or hold a NUL (400); a URL with
+/// parameters can be too long (414); a secured operation can lack
 /// credentials (401); anything can fail (500) and the database can be away (503).
 pub fn complete(doc: &mut OpenApi) {
     let components = doc.components.get_or_insert_with(Default::default);
@@ -67,6 +70,7 @@ pub fn complete(doc: &mut OpenApi) {
                 // `[]` rather than `[{}]`: no credentials at all.
                 op.security = Some(Vec::new());
             }
+            admit_empty_values(op);
             for status in implied(op) {
                 let Some((_, name, _)) = SHARED.iter().find(|(s, _, _)| *s == status) else {
                     continue;
@@ -77,6 +81,35 @@ pub fn complete(doc: &mut OpenApi) {
                     .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
             }
         }
+    }
+}
+
+/// Query parameters the lists read as absent when empty (`?kind=&limit=`, as an HTML form
+/// sends them): their schema says so, as `anyOf` the value or the empty string.
+const EMPTY_MEANS_ABSENT: [&str; 7] = ["kind", "status", "sort", "role", "sector", "delimiter", "limit"];
+
+fn admit_empty_values(op: &mut Operation) {
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema};
+    let list = op.operation_id.as_deref().is_some_and(|id| id.starts_with("list") || id == "exportMemberships");
+    if !list {
+        return;
+    }
+    for param in op.parameters.iter_mut().flatten() {
+        if !matches!(param.parameter_in, ParameterIn::Query)
+            || !EMPTY_MEANS_ABSENT.contains(&param.name.as_str())
+        {
+            continue;
+        }
+        let Some(schema) = param.schema.take() else {
+            continue;
+        };
+        let empty = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some([""]))
+            .description(Some("Empty: as if the parameter were not given."));
+        param.schema = Some(RefOr::T(Schema::AnyOf(
+            AnyOfBuilder::new().item(schema).item(empty).build(),
+        )));
     }
 }
 
@@ -96,7 +129,10 @@ fn implied(op: &Operation) -> Vec<&'static str> {
         .iter()
         .any(|p| matches!(p.parameter_in, ParameterIn::Query))
     {
-        statuses.push("422");
+        statuses.extend(["400", "422"]);
+    }
+    if !params.is_empty() {
+        statuses.push("414");
     }
     if !is_public(op) {
         statuses.push("401");

@@ -75,7 +75,7 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let before_id = match q.cursor {
+    let before_id = match q.cursor.filter(|c| !c.trim().is_empty()) {
         None => None,
         Some(c) => Some(
             uuid::Uuid::parse_str(&c)

@@ -20,8 +20,8 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The bytes, with `Content-Type` (sniffed at upload), `Content-Length`, \
             `ETag: \"<sha256 hex>\"`, `Cache-Control`, `Accept-Ranges: bytes` and `Content-Disposition` \
-            (inline for PDF and images)", content_type = "application/octet-stream"),
-        (status = 206, description = "The requested range, with `Content-Range`", content_type = "application/octet-stream"),
+            (inline for PDF and images)", content_type = "*/*"),
+        (status = 206, description = "The requested range, with `Content-Range`", content_type = "*/*"),
         (status = 304, description = "The client's copy is current"),
         (status = 404, description = "No such file, not under this name, or no published version uses it", body = Problem, content_type = "application/problem+json"),
         (status = 416, description = "The range lies outside the file; `Content-Range: bytes */<size>`", body = Problem, content_type = "application/problem+json"),

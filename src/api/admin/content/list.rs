@@ -71,7 +71,7 @@ impl ListQuery {
             }
         }
         let kinds = match self.kind.as_deref().map(str::trim) {
-            None => Vec::new(),
+            None | Some("") => Vec::new(),
             Some(v) => Kind::parse_list(v).unwrap_or_else(|m| {
                 errors.push(FieldError::new("kind", m));
                 Vec::new()
@@ -88,7 +88,7 @@ impl ListQuery {
                 .ok()
         });
         let sort = match self.sort.as_deref().map(str::trim) {
-            None => Sort::default(),
+            None | Some("") => Sort::default(),
             Some(v) => Sort::parse(v).unwrap_or_else(|| {
                 errors.push(FieldError::new(
                     "sort",

@@ -14,8 +14,8 @@ use crate::state::AppState;
     tag = "files",
     params(("id" = uuid::Uuid, Path, description = "The file's id")),
     responses(
-        (status = 200, description = "The bytes, with the same headers as the public download but not cached by shared caches", content_type = "application/octet-stream"),
-        (status = 206, description = "The requested range", content_type = "application/octet-stream"),
+        (status = 200, description = "The bytes, with the same headers as the public download but not cached by shared caches", content_type = "*/*"),
+        (status = 206, description = "The requested range", content_type = "*/*"),
         (status = 304, description = "The client's copy is current"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not read files", body = Problem, content_type = "application/problem+json"),
