@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -112,6 +112,32 @@ pub struct ServeArgs {
     /// Enables `GET /metrics`, answered only with `Authorization: Bearer <this secret>`.
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// When SQLite syncs its log to disk: `full` on every commit (an acknowledged write
+    /// survives a power cut), `normal` at checkpoints (faster; the last writes can be lost
+    /// on a power cut or an operating system crash, never on a crash of the process).
+    #[arg(long, env = "SQLITE_SYNCHRONOUS", value_enum, default_value_t = SqliteSynchronous::Full)]
+    pub sqlite_synchronous: SqliteSynchronous,
+}
+
+/// SQLite's `synchronous` setting, as far as this service offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SqliteSynchronous {
+    /// Every commit is synced to disk before it is acknowledged.
+    #[default]
+    Full,
+    /// The log is synced at checkpoints only: commits are durable against a crash of the
+    /// process, not against a power cut.
+    Normal,
+}
+
+impl SqliteSynchronous {
+    /// The statement that sets it on a connection.
+    pub fn pragma(self) -> &'static str {
+        match self {
+            Self::Full => "PRAGMA synchronous = FULL;",
+            Self::Normal => "PRAGMA synchronous = NORMAL;",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::ServeArgs;
+use crate::cli::{ServeArgs, SqliteSynchronous};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -24,6 +24,8 @@ pub struct Config {
     pub shutdown_timeout: u64,
     /// `GET /metrics` is served only when set, and only to this bearer secret.
     pub metrics_token: Option<Secret>,
+    /// How often SQLite syncs to disk; ignored on PostgreSQL.
+    pub sqlite_synchronous: SqliteSynchronous,
 }
 
 /// A secret from the configuration; `Debug` never shows it.
@@ -102,6 +104,7 @@ impl Config {
             log_format: a.log_format.clone(),
             shutdown_timeout: a.shutdown_timeout,
             metrics_token,
+            sqlite_synchronous: a.sqlite_synchronous,
         })
     }
 
@@ -123,6 +126,7 @@ impl Config {
             log_format: "text".into(),
             shutdown_timeout: 5,
             metrics_token: None,
+            sqlite_synchronous: SqliteSynchronous::Full,
         }
     }
 

@@ -201,7 +201,12 @@ async fn fallback(req: HttpRequest) -> Result<HttpResponse, AppError> {
 
 /// Opens the database (running migrations) and builds the state.
 pub fn prepare(config: Config) -> Result<AppState, String> {
-    let db = Db::connect(&config.database_url, config.pool_size).map_err(|e| e.to_string())?;
+    let db = Db::connect_with(
+        &config.database_url,
+        config.pool_size,
+        config.sqlite_synchronous,
+    )
+    .map_err(|e| e.to_string())?;
     Ok(AppState::new(db, config))
 }
 

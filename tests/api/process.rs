@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 pub const BIN: &str = env!("CARGO_BIN_EXE_oa-cms");
 
 /// Variables the binary reads that the test's environment must not steer.
-const CLEARED_ENV: [&str; 14] = [
+const CLEARED_ENV: [&str; 15] = [
     "DATABASE_URL",
     "DATA_DIR",
     "BIND",
@@ -29,6 +29,7 @@ const CLEARED_ENV: [&str; 14] = [
     "POOL_SIZE",
     "UPLOAD_LIMIT",
     "JSON_LIMIT",
+    "SQLITE_SYNCHRONOUS",
 ];
 
 /// `oa-cms <args>` with a clean environment, waiting for it to finish.
