@@ -18,6 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Config;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
+use crate::ops::data_lock::{DataDirLock, LockError};
 use crate::ops::lifecycle;
 use crate::state::AppState;
 use crate::telemetry;
@@ -239,26 +240,49 @@ pub fn run(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
     Ok((server, addr))
 }
 
-/// Upload temp files older than this are stale even when several processes share the
-/// files folder (PostgreSQL); on SQLite one process owns it and every temp file is stale
-/// when it starts or stops.
+/// Another process's upload temp files untouched this long are stale, when several
+/// processes share the files folder (PostgreSQL). On SQLite the data folder's lock keeps
+/// every other server out, so whatever others left is stale at once.
 const SHARED_TMP_MAX_AGE: Duration = Duration::from_secs(3600);
 
 fn sweep_upload_tmp(state: &AppState) {
-    let min_age = match state.db.backend() {
+    let others_min_age = match state.db.backend() {
         Backend::Sqlite => Duration::ZERO,
         Backend::Postgres => SHARED_TMP_MAX_AGE,
     };
-    match lifecycle::sweep_upload_tmp(&state.config.files_dir(), min_age) {
+    let sweep = lifecycle::Sweep {
+        own_tag: crate::storage::upload_tmp_tag(),
+        others_min_age,
+    };
+    match lifecycle::sweep_upload_tmp(&state.config.files_dir(), sweep) {
         Ok(0) => {}
         Ok(n) => tracing::info!(removed = n, "removed unfinished uploads"),
         Err(e) => tracing::warn!(error = %e, "cannot clean the upload temp folder"),
     }
 }
 
-/// The whole life of `serve`: migrations, listening, first-start work, readiness, then on
-/// SIGTERM/SIGINT a graceful stop, the clean-up of cut-off uploads and the pool closed.
+/// On SQLite, the data folder for this process alone (see [`DataDirLock`]); PostgreSQL is
+/// the way to run several processes, and takes nothing.
+fn lock_data_dir(config: &Config) -> Result<Option<DataDirLock>, String> {
+    if Backend::from_url(&config.database_url) == Backend::Postgres {
+        return Ok(None);
+    }
+    DataDirLock::acquire(&config.data_dir)
+        .map(Some)
+        .map_err(|e| match e {
+            LockError::InUse { .. } => format!(
+                "{e}; one server runs per SQLite data folder (stop the other one, or use \
+             PostgreSQL to run several)"
+            ),
+            LockError::Io { .. } => e.to_string(),
+        })
+}
+
+/// The whole life of `serve`: the data folder locked, migrations, listening, first-start
+/// work, readiness, then on SIGTERM/SIGINT a graceful stop, the clean-up of cut-off uploads
+/// and the pool closed.
 pub async fn serve(config: Config) -> Result<(), String> {
+    let lock = lock_data_dir(&config)?;
     let state = prepare(config)?;
     sweep_upload_tmp(&state);
     let (server, addr) =
@@ -282,6 +306,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
     sweep_upload_tmp(&state);
     // The last clone of the pool: dropping it closes every database connection.
     drop(state);
+    // Only now may another process take the folder.
+    drop(lock);
     tracing::info!("stopped");
     match result {
         Ok(Ok(())) => Ok(()),
