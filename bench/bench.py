@@ -36,8 +36,9 @@ LUA = BENCH / "wrk" / "cases.lua"
 DB_PATH_CASES = ("item", "item_304", "list", "list_filtered", "deep_cursor", "search")
 EMAIL = "benchmark-admin@onderwijsalliantie.local"
 PASSWORD = "bench-wachtwoord-2026"
-# Environment every benchmarked oa-cms server gets on top of the caller's (set in main).
-SERVER_ENV = {}
+# Environment every benchmarked oa-cms server gets on top of the caller's (completed in
+# main). No load balancer watches it, so it stops without draining.
+SERVER_ENV = {"DRAIN_SECONDS": "0"}
 
 
 def log(msg):

@@ -117,6 +117,10 @@ pub struct ServeArgs {
     /// on a power cut or an operating system crash, never on a crash of the process).
     #[arg(long, env = "SQLITE_SYNCHRONOUS", value_enum, default_value_t = SqliteSynchronous::Full)]
     pub sqlite_synchronous: SqliteSynchronous,
+    /// Seconds between SIGTERM/SIGINT and closing the listener: readiness fails at once and
+    /// requests are still served, so load balancers see the 503 and move traffic away.
+    #[arg(long, env = "DRAIN_SECONDS", default_value_t = 5)]
+    pub drain_seconds: u64,
 }
 
 /// SQLite's `synchronous` setting, as far as this service offers it.

@@ -26,6 +26,9 @@ pub struct Config {
     pub metrics_token: Option<Secret>,
     /// How often SQLite syncs to disk; ignored on PostgreSQL.
     pub sqlite_synchronous: SqliteSynchronous,
+    /// Seconds a stopping process keeps serving with readiness failing, before it closes
+    /// the listener and gives requests in flight `shutdown_timeout` more.
+    pub drain_seconds: u64,
 }
 
 /// A secret from the configuration; `Debug` never shows it.
@@ -105,6 +108,7 @@ impl Config {
             shutdown_timeout: a.shutdown_timeout,
             metrics_token,
             sqlite_synchronous: a.sqlite_synchronous,
+            drain_seconds: a.drain_seconds,
         })
     }
 
@@ -127,6 +131,7 @@ impl Config {
             shutdown_timeout: 5,
             metrics_token: None,
             sqlite_synchronous: SqliteSynchronous::Full,
+            drain_seconds: 0,
         }
     }
 

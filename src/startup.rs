@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
-use actix_web::dev::{ResourceDef, Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::dev::{
+    ResourceDef, Server, ServerHandle, ServiceFactory, ServiceRequest, ServiceResponse,
+};
 use actix_web::http::Method;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
@@ -211,9 +213,9 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     Ok(AppState::new(db, config))
 }
 
-/// Binds and starts the server; returns it with the address it listens on. SIGTERM and
-/// SIGINT stop it gracefully: it stops accepting, lets requests in flight finish within the
-/// configured shutdown timeout, and fails readiness meanwhile.
+/// Binds and starts the server; returns it with the address it listens on. It does not
+/// listen for signals: [`serve`] does, to drain before it stops the server through its
+/// handle (requests in flight then get the configured shutdown timeout to finish).
 pub fn run(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
     let bind = state.config.bind.clone();
     let workers = state.config.workers;
@@ -229,15 +231,34 @@ pub fn run(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
     if let Some(w) = workers {
         server = server.workers(w);
     }
-    let life = state.lifecycle.clone();
     let server = server
         .shutdown_timeout(state.config.shutdown_timeout)
-        .shutdown_signal(async move {
-            lifecycle::termination_signal().await;
-            life.begin_shutdown();
-        })
+        .disable_signals()
         .run();
     Ok((server, addr))
+}
+
+/// On SIGTERM or SIGINT: fail readiness and stop the background jobs, keep serving (and
+/// accepting) for the drain so load balancers see the 503 and move traffic away, then stop
+/// the server gracefully. A second signal ends the drain early.
+async fn stop_on_signal(handle: ServerHandle, state: AppState) {
+    lifecycle::termination_signal().await;
+    state.lifecycle.begin_shutdown();
+    let drain = Duration::from_secs(state.config.drain_seconds);
+    if !drain.is_zero() {
+        tracing::info!(
+            seconds = drain.as_secs(),
+            "draining: readiness fails, requests are still served"
+        );
+        tokio::select! {
+            () = actix_web::rt::time::sleep(drain) => {}
+            () = lifecycle::termination_signal() => {
+                tracing::info!("second signal; ending the drain early");
+            }
+        }
+    }
+    tracing::info!("closing the listener; requests in flight may finish");
+    handle.stop(true).await;
 }
 
 /// Another process's upload temp files untouched this long are stale, when several
@@ -279,8 +300,8 @@ fn lock_data_dir(config: &Config) -> Result<Option<DataDirLock>, String> {
 }
 
 /// The whole life of `serve`: the data folder locked, migrations, listening, first-start
-/// work, readiness, then on SIGTERM/SIGINT a graceful stop, the clean-up of cut-off uploads
-/// and the pool closed.
+/// work, readiness, then on SIGTERM/SIGINT the drain and a graceful stop, the clean-up of
+/// cut-off uploads and the pool closed.
 pub async fn serve(config: Config) -> Result<(), String> {
     let lock = lock_data_dir(&config)?;
     let state = prepare(config)?;
@@ -289,10 +310,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
         run(state.clone()).map_err(|e| format!("cannot listen on {}: {e}", state.config.bind))?;
     let handle = server.handle();
     let running = actix_web::rt::spawn(server);
+    let stopper = actix_web::rt::spawn(stop_on_signal(handle.clone(), state.clone()));
     tracing::info!(%addr, "listening");
     let started = match on_start(&state).await {
         Ok(s) => s,
         Err(e) => {
+            stopper.abort();
             handle.stop(false).await;
             return Err(e);
         }
@@ -302,6 +325,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     state.lifecycle.mark_ready();
     let result = running.await;
+    stopper.abort();
     state.lifecycle.begin_shutdown();
     sweep_upload_tmp(&state);
     // The last clone of the pool: dropping it closes every database connection.

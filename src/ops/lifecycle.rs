@@ -49,8 +49,9 @@ impl Lifecycle {
     }
 }
 
-/// Waits for SIGTERM or SIGINT (Ctrl-C). Both mean a graceful stop: the server stops
-/// accepting, finishes requests in flight within the shutdown timeout, then exits.
+/// Waits for SIGTERM or SIGINT (Ctrl-C). Both mean a graceful stop: readiness fails, the
+/// server drains, then stops accepting and finishes requests in flight within the shutdown
+/// timeout. Each call waits for a signal that arrives after it began listening.
 pub async fn termination_signal() {
     #[cfg(unix)]
     {

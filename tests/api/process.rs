@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 pub const BIN: &str = env!("CARGO_BIN_EXE_oa-cms");
 
 /// Variables the binary reads that the test's environment must not steer.
-const CLEARED_ENV: [&str; 15] = [
+const CLEARED_ENV: [&str; 16] = [
     "DATABASE_URL",
     "DATA_DIR",
     "BIND",
@@ -30,6 +30,7 @@ const CLEARED_ENV: [&str; 15] = [
     "UPLOAD_LIMIT",
     "JSON_LIMIT",
     "SQLITE_SYNCHRONOUS",
+    "DRAIN_SECONDS",
 ];
 
 /// `oa-cms <args>` with a clean environment, not started yet.
@@ -78,6 +79,8 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// `oa-cms serve` on SQLite in `data_dir`, returned once `/health/ready` answers 200.
+    /// No load balancer watches it, so it stops without a drain unless `extra` asks for one
+    /// with `--drain-seconds`.
     pub fn start(data_dir: &Path, extra: &[&str]) -> Self {
         let stderr_path = data_dir.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
@@ -86,6 +89,7 @@ impl ServerProcess {
             cmd.env_remove(v);
         }
         let mut child = cmd
+            .env("DRAIN_SECONDS", "0")
             .arg("serve")
             .args(["--bind", "127.0.0.1:0", "--workers", "2", "--data-dir"])
             .arg(data_dir)
