@@ -36,6 +36,9 @@ LUA = BENCH / "wrk" / "cases.lua"
 DB_PATH_CASES = ("item", "item_304", "list", "list_filtered", "deep_cursor", "search")
 EMAIL = "benchmark-admin@onderwijsalliantie.local"
 PASSWORD = "bench-wachtwoord-2026"
+# Environment every benchmarked oa-cms server gets on top of the caller's (completed in
+# main). No load balancer watches it, so it stops without draining.
+SERVER_ENV = {"DRAIN_SECONDS": "0"}
 
 
 def log(msg):
@@ -128,7 +131,8 @@ class AppServer(Server):
             [str(SERVER), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              *db.args()],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
-            env={**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, **(env or {})})
+            env={**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, **SERVER_ENV,
+                 **(env or {})})
         self.startup_s = self.wait_ready(started, "/health")
 
 
@@ -417,7 +421,11 @@ def main():
     p.add_argument("--fresh", action="store_true",
                    help="seed from scratch (default: reuse a dataset, adding what is missing)")
     p.add_argument("--work-dir", default=str(BENCH / "data"))
+    p.add_argument("--sqlite-synchronous", choices=("full", "normal"), default="full",
+                   help="the server's --sqlite-synchronous: full syncs every commit (the "
+                        "default), normal only at checkpoints; mostly moves admin_save")
     args = p.parse_args()
+    SERVER_ENV["SQLITE_SYNCHRONOUS"] = args.sqlite_synchronous
 
     pg_url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     backends = (["sqlite"] + (["postgres"] if pg_url else [])
@@ -435,7 +443,8 @@ def main():
     run = {"started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
            "load_before": os.getloadavg(), "workers": args.workers,
            "connections": args.connections, "threads": args.threads,
-           "duration_s": args.duration, "datasets": []}
+           "duration_s": args.duration, "sqlite_synchronous": args.sqlite_synchronous,
+           "datasets": []}
     for backend in backends:
         for n in sizes:
             ds = Dataset(backend, n, work, pg_url, fresh=args.fresh)

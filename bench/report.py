@@ -68,7 +68,8 @@ def dataset_table(ds, smallest):
 def markdown(run):
     out = [f"Run {run['started']}: {run['workers']} workers, wrk {run['threads']} threads × "
            f"{run['connections']} connections, {run['duration_s']} s per case; load "
-           f"{run['load_before'][0]:.1f} before, {run['load_after'][0]:.1f} after.", ""]
+           f"{run['load_before'][0]:.1f} before, {run['load_after'][0]:.1f} after; SQLite "
+           f"synchronous={run.get('sqlite_synchronous', 'normal').upper()}.", ""]
     for backend in dict.fromkeys(d["backend"] for d in run["datasets"]):
         sets = [d for d in run["datasets"] if d["backend"] == backend]
         smallest = min(sets, key=lambda d: d["items"])

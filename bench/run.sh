@@ -2,6 +2,9 @@
 # The delivery benchmark in one command. Installs wrk when missing, builds the release
 # binary and the benchmark's helpers (ceiling server, seeder, writers), then runs every case.
 #   bench/run.sh [--items 1000,100000] [--duration 15] [--backends sqlite,postgres] [--cases item,list]
+#                [--sqlite-synchronous full|normal]
+# --sqlite-synchronous is passed to the server (default full, as the server's own default);
+# compare e.g. `--cases admin_save --sqlite-synchronous normal` against the same with full.
 # PostgreSQL runs too when DATABASE_URL or TEST_DATABASE_URL is set (a database per size).
 # Datasets are kept in bench/data (and oa_bench_<N> databases) and reused; --fresh reseeds.
 set -euo pipefail

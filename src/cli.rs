@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -123,6 +123,36 @@ pub struct ServeArgs {
     /// times as many from all addresses together, and so does one address over all accounts.
     #[arg(long, env = "LOGIN_LIMIT", default_value = "5/15")]
     pub login_limit: String,
+    /// When SQLite syncs its log to disk: `full` on every commit (an acknowledged write
+    /// survives a power cut), `normal` at checkpoints (faster; the last writes can be lost
+    /// on a power cut or an operating system crash, never on a crash of the process).
+    #[arg(long, env = "SQLITE_SYNCHRONOUS", value_enum, default_value_t = SqliteSynchronous::Full)]
+    pub sqlite_synchronous: SqliteSynchronous,
+    /// Seconds between SIGTERM/SIGINT and closing the listener: readiness fails at once and
+    /// requests are still served, so load balancers see the 503 and move traffic away.
+    #[arg(long, env = "DRAIN_SECONDS", default_value_t = 5)]
+    pub drain_seconds: u64,
+}
+
+/// SQLite's `synchronous` setting, as far as this service offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SqliteSynchronous {
+    /// Every commit is synced to disk before it is acknowledged.
+    #[default]
+    Full,
+    /// The log is synced at checkpoints only: commits are durable against a crash of the
+    /// process, not against a power cut.
+    Normal,
+}
+
+impl SqliteSynchronous {
+    /// The statement that sets it on a connection.
+    pub fn pragma(self) -> &'static str {
+        match self {
+            Self::Full => "PRAGMA synchronous = FULL;",
+            Self::Normal => "PRAGMA synchronous = NORMAL;",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

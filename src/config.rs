@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::ServeArgs;
+use crate::cli::{ServeArgs, SqliteSynchronous};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -30,6 +30,11 @@ pub struct Config {
     pub signup_limit: RateLimit,
     /// Failed logins per (account, address).
     pub login_limit: RateLimit,
+    /// How often SQLite syncs to disk; ignored on PostgreSQL.
+    pub sqlite_synchronous: SqliteSynchronous,
+    /// Seconds a stopping process keeps serving with readiness failing, before it closes
+    /// the listener and gives requests in flight `shutdown_timeout` more.
+    pub drain_seconds: u64,
 }
 
 /// At most `count` events per `minutes`, counted in fixed windows.
@@ -171,6 +176,8 @@ impl Config {
                 .login_limit
                 .parse()
                 .map_err(|e| format!("--login-limit: {e}"))?,
+            sqlite_synchronous: a.sqlite_synchronous,
+            drain_seconds: a.drain_seconds,
         })
     }
 
@@ -195,6 +202,8 @@ impl Config {
             trusted_proxies: Vec::new(),
             signup_limit: RateLimit::new(10, 10),
             login_limit: RateLimit::new(5, 15),
+            sqlite_synchronous: SqliteSynchronous::Full,
+            drain_seconds: 0,
         }
     }
 

@@ -34,7 +34,22 @@ fn run(cli: Cli) -> Result<(), String> {
             serve(config)
         }
         Command::Migrate(args) => {
-            db::Db::connect(&args.database_url(), 1).map_err(|e| e.to_string())?;
+            let url = args.database_url();
+            // A running server applied its migrations when it started; migrating under it
+            // could change tables it is using.
+            let _lock = if db::Backend::from_url(&url) == db::Backend::Sqlite {
+                Some(
+                    ops::data_lock::DataDirLock::acquire(&args.data_dir).map_err(|e| match e {
+                        ops::data_lock::LockError::InUse { .. } => format!(
+                            "{e}; stop it first (`serve` applies migrations when it starts)"
+                        ),
+                        ops::data_lock::LockError::Io { .. } => e.to_string(),
+                    })?,
+                )
+            } else {
+                None
+            };
+            db::Db::connect(&url, 1).map_err(|e| e.to_string())?;
             println!("migrations applied");
             Ok(())
         }

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
-use actix_web::dev::{ResourceDef, Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::dev::{
+    ResourceDef, Server, ServerHandle, ServiceFactory, ServiceRequest, ServiceResponse,
+};
 use actix_web::http::Method;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
@@ -18,6 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Config;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
+use crate::ops::data_lock::{DataDirLock, LockError};
 use crate::ops::lifecycle;
 use crate::state::AppState;
 use crate::telemetry;
@@ -185,12 +188,13 @@ async fn literal_paths_first(
         .get(req.path())
         .is_some_and(|methods| !methods.contains(req.method()));
     if refused {
-        let resp = method_not_allowed(req.path()).unwrap_or_else(|e| {
-            actix_web::ResponseError::error_response(&e)
-        });
+        let resp = method_not_allowed(req.path())
+            .unwrap_or_else(|e| actix_web::ResponseError::error_response(&e));
         return Ok(req.into_response(resp).map_into_right_body());
     }
-    next.call(req).await.map(ServiceResponse::map_into_left_body)
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// Unknown routes: 405 when the path exists with other methods, 404 otherwise.
@@ -231,13 +235,18 @@ fn method_not_allowed(path: &str) -> Result<HttpResponse, AppError> {
 
 /// Opens the database (running migrations) and builds the state.
 pub fn prepare(config: Config) -> Result<AppState, String> {
-    let db = Db::connect(&config.database_url, config.pool_size).map_err(|e| e.to_string())?;
+    let db = Db::connect_with(
+        &config.database_url,
+        config.pool_size,
+        config.sqlite_synchronous,
+    )
+    .map_err(|e| e.to_string())?;
     Ok(AppState::new(db, config))
 }
 
-/// Binds and starts the server; returns it with the address it listens on. SIGTERM and
-/// SIGINT stop it gracefully: it stops accepting, lets requests in flight finish within the
-/// configured shutdown timeout, and fails readiness meanwhile.
+/// Binds and starts the server; returns it with the address it listens on. It does not
+/// listen for signals: [`serve`] does, to drain before it stops the server through its
+/// handle (requests in flight then get the configured shutdown timeout to finish).
 pub fn run(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
     let bind = state.config.bind.clone();
     let workers = state.config.workers;
@@ -253,47 +262,91 @@ pub fn run(state: AppState) -> std::io::Result<(Server, SocketAddr)> {
     if let Some(w) = workers {
         server = server.workers(w);
     }
-    let life = state.lifecycle.clone();
     let server = server
         .shutdown_timeout(state.config.shutdown_timeout)
-        .shutdown_signal(async move {
-            lifecycle::termination_signal().await;
-            life.begin_shutdown();
-        })
+        .disable_signals()
         .run();
     Ok((server, addr))
 }
 
-/// Upload temp files older than this are stale even when several processes share the
-/// files folder (PostgreSQL); on SQLite one process owns it and every temp file is stale
-/// when it starts or stops.
+/// On SIGTERM or SIGINT: fail readiness and stop the background jobs, keep serving (and
+/// accepting) for the drain so load balancers see the 503 and move traffic away, then stop
+/// the server gracefully. A second signal ends the drain early.
+async fn stop_on_signal(handle: ServerHandle, state: AppState) {
+    lifecycle::termination_signal().await;
+    state.lifecycle.begin_shutdown();
+    let drain = Duration::from_secs(state.config.drain_seconds);
+    if !drain.is_zero() {
+        tracing::info!(
+            seconds = drain.as_secs(),
+            "draining: readiness fails, requests are still served"
+        );
+        tokio::select! {
+            () = actix_web::rt::time::sleep(drain) => {}
+            () = lifecycle::termination_signal() => {
+                tracing::info!("second signal; ending the drain early");
+            }
+        }
+    }
+    tracing::info!("closing the listener; requests in flight may finish");
+    handle.stop(true).await;
+}
+
+/// Another process's upload temp files untouched this long are stale, when several
+/// processes share the files folder (PostgreSQL). On SQLite the data folder's lock keeps
+/// every other server out, so whatever others left is stale at once.
 const SHARED_TMP_MAX_AGE: Duration = Duration::from_secs(3600);
 
 fn sweep_upload_tmp(state: &AppState) {
-    let min_age = match state.db.backend() {
+    let others_min_age = match state.db.backend() {
         Backend::Sqlite => Duration::ZERO,
         Backend::Postgres => SHARED_TMP_MAX_AGE,
     };
-    match lifecycle::sweep_upload_tmp(&state.config.files_dir(), min_age) {
+    let sweep = lifecycle::Sweep {
+        own_tag: crate::storage::upload_tmp_tag(),
+        others_min_age,
+    };
+    match lifecycle::sweep_upload_tmp(&state.config.files_dir(), sweep) {
         Ok(0) => {}
         Ok(n) => tracing::info!(removed = n, "removed unfinished uploads"),
         Err(e) => tracing::warn!(error = %e, "cannot clean the upload temp folder"),
     }
 }
 
-/// The whole life of `serve`: migrations, listening, first-start work, readiness, then on
-/// SIGTERM/SIGINT a graceful stop, the clean-up of cut-off uploads and the pool closed.
+/// On SQLite, the data folder for this process alone (see [`DataDirLock`]); PostgreSQL is
+/// the way to run several processes, and takes nothing.
+fn lock_data_dir(config: &Config) -> Result<Option<DataDirLock>, String> {
+    if Backend::from_url(&config.database_url) == Backend::Postgres {
+        return Ok(None);
+    }
+    DataDirLock::acquire(&config.data_dir)
+        .map(Some)
+        .map_err(|e| match e {
+            LockError::InUse { .. } => format!(
+                "{e}; one server runs per SQLite data folder (stop the other one, or use \
+             PostgreSQL to run several)"
+            ),
+            LockError::Io { .. } => e.to_string(),
+        })
+}
+
+/// The whole life of `serve`: the data folder locked, migrations, listening, first-start
+/// work, readiness, then on SIGTERM/SIGINT the drain and a graceful stop, the clean-up of
+/// cut-off uploads and the pool closed.
 pub async fn serve(config: Config) -> Result<(), String> {
+    let lock = lock_data_dir(&config)?;
     let state = prepare(config)?;
     sweep_upload_tmp(&state);
     let (server, addr) =
         run(state.clone()).map_err(|e| format!("cannot listen on {}: {e}", state.config.bind))?;
     let handle = server.handle();
     let running = actix_web::rt::spawn(server);
+    let stopper = actix_web::rt::spawn(stop_on_signal(handle.clone(), state.clone()));
     tracing::info!(%addr, "listening");
     let started = match on_start(&state).await {
         Ok(s) => s,
         Err(e) => {
+            stopper.abort();
             handle.stop(false).await;
             return Err(e);
         }
@@ -303,10 +356,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     state.lifecycle.mark_ready();
     let result = running.await;
+    stopper.abort();
     state.lifecycle.begin_shutdown();
     sweep_upload_tmp(&state);
     // The last clone of the pool: dropping it closes every database connection.
     drop(state);
+    // Only now may another process take the folder.
+    drop(lock);
     tracing::info!("stopped");
     match result {
         Ok(Ok(())) => Ok(()),

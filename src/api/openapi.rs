@@ -86,11 +86,22 @@ pub fn complete(doc: &mut OpenApi) {
 
 /// Query parameters the lists read as absent when empty (`?kind=&limit=`, as an HTML form
 /// sends them): their schema says so, as `anyOf` the value or the empty string.
-const EMPTY_MEANS_ABSENT: [&str; 7] = ["kind", "status", "sort", "role", "sector", "delimiter", "limit"];
+const EMPTY_MEANS_ABSENT: [&str; 7] = [
+    "kind",
+    "status",
+    "sort",
+    "role",
+    "sector",
+    "delimiter",
+    "limit",
+];
 
 fn admit_empty_values(op: &mut Operation) {
     use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema};
-    let list = op.operation_id.as_deref().is_some_and(|id| id.starts_with("list") || id == "exportMemberships");
+    let list = op
+        .operation_id
+        .as_deref()
+        .is_some_and(|id| id.starts_with("list") || id == "exportMemberships");
     if !list {
         return;
     }

@@ -20,6 +20,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use crate::cli::SqliteSynchronous;
 use crate::error::{AppError, AppResult};
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -53,6 +54,7 @@ impl Backend {
 pub struct Manager {
     url: String,
     backend: Backend,
+    synchronous: SqliteSynchronous,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,15 +68,25 @@ pub fn sqlite_path(url: &str) -> &str {
         .unwrap_or(url)
 }
 
+/// Set on every SQLite connection, followed by its `synchronous` setting.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-     PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL; PRAGMA cache_size = -2000;";
+     PRAGMA journal_mode = WAL; PRAGMA cache_size = -2000;";
 
 impl Manager {
+    /// A manager for `url`; SQLite connections sync every commit to disk.
     pub fn new(url: &str) -> Self {
         Self {
             url: url.to_owned(),
             backend: Backend::from_url(url),
+            synchronous: SqliteSynchronous::Full,
         }
+    }
+
+    /// SQLite's `synchronous` setting for every connection made from now on.
+    #[must_use]
+    pub fn synchronous(mut self, synchronous: SqliteSynchronous) -> Self {
+        self.synchronous = synchronous;
+        self
     }
 
     fn connect_typed(&self) -> Result<AnyConnection, ConnectError> {
@@ -86,6 +98,7 @@ impl Manager {
                 let mut c = diesel::SqliteConnection::establish(sqlite_path(&self.url))
                     .map_err(|e| ConnectError(format!("cannot open the SQLite database: {e}")))?;
                 c.batch_execute(SQLITE_PRAGMAS)
+                    .and_then(|()| c.batch_execute(self.synchronous.pragma()))
                     .map_err(|e| ConnectError(format!("cannot configure SQLite: {e}")))?;
                 Ok(AnyConnection::Sqlite(c))
             }
@@ -126,9 +139,19 @@ pub struct Db {
 }
 
 impl Db {
-    /// Runs the migrations on a typed connection, then builds the pool.
+    /// Runs the migrations on a typed connection, then builds the pool; SQLite syncs every
+    /// commit to disk.
     pub fn connect(url: &str, pool_size: u32) -> Result<Self, ConnectError> {
-        let manager = Manager::new(url);
+        Self::connect_with(url, pool_size, SqliteSynchronous::Full)
+    }
+
+    /// Like [`Db::connect`], with SQLite's `synchronous` setting chosen.
+    pub fn connect_with(
+        url: &str,
+        pool_size: u32,
+        synchronous: SqliteSynchronous,
+    ) -> Result<Self, ConnectError> {
+        let manager = Manager::new(url).synchronous(synchronous);
         if manager.backend == Backend::Sqlite
             && let Some(parent) = std::path::Path::new(sqlite_path(url)).parent()
             && !parent.as_os_str().is_empty()

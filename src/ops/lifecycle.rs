@@ -49,8 +49,9 @@ impl Lifecycle {
     }
 }
 
-/// Waits for SIGTERM or SIGINT (Ctrl-C). Both mean a graceful stop: the server stops
-/// accepting, finishes requests in flight within the shutdown timeout, then exits.
+/// Waits for SIGTERM or SIGINT (Ctrl-C). Both mean a graceful stop: readiness fails, the
+/// server drains, then stops accepting and finishes requests in flight within the shutdown
+/// timeout. Each call waits for a signal that arrives after it began listening.
 pub async fn termination_signal() {
     #[cfg(unix)]
     {
@@ -75,13 +76,23 @@ pub async fn termination_signal() {
     }
 }
 
-/// Removes upload temp files not touched for `min_age`, returning how many went.
+/// Which upload temp files a sweep removes: every file this process made (`own_tag`, see
+/// [`crate::storage::upload_tmp_tag`]), which at start and stop belongs to no upload in
+/// progress, and every other file untouched for `others_min_age`.
 ///
-/// A complete upload is renamed out of `tmp/`, so what stays there belongs to an upload
-/// that was cut off. On SQLite one process owns the folder and `min_age` is zero; processes
-/// sharing a folder (PostgreSQL) pass an age no upload in progress can reach, so they never
-/// remove each other's files.
-pub fn sweep_upload_tmp(files_dir: &Path, min_age: Duration) -> std::io::Result<usize> {
+/// A complete upload is renamed out of `tmp/`, so what stays there belongs to an upload that
+/// was cut off, or to one another process is receiving. On SQLite the data folder's lock
+/// keeps every other server out, so `others_min_age` is zero: what others left is from a
+/// process that has ended. Processes sharing a folder (PostgreSQL) pass an age no upload in
+/// progress reaches, so they never remove each other's files.
+#[derive(Debug, Clone, Copy)]
+pub struct Sweep<'a> {
+    pub own_tag: &'a str,
+    pub others_min_age: Duration,
+}
+
+/// Removes the upload temp files `sweep` says are stale, returning how many went.
+pub fn sweep_upload_tmp(files_dir: &Path, sweep: Sweep<'_>) -> std::io::Result<usize> {
     let dir = crate::storage::upload_tmp_dir(files_dir);
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
@@ -92,13 +103,22 @@ pub fn sweep_upload_tmp(files_dir: &Path, min_age: Duration) -> std::io::Result<
     let mut removed = 0;
     for entry in entries {
         let entry = entry?;
-        let meta = entry.metadata()?;
+        let meta = match entry.metadata() {
+            Ok(m) => m,
+            // Its upload finished (renamed) or was dropped since the listing.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        let own = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| crate::storage::is_upload_tmp_of(n, sweep.own_tag));
         let age = meta
             .modified()
             .ok()
             .and_then(|m| now.duration_since(m).ok())
             .unwrap_or_default();
-        if age < min_age {
+        if !own && age < sweep.others_min_age {
             continue;
         }
         let path = entry.path();
@@ -121,22 +141,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sweep_removes_only_old_enough_files() {
+    fn sweep_spares_another_process_s_fresh_upload() {
         let dir = tempfile::tempdir().unwrap();
         let tmp = crate::storage::upload_tmp_dir(dir.path());
         std::fs::create_dir_all(&tmp).unwrap();
-        std::fs::write(tmp.join("partial"), b"half an upload").unwrap();
+        let own_tag = "4242-0123456789ab";
+        std::fs::write(tmp.join(format!("{own_tag}.aa.part")), b"ours, cut off").unwrap();
+        // Another process's upload, still streaming; and a name that only starts the same.
+        let other = tmp.join("4243-ba9876543210.bb.part");
+        std::fs::write(&other, b"theirs, arriving").unwrap();
+        let lookalike = tmp.join(format!("{own_tag}0.cc.part"));
+        std::fs::write(&lookalike, b"theirs too").unwrap();
         std::fs::write(dir.path().join("kept"), b"a finished file").unwrap();
-        assert_eq!(
-            sweep_upload_tmp(dir.path(), Duration::from_secs(3600)).unwrap(),
-            0
-        );
-        assert!(tmp.join("partial").exists());
-        assert_eq!(sweep_upload_tmp(dir.path(), Duration::ZERO).unwrap(), 1);
-        assert!(!tmp.join("partial").exists());
+        let shared = Sweep {
+            own_tag,
+            others_min_age: Duration::from_secs(3600),
+        };
+        assert_eq!(sweep_upload_tmp(dir.path(), shared).unwrap(), 1);
+        assert!(other.exists() && lookalike.exists());
+        // Once nobody else can be receiving (the data folder's lock), the rest is stale.
+        let alone = Sweep {
+            own_tag,
+            others_min_age: Duration::ZERO,
+        };
+        assert_eq!(sweep_upload_tmp(dir.path(), alone).unwrap(), 2);
+        assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
         assert!(dir.path().join("kept").exists());
         let missing = dir.path().join("nothing");
-        assert_eq!(sweep_upload_tmp(&missing, Duration::ZERO).unwrap(), 0);
+        assert_eq!(sweep_upload_tmp(&missing, alone).unwrap(), 0);
     }
 
     #[actix_web::test]

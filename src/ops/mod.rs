@@ -2,5 +2,6 @@
 
 pub mod backup;
 pub mod copy;
+pub mod data_lock;
 pub mod lifecycle;
 pub mod restore;

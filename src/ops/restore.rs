@@ -5,6 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::ops::backup::{MANIFEST, Manifest, ManifestEntry, Summary};
 use crate::ops::copy::{copy_hashed, is_missing_or_empty, sync_dir};
+use crate::ops::data_lock::DataDirLock;
 
 /// The entry's path inside a folder, refusing anything that could leave it.
 fn safe_relative(path: &str) -> Option<PathBuf> {
@@ -65,6 +66,7 @@ fn restore_entry(src: &Path, tmp: &Path, entry: &ManifestEntry) -> Result<(), St
 /// Restores the backup in `src` into `data_dir`, which must be missing or empty.
 pub fn restore(src: &Path, data_dir: &Path) -> Result<Summary, String> {
     let manifest = read_manifest(src)?;
+    DataDirLock::clear_if_unused(data_dir).map_err(|e| e.to_string())?;
     if !is_missing_or_empty(data_dir)? {
         return Err(format!(
             "the data folder {} is not empty; restore only into an empty or new folder",

@@ -7,6 +7,7 @@ pub mod upload;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 pub use names::sanitize_filename;
 pub use upload::{Staged, Upload};
@@ -26,6 +27,23 @@ pub fn is_sha256_hex(s: &str) -> bool {
 /// The folder uploads stream into before they are complete.
 pub fn upload_tmp_dir(files_dir: &Path) -> PathBuf {
     files_dir.join("tmp")
+}
+
+/// This process's mark on the upload temp files it makes: its pid and a random part (pids
+/// repeat across machines that share a files folder, and after restarts). Temp files are
+/// named `<tag>.<random>.part`, so a sweep can tell its own from another live process's.
+pub fn upload_tmp_tag() -> &'static str {
+    static TAG: LazyLock<String> = LazyLock::new(|| {
+        let random = uuid::Uuid::new_v4().simple().to_string();
+        format!("{}-{}", std::process::id(), &random[..12])
+    });
+    &TAG
+}
+
+/// Whether the temp file `name` was made by the process tagged `tag`.
+pub fn is_upload_tmp_of(name: &str, tag: &str) -> bool {
+    name.strip_prefix(tag)
+        .is_some_and(|rest| rest.starts_with('.'))
 }
 
 impl Storage {

@@ -34,7 +34,11 @@ impl Upload {
     pub async fn create(storage: &Storage, limit: u64) -> io::Result<Self> {
         let dir = storage.tmp_dir();
         tokio::fs::create_dir_all(&dir).await?;
-        let path = dir.join(format!("{}.part", uuid::Uuid::new_v4().simple()));
+        let path = dir.join(format!(
+            "{}.{}.part",
+            super::upload_tmp_tag(),
+            uuid::Uuid::new_v4().simple()
+        ));
         let file = tokio::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -144,6 +148,15 @@ mod tests {
         up.write(b"hello ").await.unwrap();
         let tmp = up.path().to_path_buf();
         assert!(tmp.exists());
+        let name = tmp.file_name().unwrap().to_str().unwrap();
+        assert!(
+            name.starts_with(&format!("{}-", std::process::id())),
+            "{name}"
+        );
+        assert!(crate::storage::is_upload_tmp_of(
+            name,
+            crate::storage::upload_tmp_tag()
+        ));
         assert!(matches!(
             up.write(b"world").await,
             Err(UploadError::TooLarge(10))

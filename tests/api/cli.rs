@@ -35,6 +35,45 @@ fn usage_errors_exit_2_and_failures_exit_1_with_one_line() {
 }
 
 #[test]
+fn sqlite_synchronous_is_full_unless_normal_is_asked_for() {
+    use clap::Parser;
+    use oa_cms::cli::{Cli, Command, SqliteSynchronous};
+    let config = |args: &[&str]| {
+        let cli = Cli::try_parse_from(["oa-cms", "serve"].iter().chain(args)).unwrap();
+        let Command::Serve(serve) = cli.command else {
+            panic!("not serve")
+        };
+        oa_cms::config::Config::from_args(&serve).unwrap()
+    };
+    // The environment of the test run must not decide this.
+    if std::env::var_os("SQLITE_SYNCHRONOUS").is_none() {
+        assert_eq!(config(&[]).sqlite_synchronous, SqliteSynchronous::Full);
+    }
+    assert_eq!(
+        config(&["--sqlite-synchronous", "normal"]).sqlite_synchronous,
+        SqliteSynchronous::Normal
+    );
+    assert_eq!(
+        config(&["--sqlite-synchronous", "full"]).sqlite_synchronous,
+        SqliteSynchronous::Full
+    );
+    let out = bin()
+        .args(["serve", "--sqlite-synchronous", "off"])
+        .env_remove("SQLITE_SYNCHRONOUS")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--sqlite-synchronous"), "{err}");
+    let out = bin()
+        .arg("serve")
+        .env("SQLITE_SYNCHRONOUS", "sometimes")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn openapi_command_prints_the_served_document() {
     let out = bin().arg("openapi").output().unwrap();
     assert!(out.status.success());

@@ -27,6 +27,7 @@ mod memberships;
 mod openapi_contract;
 mod ops;
 mod ops_backup;
+mod ops_data_dir;
 mod ops_process;
 mod ops_shutdown;
 mod parsing;

@@ -137,3 +137,36 @@ mod metrics_behind_a_token {
         }
     }
 }
+
+#[derive(diesel::QueryableByName)]
+struct Synchronous {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    synchronous: i32,
+}
+
+/// SQLite's `synchronous` on a pooled connection: 2 is FULL, 1 is NORMAL.
+async fn synchronous_in_force(app: &TestApp) -> i32 {
+    app.state
+        .db
+        .run(|c| {
+            use diesel::RunQueryDsl;
+            Ok(diesel::sql_query("PRAGMA synchronous")
+                .get_result::<Synchronous>(c)?
+                .synchronous)
+        })
+        .await
+        .unwrap()
+}
+
+/// An acknowledged write survives a power cut unless the operator chose speed instead.
+#[actix_web::test]
+async fn sqlite_syncs_every_commit_unless_told_otherwise() {
+    use oa_cms::cli::SqliteSynchronous;
+    let app = TestApp::spawn_with(None, |_| {}).await;
+    assert_eq!(synchronous_in_force(&app).await, 2);
+    let app = TestApp::spawn_with(None, |c| {
+        c.sqlite_synchronous = SqliteSynchronous::Normal;
+    })
+    .await;
+    assert_eq!(synchronous_in_force(&app).await, 1);
+}

@@ -1,5 +1,6 @@
-//! SIGTERM on the real binary: saves and uploads in flight finish, those cut off by the
-//! shutdown timeout leave no row and no file, and the process exits 0 in time.
+//! SIGTERM on the real binary: a drain with readiness failing while requests are still
+//! served, then saves and uploads in flight finish, those cut off by the shutdown timeout
+//! leave no row and no file, and the process exits 0 in time.
 
 use std::io::Read;
 use std::sync::mpsc;
@@ -237,4 +238,104 @@ fn sigterm_lets_requests_finish_and_cuts_off_stalled_ones_cleanly() {
         .bytes()
         .unwrap();
     assert!(bytes.as_ref() == kept.as_slice());
+}
+
+/// A client that opens a new connection for every request, as a load balancer's probe does.
+fn fresh_client() -> Client {
+    Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn sigterm_fails_readiness_and_keeps_serving_through_the_drain() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = ServerProcess::start(&dir.path().join("data"), &["--drain-seconds", "2"]);
+    let client = fresh_client();
+    let sent = Instant::now();
+    server.terminate();
+    // Readiness answers 503 on new connections, and the rest is served as before.
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let ready = loop {
+        let r = client
+            .get(server.url("/health/ready"))
+            .send()
+            .expect("a connection during the drain");
+        if r.status() == 503 || Instant::now() > deadline {
+            break r;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(ready.status(), 503);
+    assert_eq!(
+        ready.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let problem: Value = ready.json().unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("shutting down"),
+        "{problem}"
+    );
+    let health = client.get(server.url("/health")).send().unwrap();
+    assert_eq!(health.status(), 200);
+    let list = client.get(server.url("/api/v1/content")).send().unwrap();
+    assert_eq!(list.status(), 200);
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "the checks ran after the drain: {:?}",
+        sent.elapsed()
+    );
+
+    let status = server
+        .wait_exit(Duration::from_secs(15))
+        .expect("the server did not stop after the drain");
+    let took = sent.elapsed();
+    assert!(
+        status.success(),
+        "exit status {status}: {}",
+        server.stderr()
+    );
+    assert!(
+        took >= Duration::from_secs(2),
+        "stopped before the drain ended: {took:?}"
+    );
+    assert!(
+        client.get(server.url("/health")).send().is_err(),
+        "a connection was accepted after the stop"
+    );
+}
+
+#[test]
+fn a_second_signal_ends_the_drain() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = ServerProcess::start(&dir.path().join("data"), &["--drain-seconds", "60"]);
+    let client = fresh_client();
+    server.terminate();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while client
+        .get(server.url("/health/ready"))
+        .send()
+        .map(|r| r.status())
+        .expect("a connection during the drain")
+        != 503
+    {
+        assert!(Instant::now() < deadline, "readiness never failed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let sent = Instant::now();
+    server.terminate();
+    let status = server
+        .wait_exit(Duration::from_secs(15))
+        .expect("the second signal did not end the drain");
+    assert!(
+        status.success(),
+        "exit status {status}: {}",
+        server.stderr()
+    );
+    assert!(sent.elapsed() < Duration::from_secs(10));
 }

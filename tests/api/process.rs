@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 pub const BIN: &str = env!("CARGO_BIN_EXE_oa-cms");
 
 /// Variables the binary reads that the test's environment must not steer.
-const CLEARED_ENV: [&str; 14] = [
+const CLEARED_ENV: [&str; 16] = [
     "DATABASE_URL",
     "DATA_DIR",
     "BIND",
@@ -29,15 +29,43 @@ const CLEARED_ENV: [&str; 14] = [
     "POOL_SIZE",
     "UPLOAD_LIMIT",
     "JSON_LIMIT",
+    "SQLITE_SYNCHRONOUS",
+    "DRAIN_SECONDS",
 ];
 
-/// `oa-cms <args>` with a clean environment, waiting for it to finish.
-pub fn oa_cms(args: &[&str]) -> std::process::Output {
+/// `oa-cms <args>` with a clean environment, not started yet.
+pub fn oa_cms_command(args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     for v in CLEARED_ENV {
         cmd.env_remove(v);
     }
-    cmd.args(args).output().expect("run oa-cms")
+    cmd.args(args);
+    cmd
+}
+
+/// `oa-cms <args>` with a clean environment, waiting for it to finish.
+pub fn oa_cms(args: &[&str]) -> std::process::Output {
+    oa_cms_command(args).output().expect("run oa-cms")
+}
+
+/// `oa-cms <args>` that is expected to exit by itself: killed after `timeout` if it has
+/// not, so a command that wrongly keeps running fails the test instead of hanging it.
+pub fn oa_cms_within(args: &[&str], timeout: Duration) -> std::process::Output {
+    let mut child = oa_cms_command(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn oa-cms");
+    let deadline = Instant::now() + timeout;
+    while child.try_wait().expect("try_wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("oa-cms output")
 }
 
 pub struct ServerProcess {
@@ -51,6 +79,8 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// `oa-cms serve` on SQLite in `data_dir`, returned once `/health/ready` answers 200.
+    /// No load balancer watches it, so it stops without a drain unless `extra` asks for one
+    /// with `--drain-seconds`.
     pub fn start(data_dir: &Path, extra: &[&str]) -> Self {
         let stderr_path = data_dir.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
@@ -59,6 +89,7 @@ impl ServerProcess {
             cmd.env_remove(v);
         }
         let mut child = cmd
+            .env("DRAIN_SECONDS", "0")
             .arg("serve")
             .args(["--bind", "127.0.0.1:0", "--workers", "2", "--data-dir"])
             .arg(data_dir)
@@ -156,6 +187,12 @@ impl ServerProcess {
         assert!(status.success());
     }
 
+    /// Kills the process with SIGKILL, as a crash or the OOM killer would, and reaps it.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+
     /// Waits for the process to exit; `None` when it still runs after `timeout`.
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
@@ -223,6 +260,34 @@ impl ServerProcess {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+}
+
+/// A request body that sends `first`, then waits: when the gate's sender says go it sends
+/// `rest`; when the sender goes away the body fails, as a client cut off would.
+pub struct GatedBody {
+    pub first: Vec<u8>,
+    pub rest: Vec<u8>,
+    pub gate: Option<std::sync::mpsc::Receiver<()>>,
+}
+
+impl std::io::Read for GatedBody {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.first.is_empty()
+            && let Some(gate) = self.gate.take()
+            && gate.recv().is_err()
+        {
+            return Err(std::io::Error::other("the test cut this body off"));
+        }
+        let from = if self.first.is_empty() {
+            &mut self.rest
+        } else {
+            &mut self.first
+        };
+        let n = from.len().min(buf.len());
+        buf[..n].copy_from_slice(&from[..n]);
+        from.drain(..n);
+        Ok(n)
     }
 }
 
