@@ -43,9 +43,6 @@ pub fn sign_up(
     form: &SignUpForm,
     now: NaiveDateTime,
 ) -> AppResult<Result<Outcome, Vec<FieldError>>> {
-    if form.is_bot() {
-        return Ok(Ok(Outcome::Ignored));
-    }
     let mut errors = Vec::new();
     let member = check_member_fields(form, &mut errors);
     let answer = parse_answer(form.challenge_answer.as_ref(), &mut errors);
@@ -54,6 +51,11 @@ pub fn sign_up(
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty());
+    // A bot's form is checked like anyone's (what a form needs is no secret); a complete
+    // one is then dropped without a trace, answered as if it were taken.
+    if form.is_bot() && errors.is_empty() && token.is_some() && answer.is_some() {
+        return Ok(Ok(Outcome::Ignored));
+    }
     let Some(token) = token else {
         errors.push(FieldError::new("challenge_token", "is required"));
         return Ok(Err(errors));

@@ -228,6 +228,14 @@ async fn a_challenge_works_once(app: TestApp) {
     assert_fields(&p, &["challenge_token"]);
     assert!(p["errors"][0]["message"].as_str().unwrap().contains("used"));
     assert_eq!(list(&app, "").await["total"], 1);
+    // An incomplete form is refused as anyone's would be: the honeypot hides only whether a
+    // complete one was taken.
+    let (token, answer) = challenge(&app).await;
+    let mut incomplete = form("Bot", "bot@example.nl", &token, answer);
+    incomplete["website"] = json!("https://spam.example");
+    incomplete.as_object_mut().unwrap().remove("name");
+    let p = post_form(&app, &incomplete).await.problem(422);
+    assert_eq!(Resp::fields(&p), ["name"]);
 }
 
 async fn a_form_with_mistakes_keeps_its_challenge(app: TestApp) {
