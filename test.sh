@@ -30,3 +30,9 @@ fi
 tests/openapi/check.sh "$PWD/target/debug/oa-cms"
 
 (cd tests/e2e && OA_CMS_BIN="$PWD/../../target/debug/oa-cms" node --test --test-concurrency=1 admin.test.mjs)
+
+# The fuzz stage: schemathesis (PyPI, installed into tests/fuzz/.venv when missing) against
+# the running binary's /api/openapi.json with every check, public and admin operations, a
+# bounded time per backend (SQLite, and PostgreSQL when TEST_DATABASE_URL is set); any
+# failure fails the run. FUZZ_SECONDS sets the time per backend.
+tests/fuzz/run.sh "$PWD/target/debug/oa-cms" "${FUZZ_SECONDS:-120}"
