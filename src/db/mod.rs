@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod content;
+pub mod erasures;
 pub mod files;
 pub mod memberships;
 pub mod public;
@@ -69,6 +70,10 @@ pub fn sqlite_path(url: &str) -> &str {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
      PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL; PRAGMA cache_size = -2000;";
 
+/// Deleted and overwritten content is zeroed in the database file (and in the pages written
+/// to the write-ahead log), so an erased record cannot be read back from the bytes.
+const SQLITE_SECURE_DELETE: &str = "PRAGMA secure_delete = ON;";
+
 impl Manager {
     pub fn new(url: &str) -> Self {
         Self {
@@ -86,6 +91,8 @@ impl Manager {
                 let mut c = diesel::SqliteConnection::establish(sqlite_path(&self.url))
                     .map_err(|e| ConnectError(format!("cannot open the SQLite database: {e}")))?;
                 c.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(|e| ConnectError(format!("cannot configure SQLite: {e}")))?;
+                c.batch_execute(SQLITE_SECURE_DELETE)
                     .map_err(|e| ConnectError(format!("cannot configure SQLite: {e}")))?;
                 Ok(AnyConnection::Sqlite(c))
             }

@@ -1,5 +1,6 @@
 //! Membership sign-ups: the public form with its challenge, and staff handling them.
 
+mod erasure;
 mod signup;
 mod staff;
 

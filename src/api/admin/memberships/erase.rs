@@ -4,7 +4,9 @@ use actix_web::{HttpResponse, delete, web};
 
 use crate::auth::{Auth, policy::Members};
 use crate::error::{AppResult, Problem};
+use crate::jobs;
 use crate::state::AppState;
+use crate::storage::erasures::Ledger;
 use crate::usecase::memberships;
 
 /// Erase a membership sign-up
@@ -12,7 +14,9 @@ use crate::usecase::memberships;
     operation_id = "eraseMembership",
     tag = "memberships",
     description = "Erases the record and every other record with the same e-mail (the same \
-        person's repeated sign-ups) for good. The audit log keeps only that the ids were erased.",
+        person's repeated sign-ups) for good. The audit log keeps only that the ids were erased; \
+        the erasure ledger keeps a hash of the address, so restoring an older backup does not \
+        bring the records back.",
     params(("id" = uuid::Uuid, Path, description = "The record's id")),
     responses(
         (status = 204, description = "Erased"),
@@ -30,10 +34,11 @@ pub async fn erase(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let actor = staff.actor();
+    let ledger = Ledger::in_data_dir(&state.config.data_dir);
     state
         .db
-        .tx(move |c| memberships::erase(c, &actor, &id))
+        .tx(move |c| memberships::erase(c, &actor, &id, &ledger))
         .await?;
-    state.db.run(memberships::flush_erased).await?;
+    jobs::flush_erasure(&state).await;
     Ok(HttpResponse::NoContent().finish())
 }
