@@ -27,6 +27,7 @@ mod openapi_contract;
 mod ops;
 mod ops_backup;
 mod ops_process;
+mod ops_restore;
 mod ops_shutdown;
 mod parsing;
 mod platform;
