@@ -45,9 +45,19 @@ pub struct BackupArgs {
 pub struct RestoreArgs {
     /// Folder holding a backup made by `backup`.
     pub path: PathBuf,
-    /// Data folder to restore into; it must not exist yet or be empty.
+    /// Data folder to restore into; it must not exist yet or be empty (but for an erasure
+    /// ledger, `erasures.log`, which is applied and kept).
     #[arg(long, env = "DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// PostgreSQL: the empty database (or schema, by its `options=-csearch_path=...`) to load
+    /// the backup's dump into. SQLite needs none: the database goes into the data folder.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// An erasure ledger (`erasures.log` from the data folder the backup was taken of) to
+    /// apply besides the backup's own, so that records erased after the backup was taken
+    /// stay erased. May be given more than once.
+    #[arg(long = "erasures", value_name = "FILE")]
+    pub erasures: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -62,12 +62,6 @@ fn run(cli: Cli) -> Result<(), String> {
                     summary.missing_files
                 );
             }
-            if !summary.database_included {
-                println!(
-                    "The database is on PostgreSQL: back it up with pg_dump (pg_dump -Fc \"$DATABASE_URL\"). \
-                     Only the files were copied."
-                );
-            }
             println!(
                 "backup complete: {} files, {} bytes in {}",
                 summary.files,
@@ -76,19 +70,7 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Restore(args) => {
-            let summary = ops::restore::restore(&args.path, &args.data_dir)?;
-            println!(
-                "restored {} files, {} bytes into {}",
-                summary.files,
-                summary.bytes,
-                args.data_dir.display()
-            );
-            if !summary.database_included {
-                println!("The backup holds no database: restore it with pg_restore.");
-            }
-            Ok(())
-        }
+        Command::Restore(args) => restore(&args),
         Command::Openapi => {
             let doc = startup::openapi_doc()
                 .to_pretty_json()
@@ -138,6 +120,58 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+fn restore(args: &oa_cms::cli::RestoreArgs) -> Result<(), String> {
+    use ops::restore::{Database, Target};
+    let summary = ops::restore::restore(
+        &args.path,
+        &Target {
+            data_dir: &args.data_dir,
+            database_url: args.database_url.as_deref(),
+            ledgers: &args.erasures,
+        },
+    )?;
+    println!(
+        "restored {} files, {} bytes into {}",
+        summary.files,
+        summary.bytes,
+        args.data_dir.display()
+    );
+    match &summary.database {
+        Database::Sqlite => println!("database: SQLite, in the data folder"),
+        Database::Postgres { schema, .. } => match schema {
+            Some(s) => println!("database: the dump loaded into PostgreSQL (schema {s})"),
+            None => println!("database: the dump loaded into PostgreSQL"),
+        },
+        Database::None => {
+            println!("The backup holds no database (it was made before backups took pg_dump).");
+        }
+    }
+    if summary.database == Database::None {
+        return Ok(());
+    }
+    println!(
+        "erasure ledger: {} entries; {} records erased after the backup was taken erased again",
+        summary.ledger_entries, summary.erased_again
+    );
+    if !summary.erasure_flushed {
+        println!(
+            "warning: other sessions kept the erased records' bytes in the database's storage; \
+             run VACUUM FULL memberships once they are gone"
+        );
+    }
+    if summary.outside_ledgers == 0 {
+        println!(
+            "note: only the backup's own erasure ledger was applied; to keep records erased after \
+             it was taken erased, restore with --erasures <old data folder>/erasures.log"
+        );
+    }
+    println!(
+        "removed {} stored files no record refers to",
+        summary.orphans_removed
+    );
+    Ok(())
 }
 
 fn serve(config: Config) -> Result<(), String> {

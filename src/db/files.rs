@@ -88,6 +88,11 @@ pub fn count_with_sha256(conn: &mut AnyConnection, sha256: &str) -> AppResult<i6
         .get_result(conn)?)
 }
 
+/// The hashes of every stored file some record refers to.
+pub fn blob_hashes(conn: &mut AnyConnection) -> AppResult<Vec<String>> {
+    Ok(files::table.select(files::sha256).distinct().load(conn)?)
+}
+
 pub fn delete(conn: &mut AnyConnection, id: &str) -> AppResult<usize> {
     Ok(diesel::delete(files::table.find(id)).execute(conn)?)
 }

@@ -249,23 +249,22 @@ pub fn delete_person(
     Ok(Some(ids))
 }
 
-/// On SQLite, makes deletes on this connection overwrite the freed space, so an erased
-/// record cannot be read back from the database file.
-pub fn overwrite_on_delete(conn: &mut AnyConnection) -> AppResult<()> {
-    use diesel::connection::SimpleConnection;
-    if let AnyConnection::Sqlite(c) = conn {
-        c.batch_execute("PRAGMA secure_delete = ON")?;
-    }
-    Ok(())
+/// Every record's id, e-mail and creation time, to match them against the erasure ledger.
+pub fn ledger_view(conn: &mut AnyConnection) -> AppResult<Vec<(String, String, NaiveDateTime)>> {
+    Ok(memberships::table
+        .select((memberships::id, memberships::email, memberships::created_at))
+        .order(memberships::id.asc())
+        .load(conn)?)
 }
 
-/// On SQLite, copies the write-ahead log into the database and empties it, so the erased
-/// record's old pages do not linger in the log. Best effort: with readers active the log
-/// is emptied later by SQLite's own checkpoints.
-pub fn flush_log(conn: &mut AnyConnection) -> AppResult<()> {
-    use diesel::connection::SimpleConnection;
-    if let AnyConnection::Sqlite(c) = conn {
-        c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?;
+/// Deletes these records.
+pub fn delete_ids(conn: &mut AnyConnection, ids: &[String]) -> AppResult<()> {
+    for chunk in ids.chunks(500) {
+        // Other records may point at these: unlink them first.
+        diesel::update(memberships::table.filter(memberships::duplicate_of.eq_any(chunk)))
+            .set(memberships::duplicate_of.eq(None::<String>))
+            .execute(conn)?;
+        diesel::delete(memberships::table.filter(memberships::id.eq_any(chunk))).execute(conn)?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod content;
+pub mod erasures;
 pub mod files;
 pub mod memberships;
 pub mod public;
@@ -72,6 +73,10 @@ pub fn sqlite_path(url: &str) -> &str {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
      PRAGMA journal_mode = WAL; PRAGMA cache_size = -2000;";
 
+/// Deleted and overwritten content is zeroed in the database file (and in the pages written
+/// to the write-ahead log), so an erased record cannot be read back from the bytes.
+const SQLITE_SECURE_DELETE: &str = "PRAGMA secure_delete = ON;";
+
 impl Manager {
     /// A manager for `url`; SQLite connections sync every commit to disk.
     pub fn new(url: &str) -> Self {
@@ -99,6 +104,8 @@ impl Manager {
                     .map_err(|e| ConnectError(format!("cannot open the SQLite database: {e}")))?;
                 c.batch_execute(SQLITE_PRAGMAS)
                     .and_then(|()| c.batch_execute(self.synchronous.pragma()))
+                    .map_err(|e| ConnectError(format!("cannot configure SQLite: {e}")))?;
+                c.batch_execute(SQLITE_SECURE_DELETE)
                     .map_err(|e| ConnectError(format!("cannot configure SQLite: {e}")))?;
                 Ok(AnyConnection::Sqlite(c))
             }

@@ -29,6 +29,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    erasures (email_hash, erased_at) {
+        email_hash -> Text,
+        erased_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> Text,
         name -> Text,
@@ -220,4 +227,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     public_doc_tags,
     memberships,
     membership_challenges_used,
+    erasures,
 );

@@ -2,6 +2,7 @@
 //! (the use cases over them are in `usecase::memberships`).
 
 pub mod challenge;
+pub mod erasure;
 pub mod staff;
 
 pub use staff::{Change, check_change, etag};

@@ -1,5 +1,6 @@
-//! `backup`: a consistent copy of the SQLite database and the uploaded files, taken while
-//! the server keeps serving and writing, with a manifest of SHA-256 sums written last.
+//! `backup`: a consistent copy of the database (SQLite's file, or PostgreSQL's `pg_dump`)
+//! and the uploaded files, taken while the server keeps serving and writing, with the
+//! erasure ledger and a manifest of SHA-256 sums written last.
 
 use std::fs::File;
 use std::io::Write;
@@ -11,12 +12,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{Backend, sqlite_path};
 use crate::ops::copy::{copy_hashed, hash_file, is_missing_or_empty, sync_dir};
+use crate::ops::postgres;
+use crate::storage::erasures::LEDGER_FILE;
 use crate::storage::{Storage, is_sha256_hex};
 
 /// Written last: a backup folder without it is incomplete.
 pub const MANIFEST: &str = "manifest.json";
 /// The database copy inside a backup (and inside a data folder).
 pub const DB_FILE: &str = "cms.db";
+/// PostgreSQL's dump inside a backup (`pg_dump`'s custom format).
+pub const DUMP_FILE: &str = "database.dump";
 /// The files folder inside a backup (and inside a data folder).
 pub const FILES_DIR: &str = "files";
 const MANIFEST_FORMAT: u32 = 1;
@@ -26,8 +31,13 @@ const MANIFEST_FORMAT: u32 = 1;
 pub struct Manifest {
     pub format: u32,
     pub created_at: String,
-    /// `sqlite` (the database is in the backup) or `postgres` (files only).
+    /// `sqlite` (the database is `cms.db`) or `postgres` (the database is `database.dump`,
+    /// made by `pg_dump`; backups made before that hold only the files).
     pub backend: String,
+    /// PostgreSQL: the schema the dump holds, when the database URL named one; else the
+    /// dump holds the whole database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     pub files: Vec<ManifestEntry>,
 }
 
@@ -40,10 +50,9 @@ pub struct ManifestEntry {
     pub sha256: String,
 }
 
-/// What a backup or restore wrote.
+/// What a backup wrote.
 #[derive(Debug)]
 pub struct Summary {
-    pub database_included: bool,
     pub files: usize,
     pub bytes: u64,
     /// Stored files the database refers to that the files folder lacked (already before
@@ -171,23 +180,33 @@ const ATTEMPTS: usize = 3;
 
 fn fill(data_dir: &Path, database_url: &str, dest: &Path) -> Result<Summary, String> {
     let backend = Backend::from_url(database_url);
+    let schema = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => {
+            postgres::check_tools(&["pg_dump"])?;
+            postgres::schema_of(database_url)
+        }
+    };
+    let db_file = match backend {
+        Backend::Sqlite => DB_FILE,
+        Backend::Postgres => DUMP_FILE,
+    };
+    let target = dest.join(db_file);
     let mut attempt = 1;
     loop {
         let mut entries = Vec::new();
-        let target = dest.join(DB_FILE);
-        if backend == Backend::Sqlite {
-            snapshot_sqlite(Path::new(sqlite_path(database_url)), &target)?;
-        }
-        copy_files(
-            &data_dir.join(FILES_DIR),
-            &dest.join(FILES_DIR),
-            dest,
-            &mut entries,
-        )?;
-        let missing = if backend == Backend::Sqlite {
-            missing_blobs(&target, dest)?
-        } else {
-            0
+        let missing = match backend {
+            Backend::Sqlite => {
+                snapshot_sqlite(Path::new(sqlite_path(database_url)), &target)?;
+                copy_data(data_dir, dest, &mut entries)?;
+                count_missing(&sqlite_blob_refs(&target)?, dest)
+            }
+            Backend::Postgres => {
+                let mut snapshot = postgres::Snapshot::take(database_url)?;
+                snapshot.dump(database_url, schema.as_deref(), &target)?;
+                copy_data(data_dir, dest, &mut entries)?;
+                count_missing(&snapshot.blob_refs()?, dest)
+            }
         };
         if missing > 0 && attempt < ATTEMPTS {
             // A file was deleted between the database copy and the file copy: a fresh
@@ -198,19 +217,38 @@ fn fill(data_dir: &Path, database_url: &str, dest: &Path) -> Result<Summary, Str
                 .map_err(|e| format!("cannot clear {}: {e}", dest.display()))?;
             continue;
         }
-        if backend == Backend::Sqlite {
-            let (size, sha256) =
-                hash_file(&target).map_err(|e| format!("cannot read the database copy: {e}"))?;
-            entries.push(ManifestEntry {
-                path: DB_FILE.into(),
-                size,
-                sha256,
-            });
-        }
-        let mut summary = write_manifest(dest, backend, entries)?;
+        let (size, sha256) =
+            hash_file(&target).map_err(|e| format!("cannot read the database copy: {e}"))?;
+        entries.push(ManifestEntry {
+            path: db_file.into(),
+            size,
+            sha256,
+        });
+        let mut summary = write_manifest(dest, backend, schema, entries)?;
         summary.missing_files = missing;
         return Ok(summary);
     }
+}
+
+/// Copies the files and the erasure ledger, after the database copy was taken: every file
+/// its rows refer to is there, and every erasure it holds is in the ledger.
+fn copy_data(data_dir: &Path, dest: &Path, entries: &mut Vec<ManifestEntry>) -> Result<(), String> {
+    copy_files(
+        &data_dir.join(FILES_DIR),
+        &dest.join(FILES_DIR),
+        dest,
+        entries,
+    )?;
+    match copy_hashed(&data_dir.join(LEDGER_FILE), &dest.join(LEDGER_FILE)) {
+        Ok((size, sha256)) => entries.push(ManifestEntry {
+            path: LEDGER_FILE.into(),
+            size,
+            sha256,
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("cannot copy the erasure ledger: {e}")),
+    }
+    Ok(())
 }
 
 #[derive(diesel::QueryableByName)]
@@ -219,8 +257,8 @@ struct BlobRef {
     sha256: String,
 }
 
-/// How many stored files the database copy refers to that are not in the backup.
-fn missing_blobs(db_copy: &Path, dest: &Path) -> Result<usize, String> {
+/// The stored files the SQLite database copy refers to.
+fn sqlite_blob_refs(db_copy: &Path) -> Result<Vec<String>, String> {
     use diesel::RunQueryDsl;
     let path = db_copy
         .to_str()
@@ -230,16 +268,21 @@ fn missing_blobs(db_copy: &Path, dest: &Path) -> Result<usize, String> {
     let refs: Vec<BlobRef> = diesel::sql_query("SELECT DISTINCT sha256 FROM files")
         .load(&mut conn)
         .map_err(|e| format!("cannot read the database copy: {e}"))?;
+    Ok(refs.into_iter().map(|r| r.sha256).collect())
+}
+
+/// How many of these stored files are not in the backup.
+fn count_missing(refs: &[String], dest: &Path) -> usize {
     let copied = Storage::new(dest.join(FILES_DIR));
-    Ok(refs
-        .iter()
-        .filter(|r| is_sha256_hex(&r.sha256) && !copied.blob_exists(&r.sha256))
-        .count())
+    refs.iter()
+        .filter(|r| is_sha256_hex(r) && !copied.blob_exists(r))
+        .count()
 }
 
 fn write_manifest(
     dest: &Path,
     backend: Backend,
+    schema: Option<String>,
     mut entries: Vec<ManifestEntry>,
 ) -> Result<Summary, String> {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
@@ -253,7 +296,6 @@ fn write_manifest(
         sync_dir(d).map_err(|e| format!("cannot flush {}: {e}", d.display()))?;
     }
     let summary = Summary {
-        database_included: backend == Backend::Sqlite,
         files: entries.len(),
         bytes: entries.iter().map(|e| e.size).sum(),
         missing_files: 0,
@@ -266,6 +308,7 @@ fn write_manifest(
             Backend::Postgres => "postgres",
         }
         .into(),
+        schema,
         files: entries,
     };
     let json = serde_json::to_vec_pretty(&manifest)
@@ -304,18 +347,20 @@ mod tests {
         std::fs::create_dir_all(files.join("ab")).unwrap();
         std::fs::write(files.join("tmp/partial"), b"half").unwrap();
         std::fs::write(files.join("ab/blob"), b"whole").unwrap();
+        let url = data.path().join(DB_FILE).to_string_lossy().into_owned();
+        drop(crate::db::Db::connect(&url, 1).unwrap());
         let out = tempfile::tempdir().unwrap();
         let dest = out.path().join("b1");
-        let s = backup(data.path(), "postgres://x/y", &dest).unwrap();
-        assert!(!s.database_included);
-        assert_eq!(s.files, 1);
+        let s = backup(data.path(), &url, &dest).unwrap();
+        assert_eq!(s.files, 2);
         let m: Manifest =
             serde_json::from_slice(&std::fs::read(dest.join(MANIFEST)).unwrap()).unwrap();
-        assert_eq!(m.files.len(), 1);
-        assert_eq!(m.files[0].path, "files/ab/blob");
-        assert_eq!(m.files[0].size, 5);
+        assert_eq!(m.files.len(), 2);
+        assert_eq!(m.files[0].path, DB_FILE);
+        assert_eq!(m.files[1].path, "files/ab/blob");
+        assert_eq!(m.files[1].size, 5);
         assert!(!dest.join("files/tmp").exists());
-        let again = backup(data.path(), "postgres://x/y", &dest).unwrap_err();
+        let again = backup(data.path(), &url, &dest).unwrap_err();
         assert!(again.contains("not empty"), "{again}");
     }
 
@@ -341,7 +386,6 @@ mod tests {
         std::fs::write(shard.join(&present), b"x").unwrap();
         let out = tempfile::tempdir().unwrap();
         let s = backup(data.path(), &url, &out.path().join("b")).unwrap();
-        assert!(s.database_included);
         assert_eq!(s.files, 2);
         assert_eq!(s.missing_files, 1);
     }

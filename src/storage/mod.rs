@@ -1,6 +1,7 @@
 //! Uploaded files on disk: blobs under `<data_dir>/files/` named by their SHA-256, so
 //! identical bytes are stored once, and uploads staged in `files/tmp/` until complete.
 
+pub mod erasures;
 pub mod names;
 pub mod sniff;
 pub mod upload;
@@ -87,12 +88,46 @@ impl Storage {
         sync_dir(dir)
     }
 
+    /// The hashes of every blob in the store (none when the folder is missing). Blocking.
+    pub fn blobs(&self) -> io::Result<Vec<String>> {
+        let mut out = Vec::new();
+        for shard in read_dir_or_empty(&self.root)? {
+            let shard = shard?;
+            let name = shard.file_name();
+            let Some(prefix) = name.to_str().filter(|n| n.len() == 2) else {
+                continue;
+            };
+            if !shard.file_type()?.is_dir() {
+                continue;
+            }
+            for blob in read_dir_or_empty(&shard.path())? {
+                let blob = blob?;
+                if let Some(sha) = blob.file_name().to_str()
+                    && is_sha256_hex(sha)
+                    && sha.starts_with(prefix)
+                    && blob.file_type()?.is_file()
+                {
+                    out.push(sha.to_owned());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Removes the blob of this hash; a blob already gone is fine. Blocking.
     pub fn remove(&self, sha256: &str) -> io::Result<()> {
         match std::fs::remove_file(self.blob_path(sha256)?) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
+    }
+}
+
+fn read_dir_or_empty(dir: &Path) -> io::Result<Vec<io::Result<std::fs::DirEntry>>> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => Ok(entries.collect()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
     }
 }
 

@@ -7,11 +7,13 @@ use serde_json::json;
 
 use crate::db::audit::{self, Actor};
 use crate::db::memberships::Membership;
-use crate::db::{AnyConnection, memberships, settings};
+use crate::db::{AnyConnection, erasures, memberships, settings};
+use crate::domain::memberships::erasure::Erasure;
 use crate::domain::memberships::{
     CONSENT_VERSION, Change, SignUpForm, Status, challenge, check_member_fields, etag, parse_answer,
 };
 use crate::error::{AppError, AppResult, FieldError};
+use crate::storage::erasures::Ledger;
 
 /// The signing key of the challenge, made on first use and shared by every process.
 pub fn challenge_key(conn: &mut AnyConnection) -> AppResult<String> {
@@ -187,27 +189,29 @@ pub fn change(
 
 /// Erases a record for good if `if_match` names its current ETag (else 412), with every
 /// other record of the same e-mail (the same person's repeated sign-ups). The audit log
-/// keeps only that these ids were erased. Returns the ids.
+/// keeps only that these ids were erased; the erasure ledger (the table and the data
+/// folder's file) keeps the address's hash and the time, so a restore of an older backup
+/// erases the records again. Returns the ids.
+///
+/// The ledger file is written before the transaction commits: when that fails nothing is
+/// erased, and when the commit fails after it, a restore erases records staff meant to erase.
 pub fn erase(
     conn: &mut AnyConnection,
     actor: &Actor,
     id: &str,
     if_match: &[String],
+    ledger: &Ledger,
 ) -> AppResult<Vec<String>> {
     let record = memberships::find(conn, id)?;
     check_etag(&record, Some(if_match))?;
-    memberships::overwrite_on_delete(conn)?;
+    let entry = Erasure::of(&record.email, Utc::now().naive_utc());
     let Some(ids) = memberships::delete_person(conn, id, record.version, &record.email)? else {
         return Err(moved(conn, id));
     };
     for erased in &ids {
         audit::record(conn, actor, "erase", "membership", Some(erased), &json!({}))?;
     }
+    erasures::record(conn, &entry)?;
+    ledger.append(std::slice::from_ref(&entry))?;
     Ok(ids)
-}
-
-/// After an erase has committed: on SQLite, empties the write-ahead log so the erased
-/// record's old pages do not linger there (best effort). Outside any transaction.
-pub fn flush_erased(conn: &mut AnyConnection) -> AppResult<()> {
-    memberships::flush_log(conn)
 }

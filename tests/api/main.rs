@@ -29,6 +29,7 @@ mod ops;
 mod ops_backup;
 mod ops_data_dir;
 mod ops_process;
+mod ops_restore;
 mod ops_shutdown;
 mod parsing;
 mod platform;

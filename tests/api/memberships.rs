@@ -1,6 +1,7 @@
 //! Membership sign-ups: the public form with its challenge, and staff handling them.
 
 mod conditional;
+mod erasure;
 mod signup;
 mod staff;
 

@@ -4,7 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, delete, web};
 
 use crate::auth::{Auth, policy::Members};
 use crate::error::{AppResult, Problem};
+use crate::jobs;
 use crate::state::AppState;
+use crate::storage::erasures::Ledger;
 use crate::usecase::memberships;
 
 /// Erase a membership sign-up
@@ -12,8 +14,9 @@ use crate::usecase::memberships;
     operation_id = "eraseMembership",
     tag = "memberships",
     description = "Erases the record and every other record with the same e-mail (the same \
-        person's repeated sign-ups) for good. The audit log keeps only that the ids were erased. \
-        Needs the record's `ETag` in `If-Match`.",
+        person's repeated sign-ups) for good. The audit log keeps only that the ids were erased; \
+        the erasure ledger keeps a hash of the address, so restoring an older backup does not \
+        bring the records back. Needs the record's `ETag` in `If-Match`.",
     params(
         ("id" = uuid::Uuid, Path, description = "The record's id"),
         ("If-Match" = String, Header, description = "The ETag of the record as read"),
@@ -38,10 +41,11 @@ pub async fn erase(
     let id = id.into_inner();
     let expected = super::if_match(&req)?;
     let actor = staff.actor();
+    let ledger = Ledger::in_data_dir(&state.config.data_dir);
     state
         .db
-        .tx(move |c| memberships::erase(c, &actor, &id, &expected))
+        .tx(move |c| memberships::erase(c, &actor, &id, &expected, &ledger))
         .await?;
-    state.db.run(memberships::flush_erased).await?;
+    jobs::flush_erasure(&state).await;
     Ok(HttpResponse::NoContent().finish())
 }
