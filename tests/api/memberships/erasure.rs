@@ -9,7 +9,7 @@ use diesel::{Connection, QueryableByName, RunQueryDsl};
 
 use super::{list, sign_up};
 use crate::both_backends;
-use crate::support::{Method, TestApp, send};
+use crate::support::TestApp;
 
 both_backends!(erased_address_leaves_the_bytes_after_a_reader_is_done);
 
