@@ -58,7 +58,7 @@ fuzz() {
     --header "Authorization: Bearer $token" \
     --exclude-operation-id revokeToken --exclude-operation-id deleteUser \
     --exclude-operation-id updateUser --exclude-operation-id logout \
-    --max-time "$SECONDS_PER_BACKEND" --workers 2 --seed 1 \
+    --max-time "$SECONDS_PER_BACKEND" --workers 2 --seed 1 ${FUZZ_ARGS:-} \
     --suppress-health-check all --no-color \
     --report ndjson --report-ndjson-path "$WORK/$name.ndjson" \
     >"$WORK/$name.out" 2>&1 || status=$?
