@@ -81,12 +81,13 @@ pub fn client_address(req: &HttpRequest) -> String {
 /// itself, and an entry that is no address ends the walk at the last trusted hop.
 fn client_ip(peer: Option<IpAddr>, forwarded: &[&str], trusted: &[ipnet::IpNet]) -> Option<IpAddr> {
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
-    let mut client = peer?;
+    // A server listening on `[::]` sees IPv4 peers as `::ffff:a.b.c.d`.
+    let mut client = peer?.to_canonical();
     if !is_trusted(&client) {
         return Some(client);
     }
     for entry in forwarded.iter().rev() {
-        let Ok(ip) = entry.trim().parse::<IpAddr>() else {
+        let Some(ip) = forwarded_address(entry) else {
             break;
         };
         client = ip;
@@ -95,6 +96,17 @@ fn client_ip(peer: Option<IpAddr>, forwarded: &[&str], trusted: &[ipnet::IpNet])
         }
     }
     Some(client)
+}
+
+/// One `X-Forwarded-For` entry: an address, perhaps with a port (`1.2.3.4:5678`,
+/// `[2001:db8::1]:443`), as some proxies write it.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<std::net::SocketAddr>().map(|a| a.ip()))
+        .ok()
+        .map(|ip| ip.to_canonical())
 }
 
 #[cfg(test)]
@@ -120,6 +132,16 @@ mod tests {
         assert_eq!(client(peer, &[]), peer);
         assert_eq!(client(peer, &["garbage", "10.0.0.3"]), Some(ip("10.0.0.3")));
         assert_eq!(client(None, &["1.2.3.4"]), None);
+        // IPv4 seen through an IPv6 socket, and entries with ports.
+        assert_eq!(
+            client(Some(ip("::ffff:10.0.0.2")), &["::ffff:203.0.113.7"]),
+            Some(ip("203.0.113.7"))
+        );
+        assert_eq!(client(peer, &["203.0.113.7:5678"]), Some(ip("203.0.113.7")));
+        assert_eq!(
+            client(peer, &["[2001:db8::1]:443"]),
+            Some(ip("2001:db8::1"))
+        );
     }
 }
 

@@ -11,8 +11,9 @@ use actix_web::middleware::Next;
 use crate::api::extract::NUL_MESSAGE;
 use crate::error::{AppError, FieldError};
 
-/// The longest path and query we read, in bytes; longer ones are answered 414. (Past 64 KiB
-/// the HTTP layer itself refuses the request line before any of this runs.)
+/// The longest path and query we read, in bytes; longer ones are answered 414. (A URL of
+/// 64 KiB or more cannot be parsed by the HTTP layer, which answers a bare 400 before any of
+/// this runs; a request head past 128 KiB gets a bare 431.)
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 
 pub async fn screen(

@@ -89,6 +89,18 @@ pub fn check_and_hit(
     Ok(None)
 }
 
+/// Takes one hit back from `key` (a counted attempt that turned out not to count).
+pub fn unhit(conn: &mut AnyConnection, key: &str) -> AppResult<()> {
+    diesel::update(
+        rate_limits::table
+            .find(key)
+            .filter(rate_limits::count.gt(0)),
+    )
+    .set(rate_limits::count.eq(rate_limits::count - 1))
+    .execute(conn)?;
+    Ok(())
+}
+
 pub fn clear(conn: &mut AnyConnection, key: &str) -> AppResult<()> {
     diesel::delete(rate_limits::table.find(key)).execute(conn)?;
     Ok(())

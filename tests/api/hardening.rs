@@ -289,6 +289,7 @@ crate::both_backends_with!(
     },
     failed_logins_lock_one_address_not_the_account,
     sign_ups_count_per_forwarded_client_and_only_when_taken,
+    guesses_sent_in_parallel_meet_the_same_limit,
 );
 
 both_backends!(
@@ -421,4 +422,29 @@ async fn cookie_writes_need_the_admins_origin(app: TestApp) {
         .expect(200)
         .json();
     assert_eq!(tokens.as_array().unwrap().len(), 3, "{tokens}");
+}
+
+async fn guesses_sent_in_parallel_meet_the_same_limit(app: TestApp) {
+    let guesses = (0..12).map(|_| send(login_from(&app, "203.0.113.77", "wrong password!")));
+    let statuses: Vec<u16> = futures_util::future::join_all(guesses)
+        .await
+        .iter()
+        .map(|r| r.status.as_u16())
+        .collect();
+    let wrong = statuses.iter().filter(|s| **s == 401).count();
+    assert_eq!(wrong, 3, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        9,
+        "{statuses:?}"
+    );
+    // An over-long e-mail is refused before it reaches any counter.
+    let p = send(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .header("sec-fetch-site", "same-origin")
+            .json(&json!({"email": format!("{}@x.nl", "a".repeat(3000)), "password": "x"})),
+    )
+    .await
+    .problem(422);
+    assert_eq!(Resp::fields(&p), ["email"]);
 }

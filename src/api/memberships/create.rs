@@ -46,10 +46,10 @@ pub async fn create(
     let outcome = state
         .db
         .tx(move |conn| {
-            super::check(conn, "signup", &address, limit)?;
+            super::take(conn, "signup", &address, limit)?;
             let outcome = memberships::sign_up(conn, &form, Utc::now().naive_utc())?;
-            if outcome.is_ok() {
-                super::count(conn, "signup", &address, limit)?;
+            if outcome.is_err() {
+                super::give_back(conn, "signup", &address)?;
             }
             Ok(outcome)
         })

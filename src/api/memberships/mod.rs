@@ -37,27 +37,24 @@ pub fn limit(conn: &mut AnyConnection, what: &str, address: &str, limit: i64) ->
     )?)
 }
 
-/// 429 when `address` has used up `limit` already; nothing is counted.
-pub fn check(
+/// Counts one use of `limit` by `address`: 429 when that goes over it. Counting first (in
+/// the caller's transaction, which a 429 rolls back) keeps parallel requests from all
+/// passing a check made before any of them was counted.
+pub fn take(
     conn: &mut AnyConnection,
     what: &str,
     address: &str,
     limit: RateLimit,
 ) -> AppResult<()> {
-    too_many(rate_limit::blocked_for(
-        conn,
-        &key(what, address),
-        limit.count,
-        limit.window(),
-    )?)
+    let key = key(what, address);
+    if rate_limit::hit(conn, &key, limit.window())? > limit.count {
+        let wait = rate_limit::blocked_for(conn, &key, limit.count, limit.window())?;
+        return too_many(Some(wait.unwrap_or(1)));
+    }
+    Ok(())
 }
 
-/// Counts one use of `limit` by `address`.
-pub fn count(
-    conn: &mut AnyConnection,
-    what: &str,
-    address: &str,
-    limit: RateLimit,
-) -> AppResult<()> {
-    rate_limit::hit(conn, &key(what, address), limit.window()).map(|_| ())
+/// Takes back a use that turned out not to count.
+pub fn give_back(conn: &mut AnyConnection, what: &str, address: &str) -> AppResult<()> {
+    rate_limit::unhit(conn, &key(what, address))
 }
