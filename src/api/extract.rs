@@ -94,7 +94,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         return Err(AppError::field(field, NUL_MESSAGE));
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         match inner.classify() {
@@ -103,7 +103,96 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             }
             _ => syntax_error(&inner),
         }
-    })
+    })?;
+    // Free-form objects (an item's `fields`) keep the last of two equal keys without a
+    // word; the client meant one of them, so neither is taken.
+    if let Some(field) = duplicate_key(body) {
+        return Err(AppError::field(field, "is given more than once"));
+    }
+    Ok(value)
+}
+
+/// The path of the first key that appears twice in one object of `body` (valid JSON).
+fn duplicate_key(body: &[u8]) -> Option<String> {
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::cell::RefCell;
+
+    struct Walk<'a> {
+        path: String,
+        found: &'a RefCell<Option<String>>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut i = 0;
+            while seq
+                .next_element_seed(Walk {
+                    path: format!("{}[{i}]", self.path),
+                    found: self.found,
+                })?
+                .is_some()
+            {
+                i += 1;
+            }
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let path = if self.path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{}.{key}", self.path)
+                };
+                if !seen.insert(key) && self.found.borrow().is_none() {
+                    *self.found.borrow_mut() = Some(path.clone());
+                }
+                map.next_value_seed(Walk {
+                    path,
+                    found: self.found,
+                })?;
+            }
+            Ok(())
+        }
+    }
+
+    let found = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let walk = Walk {
+        path: String::new(),
+        found: &found,
+    };
+    walk.deserialize(&mut de).ok()?;
+    found.into_inner()
 }
 
 /// What a field holding a NUL character is told.
@@ -350,6 +439,11 @@ mod tests {
             err(r#"{"email":"a","email":"b"}"#),
             "422 email: is given more than once"
         );
+        assert_eq!(
+            duplicate_key(br#"{"f":{"city":"a","x":[{"k":1,"k":2}],"city":"b"}}"#).as_deref(),
+            Some("f.x[0].k")
+        );
+        assert_eq!(duplicate_key(br#"{"a":{"b":1},"c":{"b":2}}"#), None);
         assert_eq!(
             err(r#"{"email":"a\u0000"}"#),
             "422 email: must not contain a NUL character"

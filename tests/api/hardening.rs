@@ -191,6 +191,21 @@ async fn a_duplicated_key_is_named(app: TestApp) {
     .problem(422);
     assert_eq!(Resp::fields(&p), ["name"]);
     assert_eq!(p["errors"][0]["message"], "is given more than once");
+    // Also inside an item's free-form fields, where the last one would silently win.
+    let p = send(
+        app.admin(Method::POST, "/api/v1/admin/content")
+            .header("content-type", "application/json")
+            .body(r#"{"kind": "news", "title": "Dubbel", "fields": {"display_date": "2026-11-24", "display_date": "2026-11-25"}}"#),
+    )
+    .await
+    .problem(422);
+    assert_eq!(Resp::fields(&p), ["fields.display_date"]);
+    let list = app
+        .admin_get("/api/v1/admin/content")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(list["total"], 0);
 }
 
 async fn times_stay_within_the_years_we_can_write(app: TestApp) {
