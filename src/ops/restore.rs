@@ -252,19 +252,42 @@ pub fn restore(src: &Path, target: &Target) -> Result<Summary, String> {
     let result = fill(src, &tmp, &manifest)
         .and_then(|()| settle(src, &tmp, &database, extra))
         .and_then(|settled| {
-            if let Some(ledger) = &old_ledger {
-                // Its entries are in the restored folder's ledger now.
-                std::fs::remove_file(ledger)
-                    .map_err(|e| format!("cannot replace {}: {e}", ledger.display()))?;
+            // The target's old ledger (its entries are in the restored folder's ledger now)
+            // is moved aside, and put back should the restored folder not get into place.
+            let aside = old_ledger.as_ref().map(|ledger| {
+                let to = parent.join(format!(
+                    ".{name}.{LEDGER_FILE}.{}",
+                    uuid::Uuid::new_v4().simple()
+                ));
+                (ledger.clone(), to)
+            });
+            if let Some((from, to)) = &aside {
+                std::fs::rename(from, to)
+                    .map_err(|e| format!("cannot replace {}: {e}", from.display()))?;
             }
-            if data_dir.exists() {
-                std::fs::remove_dir(data_dir)
-                    .map_err(|e| format!("cannot replace {}: {e}", data_dir.display()))?;
+            let placed = (|| {
+                if data_dir.exists() {
+                    std::fs::remove_dir(data_dir)
+                        .map_err(|e| format!("cannot replace {}: {e}", data_dir.display()))?;
+                }
+                std::fs::rename(&tmp, data_dir)
+                    .map_err(|e| format!("cannot move the restored data into place: {e}"))?;
+                sync_dir(&parent).map_err(|e| format!("cannot flush {}: {e}", parent.display()))
+            })();
+            match (placed, aside) {
+                (Ok(()), aside) => {
+                    if let Some((_, to)) = aside {
+                        let _ = std::fs::remove_file(to);
+                    }
+                    Ok(settled)
+                }
+                (Err(e), Some((from, to))) => {
+                    let _ = std::fs::create_dir_all(data_dir);
+                    let _ = std::fs::rename(&to, &from);
+                    Err(e)
+                }
+                (Err(e), None) => Err(e),
             }
-            std::fs::rename(&tmp, data_dir)
-                .map_err(|e| format!("cannot move the restored data into place: {e}"))?;
-            sync_dir(&parent).map_err(|e| format!("cannot flush {}: {e}", parent.display()))?;
-            Ok(settled)
         });
     let settled = match result {
         Ok(s) => s,
