@@ -58,7 +58,8 @@ impl From<&Staff> for Me {
 }
 
 /// The client's address for rate limits: the peer, or, when the peer is a trusted proxy,
-/// the address `X-Forwarded-For` names.
+/// the address `X-Forwarded-For` names. An IPv6 client counts by its /64 network, the
+/// block one subscriber gets, so that walking through its addresses does not reset a limit.
 pub fn client_address(req: &HttpRequest) -> String {
     let trusted = req
         .app_data::<web::Data<AppState>>()
@@ -72,8 +73,12 @@ pub fn client_address(req: &HttpRequest) -> String {
             .flat_map(|v| v.split(','))
             .collect()
     };
-    client_ip(req.peer_addr().map(|a| a.ip()), &forwarded, trusted)
-        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    match client_ip(req.peer_addr().map(|a| a.ip()), &forwarded, trusted) {
+        None => "unknown".to_owned(),
+        Some(IpAddr::V6(ip)) => ipnet::Ipv6Net::new(ip, 64)
+            .map_or_else(|_| ip.to_string(), |net| net.trunc().to_string()),
+        Some(ip) => ip.to_string(),
+    }
 }
 
 /// Walks `X-Forwarded-For` from the right (the hop nearest to us) past trusted proxies: the

@@ -296,10 +296,12 @@ fn plain_words(msg: &str) -> String {
                     "an object"
                 }
             }
-            "sequence" => "a list",
-            "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "isize" => {
-                "a whole number in range"
-            }
+            "sequence" | "tuple" => "a list",
+            "unit" => "null",
+            "newtype" => continue,
+            "char" => "a single character",
+            "u8" | "u16" | "u32" | "u64" | "u128" | "i8" | "i16" | "i32" | "i64" | "i128"
+            | "usize" | "isize" => "a whole number in range",
             "f32" | "f64" => "a number",
             "bool" => "true or false",
             _ => {

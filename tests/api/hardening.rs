@@ -370,6 +370,33 @@ async fn sign_ups_count_per_forwarded_client_and_only_when_taken(app: TestApp) {
     post(third.clone(), "203.0.113.9").await.problem(429);
     // Another client behind the same proxy has its own count.
     post(third, "198.51.100.20").await.expect(202);
+    // An IPv6 client counts by its /64: a new address in it is the same client.
+    for (i, client) in ["2001:db8:1:2::1", "2001:db8:1:2::2"]
+        .into_iter()
+        .enumerate()
+    {
+        let (token, answer) = challenge(&app).await;
+        post(
+            form("Lid", &format!("v6-{i}@school.nl"), &token, answer),
+            client,
+        )
+        .await
+        .expect(202);
+    }
+    let (token, answer) = challenge(&app).await;
+    post(
+        form("Lid", "v6-2@school.nl", &token, answer),
+        "2001:db8:1:2::abcd",
+    )
+    .await
+    .problem(429);
+    let (token, answer) = challenge(&app).await;
+    post(
+        form("Lid", "v6-3@school.nl", &token, answer),
+        "2001:db8:1:3::1",
+    )
+    .await
+    .expect(202);
 }
 
 async fn forwarded_for_is_ignored_from_untrusted_peers(app: TestApp) {
