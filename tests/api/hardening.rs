@@ -341,62 +341,48 @@ async fn failed_logins_lock_one_address_not_the_account(app: TestApp) {
         .problem(429);
 }
 
-async fn sign_ups_count_per_forwarded_client_and_only_when_taken(app: TestApp) {
+/// A complete sign-up of `email` from `client` (behind the trusted proxy), with a fresh
+/// challenge; answers the status.
+async fn sign_up_from(app: &TestApp, email: &str, client: &str) -> u16 {
     use crate::memberships::{challenge, form};
-    let post = |body: Value, client: &'static str| {
-        send(
-            app.request(Method::POST, "/api/v1/memberships")
-                .header("x-forwarded-for", client)
-                .json(&body),
-        )
-    };
+    let (token, answer) = challenge(app).await;
+    send(
+        app.request(Method::POST, "/api/v1/memberships")
+            .header("x-forwarded-for", client)
+            .json(&form("Lid", email, &token, answer)),
+    )
+    .await
+    .status
+    .as_u16()
+}
+
+async fn sign_ups_count_per_forwarded_client_and_only_when_taken(app: TestApp) {
     // Forms sent back for a mistake do not count.
     for _ in 0..4 {
-        post(json!({"name": "Zonder e-mail"}), "203.0.113.9")
-            .await
-            .problem(422);
-    }
-    for i in 0..2 {
-        let (token, answer) = challenge(&app).await;
-        post(
-            form("Lid", &format!("lid{i}@school.nl"), &token, answer),
-            "203.0.113.9",
+        send(
+            app.request(Method::POST, "/api/v1/memberships")
+                .header("x-forwarded-for", "203.0.113.9")
+                .json(&json!({"name": "Zonder e-mail"})),
         )
         .await
-        .expect(202);
+        .problem(422);
     }
-    let (token, answer) = challenge(&app).await;
-    let third = form("Lid", "lid2@school.nl", &token, answer);
-    post(third.clone(), "203.0.113.9").await.problem(429);
-    // Another client behind the same proxy has its own count.
-    post(third, "198.51.100.20").await.expect(202);
-    // An IPv6 client counts by its /64: a new address in it is the same client.
-    for (i, client) in ["2001:db8:1:2::1", "2001:db8:1:2::2"]
-        .into_iter()
-        .enumerate()
-    {
-        let (token, answer) = challenge(&app).await;
-        post(
-            form("Lid", &format!("v6-{i}@school.nl"), &token, answer),
-            client,
-        )
-        .await
-        .expect(202);
+    let mut taken = Vec::new();
+    for (email, client) in [
+        ("lid0@school.nl", "203.0.113.9"),
+        ("lid1@school.nl", "203.0.113.9"),
+        ("lid2@school.nl", "203.0.113.9"),
+        // Another client behind the same proxy has its own count.
+        ("lid3@school.nl", "198.51.100.20"),
+        // An IPv6 client counts by its /64: a new address in it is the same client.
+        ("v6-0@school.nl", "2001:db8:1:2::1"),
+        ("v6-1@school.nl", "2001:db8:1:2::2"),
+        ("v6-2@school.nl", "2001:db8:1:2::abcd"),
+        ("v6-3@school.nl", "2001:db8:1:3::1"),
+    ] {
+        taken.push(sign_up_from(&app, email, client).await);
     }
-    let (token, answer) = challenge(&app).await;
-    post(
-        form("Lid", "v6-2@school.nl", &token, answer),
-        "2001:db8:1:2::abcd",
-    )
-    .await
-    .problem(429);
-    let (token, answer) = challenge(&app).await;
-    post(
-        form("Lid", "v6-3@school.nl", &token, answer),
-        "2001:db8:1:3::1",
-    )
-    .await
-    .expect(202);
+    assert_eq!(taken, [202, 202, 429, 202, 202, 202, 429, 202]);
 }
 
 async fn forwarded_for_is_ignored_from_untrusted_peers(app: TestApp) {
