@@ -13,7 +13,7 @@ use super::audit::{self, Actor};
 use super::memberships;
 use super::schema::erasures;
 use crate::domain::memberships::erasure::{Erasure, email_hash};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// Records one erasure in the ledger table.
 pub fn record(conn: &mut AnyConnection, e: &Erasure) -> AppResult<()> {
@@ -196,10 +196,23 @@ fn rewrite_postgres(c: &mut diesel::PgConnection, since: NaiveDateTime) -> AppRe
     // and index files until overwritten. VACUUM FULL writes the table and its indexes anew
     // and removes the old files. It locks the table while it runs (milliseconds for a
     // table of sign-ups); it gives up rather than queue every other query behind it.
+    let filenode = |c: &mut diesel::PgConnection| -> AppResult<i64> {
+        Ok(diesel::sql_query(
+            "SELECT COALESCE(pg_relation_filenode('memberships'), 0)::bigint AS n",
+        )
+        .get_result::<Count>(c)?
+        .n)
+    };
+    let before = filenode(c)?;
     c.batch_execute("SET lock_timeout = '1s'")?;
     let result = c.batch_execute("VACUUM FULL memberships");
     c.batch_execute("RESET lock_timeout")?;
     match result {
+        // A role that does not own the table gets a warning, not an error, and nothing is
+        // rewritten: only a new file says the rewrite happened.
+        Ok(()) if filenode(c)? == before => Err(AppError::internal(
+            "VACUUM FULL memberships rewrote nothing: the database role must own the table",
+        )),
         Ok(()) => Ok(Flush::Done),
         Err(diesel::result::Error::DatabaseError(_, info))
             if info.message().contains("lock timeout") =>

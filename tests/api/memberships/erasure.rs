@@ -93,9 +93,8 @@ struct Bytes {
 
 /// The files (by name) whose bytes hold the address: on SQLite the database and its log, on
 /// PostgreSQL the membership table's heap, TOAST and index files, read through the server
-/// after a checkpoint wrote its buffers out. `None` when the PostgreSQL role may not read
-/// server files.
-fn files_holding(app: &TestApp, needle: &str) -> Option<Vec<String>> {
+/// after a checkpoint wrote its buffers out (which takes a superuser).
+fn files_holding(app: &TestApp, needle: &str) -> Vec<String> {
     let Some(pg) = &app.pg else {
         let found = ["cms.db", "cms.db-wal"]
             .into_iter()
@@ -104,16 +103,16 @@ fn files_holding(app: &TestApp, needle: &str) -> Option<Vec<String>> {
             })
             .map(str::to_owned)
             .collect();
-        return Some(found);
+        return found;
     };
     let mut c = diesel::PgConnection::establish(&pg.url).unwrap();
     let su: Super = diesel::sql_query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         .get_result(&mut c)
         .unwrap();
-    if !su.rolsuper {
-        eprintln!("not a superuser: the storage bytes of PostgreSQL were not checked");
-        return None;
-    }
+    assert!(
+        su.rolsuper,
+        "the role of TEST_DATABASE_URL must be a superuser to read the table's files"
+    );
     c.batch_execute("CHECKPOINT").unwrap();
     let files: Vec<Bytes> = diesel::sql_query(
         "SELECT CAST(p AS TEXT) AS path, pg_read_binary_file(p) AS bytes FROM ( \
@@ -126,25 +125,21 @@ fn files_holding(app: &TestApp, needle: &str) -> Option<Vec<String>> {
     .load(&mut c)
     .unwrap();
     assert!(files.len() >= 4, "the table, its TOAST table and indexes");
-    Some(
-        files
-            .into_iter()
-            .filter(|f| contains(&f.bytes, needle))
-            .map(|f| f.path)
-            .collect(),
-    )
+    files
+        .into_iter()
+        .filter(|f| contains(&f.bytes, needle))
+        .map(|f| f.path)
+        .collect()
 }
 
 async fn erased_address_leaves_the_bytes_after_a_reader_is_done(app: TestApp) {
     sign_up(&app, "Zoë de Vries", EMAIL).await;
     sign_up(&app, "Piet Pietersen", "piet@example.nl").await;
     // The search does find the address before, so finding nothing after means something.
-    if let Some(before) = files_holding(&app, EMAIL) {
-        assert!(
-            !before.is_empty(),
-            "the address is not in the storage at all"
-        );
-    }
+    assert!(
+        !files_holding(&app, EMAIL).is_empty(),
+        "the address is not in the storage at all"
+    );
     let id = list(&app, "?q=zoe.devries").await["items"][0]["id"]
         .as_str()
         .unwrap()
@@ -163,7 +158,8 @@ async fn erased_address_leaves_the_bytes_after_a_reader_is_done(app: TestApp) {
 
     // Once the reader is done, the server's retries push the old rows out.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while let Some(left) = files_holding(&app, EMAIL) {
+    loop {
+        let left = files_holding(&app, EMAIL);
         if left.is_empty() {
             break;
         }
