@@ -242,6 +242,15 @@ def write_cases(manifest, tmp):
             ("/api/v1/content?cursor=" + manifest["deep_cursor"],)]), 200))
     cases.append(("search", lines("search", [
         ("/api/v1/content?q=" + urllib.parse.quote(q),) for q in manifest["queries"]]), 200))
+    topics = manifest.get("topics")
+    if topics:
+        # Searches as visitors type them: two topic words of the corpus, every request a
+        # combination (with its page size) not asked before in the run, so the answers in
+        # memory cannot help and each one goes to the database.
+        rows = [(f"/api/v1/content?q={urllib.parse.quote(a + ' ' + b)}&limit={limit}",)
+                for a in topics for b in topics if a != b for limit in range(10, 50, 2)]
+        random.Random(11).shuffle(rows)
+        cases.append(("search_unique", lines("search_unique", rows), 200))
     big = manifest.get("big_file")
     if big:
         size = big["size"]

@@ -9,6 +9,7 @@ TARGETS = {
     "list_filtered": 0.25,
     "deep_cursor": 0.25,
     "search": 0.1,
+    "search_unique": 0.1,
 }
 LABELS = {
     "item": "single item by slug",
@@ -17,6 +18,7 @@ LABELS = {
     "list_filtered": "list filtered by kind and tag",
     "deep_cursor": "cursor page 90 % deep",
     "search": "q full-text",
+    "search_unique": "q full-text, a new query every request",
     "file": "1 MB file",
     "file_range": "file, Range 64 KB → 206",
     "admin_save": "admin save → new version (8 writers)",

@@ -64,6 +64,7 @@ pub fn build(conn: &mut AnyConnection, items: u64) -> AppResult<Value> {
         "kind": "news",
         "tag": TAGS[0],
         "queries": queries,
+        "topics": TOPICS.as_slice(),
         "writer_items": writers,
     }))
 }
