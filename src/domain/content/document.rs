@@ -89,10 +89,9 @@ impl Document {
     /// Every file this document uses (attachments and file fields), each once.
     pub fn file_ids(&self) -> Vec<String> {
         let mut seen = HashSet::new();
-        self.attachments
-            .iter()
-            .map(|a| a.file_id.clone())
-            .chain(self.fields.file_refs().into_iter().map(|(_, id)| id))
+        self.file_paths()
+            .into_iter()
+            .map(|(_, id)| id)
             .filter(|id| seen.insert(id.clone()))
             .collect()
     }
