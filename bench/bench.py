@@ -353,6 +353,67 @@ def writers(base, pid, token, items, args):
     return {**r, "rss_mb": rss}
 
 
+def edited_site_reads(manifest, tmp):
+    """The reads of a site while it is edited: single items, the first list pages (all,
+    and by kind and tag), the repeated searches and new ones, about half items, a quarter
+    lists and a quarter searches, shuffled."""
+    quote = urllib.parse.quote
+    items = [s["path"] for s in manifest["sample"]]
+    lists = ["/api/v1/content", f"/api/v1/content?kind={manifest['kind']}&tag={manifest['tag']}",
+             f"/api/v1/content?kind={manifest['kind']}", "/api/v1/content?sort=title"]
+    searches = ["/api/v1/content?q=" + quote(q) for q in manifest["queries"]]
+    topics = manifest.get("topics") or []
+    fresh = [f"/api/v1/content?q={quote(a + ' ' + b)}"
+             for a in topics for b in topics if a != b]
+    rng = random.Random(5)
+    n = 4000
+    rows = ([rng.choice(items) for _ in range(n // 2)]
+            + [rng.choice(lists) for _ in range(n // 4)]
+            + [rng.choice(searches + fresh) for _ in range(n // 4)])
+    rng.shuffle(rows)
+    path = tmp / "edited_site.txt"
+    path.write_text("".join(r + "\n" for r in rows))
+    return path
+
+
+def edited_site(base, pid, token, manifest, tmp, args):
+    """Public reads while one editor saves and publishes an item every second, which
+    empties the answers kept in memory each time: wrk's reads, and the editor's saves."""
+    items = manifest.get("writer_items") or []
+    if not WRITERS.exists() or not token or not items:
+        return None
+    path = edited_site_reads(manifest, tmp)
+    check(base, path, 200)
+    settle(pid)
+    seconds = args.warmup + args.duration + 1
+    editor = subprocess.Popen(
+        [str(WRITERS), "--base", base, "--token", token, "--items", items[0],
+         "--seconds", str(seconds), "--every-ms", "1000", "--publish"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        if args.warmup > 0:
+            wrk(base, path, args, args.warmup)
+        sampler = RssSampler(pid)
+        r = wrk(base, path, args, args.duration)
+        rss = sampler.stop()
+    finally:
+        out, _ = editor.communicate(timeout=seconds + 60)
+    e = json.loads(out.strip().splitlines()[-1])
+    secs = r["duration_us"] / 1e6
+    return {
+        "rps": r["requests"] / secs,
+        "p50_ms": r["latency_us"]["p50"] / 1000,
+        "p99_ms": r["latency_us"]["p99"] / 1000,
+        "mb_s": r["bytes"] / secs / 1e6,
+        "errors": sum(r["errors"].values()) + e["errors"],
+        "rss_mb": rss,
+        "requests": r["requests"],
+        "saves_per_s": e["rps"],
+        "publishes": e["publishes"],
+        "save_p99_ms": e["p99_ms"],
+    }
+
+
 def ceiling(args, port):
     srv = Server([str(CEILING), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
                  port)
@@ -391,6 +452,13 @@ def run_dataset(ds, args, wanted):
                 result["cases"]["admin_save"] = w
             else:
                 log("admin_save skipped: no editor token or no writer items")
+        if wanted("edited_site"):
+            log(f"{ds.backend} {ds.items}: edited_site")
+            e = edited_site(app.base, app.proc.pid, token, manifest, tmp, args)
+            if e:
+                result["cases"]["edited_site"] = e
+            else:
+                log("edited_site skipped: no editor token or no writer items")
         result["vm_hwm_mb"] = memory(app.proc.pid)[1]
     finally:
         app.stop()

@@ -2,8 +2,12 @@
 //! with `PUT /api/v1/admin/content/{id}` and the `If-Match` of its last save, so every
 //! request makes a new version. Prints one JSON line: saves/s, p50 and p99 in ms.
 //!
+//! With `--every-ms N --publish`, each writer is an editor at work instead: every N ms it
+//! saves its item and publishes the new version (`POST .../publish`), so the public rows
+//! change, and every answer kept in memory with them, at that pace.
+//!
 //! `cargo run --release --example bench_writers -- --base http://127.0.0.1:8080
-//!  --token SECRET --items ID,ID,... --seconds 15`
+//!  --token SECRET --items ID,ID,... --seconds 15 [--every-ms 1000 --publish]`
 
 use std::time::{Duration, Instant};
 
@@ -24,11 +28,18 @@ struct Args {
     items: Vec<String>,
     #[arg(long, default_value_t = 15)]
     seconds: u64,
+    /// Start a save every this many milliseconds (0: one after the other, flat out).
+    #[arg(long, default_value_t = 0)]
+    every_ms: u64,
+    /// Publish each saved version too.
+    #[arg(long)]
+    publish: bool,
 }
 
 #[derive(Default)]
 struct Tally {
     latencies: Vec<Duration>,
+    publishes: u64,
     errors: u64,
 }
 
@@ -95,7 +106,13 @@ fn writer(args: &Args, id: &str, until: Instant) -> Result<Tally, String> {
         .to_owned();
     let mut tally = Tally::default();
     let mut n = 0_u64;
+    let pace = Duration::from_millis(args.every_ms);
+    let mut next = Instant::now();
     while Instant::now() < until {
+        if !pace.is_zero() {
+            std::thread::sleep(next.saturating_duration_since(Instant::now()));
+            next += pace;
+        }
         n += 1;
         doc.insert(
             "summary".into(),
@@ -116,6 +133,19 @@ fn writer(args: &Args, id: &str, until: Instant) -> Result<Tally, String> {
             Ok(r) if r.status().is_success() => {
                 tag = etag(&r).ok_or("no ETag after a save")?;
                 tally.latencies.push(elapsed);
+                if args.publish {
+                    match publish(&client, &url, &args.token, &tag) {
+                        Ok(t) => {
+                            tag = t;
+                            tally.publishes += 1;
+                        }
+                        Err(e) => {
+                            tally.errors += 1;
+                            eprintln!("{e}");
+                            (tag, doc) = fetch(&client, &url, &args.token)?;
+                        }
+                    }
+                }
             }
             Ok(r) => {
                 tally.errors += 1;
@@ -131,6 +161,25 @@ fn writer(args: &Args, id: &str, until: Instant) -> Result<Tally, String> {
         }
     }
     Ok(tally)
+}
+
+/// Publishes the version `tag` names; returns the item's ETag after it.
+fn publish(client: &Client, url: &str, token: &str, tag: &str) -> Result<String, String> {
+    let resp = client
+        .post(format!("{url}/publish"))
+        .bearer_auth(token)
+        .header(header::IF_MATCH, tag)
+        .json(&json!({}))
+        .send()
+        .map_err(|e| format!("POST {url}/publish: {e}"))?;
+    if !resp.status().is_success() {
+        return Err(format!(
+            "POST {url}/publish: {} {}",
+            resp.status(),
+            resp.text().unwrap_or_default()
+        ));
+    }
+    etag(&resp).ok_or_else(|| "no ETag after publishing".to_owned())
 }
 
 /// The latency at `per_mille` / 1000 of the sorted samples, in ms.
@@ -158,11 +207,13 @@ fn main() {
     let elapsed = started.elapsed().as_secs_f64();
     let mut all = Vec::new();
     let mut errors = 0;
+    let mut publishes = 0;
     for r in results {
         match r {
             Ok(t) => {
                 all.extend(t.latencies);
                 errors += t.errors;
+                publishes += t.publishes;
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -178,6 +229,7 @@ fn main() {
             "p50_ms": percentile(&all, 500),
             "p99_ms": percentile(&all, 990),
             "requests": all.len(),
+            "publishes": publishes,
             "errors": errors,
             "writers": args.items.len(),
         })

@@ -12,9 +12,10 @@ pub mod settings;
 pub mod text;
 pub mod users;
 
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -113,22 +114,68 @@ impl Manager {
     }
 }
 
+/// A pooled connection, with what the pool needs to know to skip checking it on checkout.
+pub struct Pooled {
+    conn: AnyConnection,
+    /// When it was last given back to the pool.
+    returned: Instant,
+    /// Its last user ended with an error, which may have been the server going away.
+    suspect: bool,
+}
+
+impl Pooled {
+    /// Checked again on its next checkout, whenever that is.
+    pub fn suspect(&mut self) {
+        self.suspect = true;
+    }
+}
+
+impl Deref for Pooled {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.conn
+    }
+}
+
+impl DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.conn
+    }
+}
+
+/// A connection given back within this long, and whose user ended without an error, is
+/// taken out again without a statement to check it (as HikariCP's `aliveBypassWindowMs`):
+/// under load every connection is in use all the time, and the check was one more round
+/// trip per request. One that idled longer, or whose user saw an error (a server that went
+/// away shows as one), is checked with `SELECT 1` first.
+const CHECKED_RECENTLY: Duration = Duration::from_millis(500);
+
 impl ManageConnection for Manager {
-    type Connection = AnyConnection;
+    type Connection = Pooled;
     type Error = ConnectError;
 
-    fn connect(&self) -> Result<AnyConnection, ConnectError> {
-        self.connect_typed()
+    fn connect(&self) -> Result<Pooled, ConnectError> {
+        Ok(Pooled {
+            conn: self.connect_typed()?,
+            returned: Instant::now(),
+            suspect: false,
+        })
     }
 
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), ConnectError> {
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), ConnectError> {
+        if !conn.suspect && conn.returned.elapsed() < CHECKED_RECENTLY {
+            return Ok(());
+        }
         diesel::sql_query("SELECT 1")
-            .execute(conn)
+            .execute(&mut conn.conn)
             .map(|_| ())
-            .map_err(|e| ConnectError(e.to_string()))
+            .map_err(|e| ConnectError(e.to_string()))?;
+        conn.suspect = false;
+        Ok(())
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        conn.returned = Instant::now();
         false
     }
 }
@@ -175,7 +222,8 @@ impl Db {
         let pool = Pool::builder()
             .max_size(pool_size)
             // A SQLite file does not drop a connection; checking each one on checkout would
-            // cost a statement per request. A PostgreSQL server can, so it is checked.
+            // cost a statement per request. A PostgreSQL server can, so it is checked when
+            // it may have gone (see `CHECKED_RECENTLY`).
             .test_on_check_out(manager.backend == Backend::Postgres)
             .connection_timeout(Duration::from_secs(5))
             .build(manager.clone())
@@ -211,7 +259,11 @@ impl Db {
         actix_web::web::block(move || {
             let _guard = span.enter();
             let mut conn = pool.get()?;
-            f(&mut conn)
+            let out = f(&mut conn);
+            if out.is_err() {
+                conn.suspect();
+            }
+            out
         })
         .await?
     }

@@ -1,7 +1,9 @@
 //! Staff roles, and the hashing of passwords and secrets.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::{Condvar, LazyLock, Mutex, PoisonError};
+
+use argon2::password_hash::{self, Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -31,26 +33,135 @@ impl Role {
     }
 }
 
+/// OWASP's argon2id setting with the least memory among its equally strong ones (7 MiB,
+/// 5 passes, rather than 19 MiB and 2): the same work for a guesser, and less memory held
+/// per login in progress.
+const MEMORY_KIB: u32 = 7 * 1024;
+const PASSES: u32 = 5;
+/// Hashes computed at once, each with its own working memory; a further login waits for
+/// one to end. Two: a login is CPU-bound, so more at once would not end sooner, only hold
+/// more memory.
+const AT_ONCE: usize = 2;
+
 fn argon2() -> Argon2<'static> {
-    // OWASP's argon2id minimum (19 MiB, 2 passes): strong, and a login stays well under 100 ms.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    let params = Params::new(MEMORY_KIB, PASSES, 1, None).unwrap_or_default();
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::internal(format!("password hashing: {e}")))
+/// Argon2's working memory, [`AT_ONCE`] sets kept and reused: however many logins arrive
+/// together, hashing holds no more than that (without it, each login allocated its own
+/// 19 MiB, and the allocator kept much of it: 250 MB was seen under many logins).
+struct Memory {
+    free: Mutex<Vec<Vec<Block>>>,
+    returned: Condvar,
 }
 
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        argon2()
-            .verify_password(password.as_bytes(), &parsed)
+static MEMORY: LazyLock<Memory> = LazyLock::new(|| Memory {
+    free: Mutex::new((0..AT_ONCE).map(|_| Vec::new()).collect()),
+    returned: Condvar::new(),
+});
+
+impl Memory {
+    /// Runs `f` with `blocks` blocks of working memory, waiting for a set to be free.
+    fn with<T>(&self, blocks: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
+        let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut set = loop {
+            match free.pop() {
+                Some(set) => break set,
+                None => {
+                    free = self
+                        .returned
+                        .wait(free)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+            }
+        };
+        drop(free);
+        if set.len() < blocks {
+            set.resize(blocks, Block::default());
+        }
+        // Given back even if `f` panics, so the sets are never used up.
+        let mut lent = Return(self, Some(set));
+        let set = lent.1.as_mut().map_or(&mut [][..], |s| &mut s[..blocks]);
+        f(set)
+    }
+}
+
+/// A lent set of working memory, given back to [`MEMORY`] when dropped.
+struct Return<'a>(&'a Memory, Option<Vec<Block>>);
+
+impl Drop for Return<'_> {
+    fn drop(&mut self) {
+        if let Some(set) = self.1.take() {
+            self.0
+                .free
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(set);
+            self.0.returned.notify_one();
+        }
+    }
+}
+
+/// The raw argon2 output of `password` with `salt` under `hasher`'s parameters, into `out`.
+fn hash_into(hasher: &Argon2<'_>, password: &[u8], salt: &[u8], out: &mut [u8]) -> bool {
+    MEMORY.with(hasher.params().block_count(), |blocks| {
+        hasher
+            .hash_password_into_with_memory(password, salt, out, blocks)
             .is_ok()
     })
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let fail = |e: &dyn std::fmt::Display| AppError::internal(format!("password hashing: {e}"));
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt
+        .as_salt()
+        .decode_b64(&mut salt_bytes)
+        .map_err(|e| fail(&e))?;
+    let hasher = argon2();
+    let output = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
+        if hash_into(&hasher, password.as_bytes(), salt_bytes, out) {
+            Ok(())
+        } else {
+            Err(password_hash::Error::Crypto)
+        }
+    })
+    .map_err(|e| fail(&e))?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(hasher.params()).map_err(|e| fail(&e))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(output),
+    };
+    Ok(hash.to_string())
+}
+
+/// Whether `password` gives `hash` (a PHC string; its own algorithm and parameters are
+/// used, so hashes made with other settings still verify).
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    let check = || -> Option<bool> {
+        let parsed = PasswordHash::new(hash).ok()?;
+        let algorithm = Algorithm::try_from(parsed.algorithm).ok()?;
+        let version = match parsed.version {
+            Some(v) => Version::try_from(v).ok()?,
+            None => Version::default(),
+        };
+        let params = Params::try_from(&parsed).ok()?;
+        let expected = parsed.hash?;
+        let mut salt = [0u8; 64];
+        let salt = parsed.salt?.decode_b64(&mut salt).ok()?;
+        let hasher = Argon2::new(algorithm, version, params);
+        let mut out = vec![0u8; expected.len()];
+        if !hash_into(&hasher, password.as_bytes(), salt, &mut out) {
+            return None;
+        }
+        // `Output`'s comparison takes the same time wherever the bytes differ.
+        Some(Output::new(&out).ok()? == expected)
+    };
+    check().unwrap_or(false)
 }
 
 /// A hash with the same cost as a real one, checked for unknown e-mails so that the answer
@@ -83,4 +194,73 @@ pub fn new_password() -> String {
 /// slow hash, and a database leak yields nothing usable.
 pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argon2::password_hash::PasswordHasher;
+
+    #[test]
+    fn a_password_verifies_against_its_own_hash_only() {
+        let hash = hash_password("geheim wachtwoord").unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{hash}");
+        assert!(verify_password("geheim wachtwoord", &hash));
+        assert!(!verify_password("geheim wachtwoorD", &hash));
+        assert!(!verify_password("geheim wachtwoord", "not a hash"));
+        assert!(!verify_password(
+            "geheim wachtwoord",
+            &hash.replace("t=5", "t=4")
+        ));
+    }
+
+    #[test]
+    fn hashes_stored_with_the_former_settings_still_verify() {
+        // 19 MiB and 2 passes, as stored before, made by the crate's own hasher.
+        let former = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(19 * 1024, 2, 1, None).unwrap(),
+        );
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let hash = former
+            .hash_password(b"oud wachtwoord", &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify_password("oud wachtwoord", &hash));
+        assert!(!verify_password("ander wachtwoord", &hash));
+    }
+
+    #[test]
+    fn many_logins_at_once_share_the_bounded_memory() {
+        let hash = hash_password("samen").unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|i| {
+                let hash = hash.clone();
+                std::thread::spawn(move || {
+                    verify_password(if i % 2 == 0 { "samen" } else { "x" }, &hash)
+                })
+            })
+            .collect();
+        let results: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(
+            results,
+            [true, false, true, false, true, false, true, false]
+        );
+        // Every set is given back, and no more were made (another test may still hold one
+        // for a moment).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let free = MEMORY.free.lock().unwrap().len();
+            assert!(free <= AT_ONCE, "{free} sets of working memory");
+            if free == AT_ONCE {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "a set was not given back"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
 }

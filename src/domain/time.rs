@@ -1,7 +1,7 @@
 //! Times as the API takes them: RFC 3339 with an offset, within the years 1970 to 9999 once
 //! in UTC (an offset must not carry a time past what we can write back in the same form).
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
 /// What a field holding a time it cannot take is told.
@@ -18,6 +18,18 @@ pub fn parse_rfc3339(text: &str) -> Result<DateTime<Utc>, &'static str> {
     } else {
         Err(TIME_MESSAGE)
     }
+}
+
+/// The first time [`parse_rfc3339`] takes, in UTC: no stored time is earlier.
+pub fn earliest() -> NaiveDateTime {
+    DateTime::UNIX_EPOCH.naive_utc()
+}
+
+/// The last time [`parse_rfc3339`] takes, in UTC: no stored time is later.
+pub fn latest() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 999_999_999))
+        .unwrap_or(NaiveDateTime::MAX)
 }
 
 /// For `#[serde(default, deserialize_with = "...")]` on an `Option<DateTime<Utc>>`.
@@ -45,5 +57,15 @@ mod tests {
         assert!(parse_rfc3339("1970-01-01T00:30:00+01:00").is_err());
         assert!(parse_rfc3339("2026-11-24 09:00:00").is_err());
         assert!(parse_rfc3339("2026-11-24").is_err());
+    }
+
+    #[test]
+    fn earliest_and_latest_bound_every_time_taken() {
+        let first = parse_rfc3339("1970-01-01T00:00:00Z").unwrap().naive_utc();
+        let last = parse_rfc3339("9999-12-31T23:59:59.999999999Z")
+            .unwrap()
+            .naive_utc();
+        assert_eq!(earliest(), first);
+        assert_eq!(latest(), last);
     }
 }

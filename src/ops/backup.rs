@@ -377,7 +377,7 @@ mod tests {
                 "INSERT INTO files (id, filename, content_type, size, sha256, created_at) \
                  VALUES ('{sha}', 'x.pdf', 'application/pdf', 1, '{sha}', '2026-11-24 08:00:00')"
             ))
-            .execute(&mut *db.get().unwrap())
+            .execute(&mut **db.get().unwrap())
             .unwrap();
         }
         drop(db);

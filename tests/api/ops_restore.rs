@@ -88,7 +88,7 @@ impl Place {
             .unwrap_or_else(|| self.data.join("cms.db").to_string_lossy().into_owned());
         let db = oa_cms::db::Db::connect(&url, 1).unwrap();
         let rows: Vec<Row> = diesel::sql_query("SELECT email FROM memberships ORDER BY email")
-            .load(&mut *db.get().unwrap())
+            .load(&mut **db.get().unwrap())
             .unwrap();
         rows.into_iter().map(|r| r.email).collect()
     }

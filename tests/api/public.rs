@@ -656,7 +656,7 @@ fn delete_elsewhere(app: &TestApp, slug: &str) {
         .unwrap();
     let n = diesel::sql_query("DELETE FROM public_docs WHERE slug = $1")
         .bind::<diesel::sql_types::Text, _>(slug)
-        .execute(&mut conn);
+        .execute(&mut *conn);
     assert_eq!(n.unwrap(), 1);
 }
 
@@ -779,4 +779,47 @@ async fn answers_expire_when_a_visibility_window_opens(app: TestApp) {
     actix_web::rt::time::sleep(std::time::Duration::from_millis(2500)).await;
     let v = app.get(list).await.expect(200).json();
     assert_eq!(slugs(&v), vec!["venster"]);
+}
+
+/// PostgreSQL: connections the server ends (a restart, a proxy's idle timeout) are replaced.
+/// A connection in use a moment ago is taken again without a check, so a request on one
+/// the server has just ended fails with 503; the pool then checks it, drops it and opens a
+/// new one, so at most one request per pooled connection fails, and reads and writes work
+/// again after that.
+#[actix_web::test]
+async fn postgres_connections_the_server_ended_are_replaced() {
+    let Some(pg) = crate::support::PgDatabase::create() else {
+        return;
+    };
+    let app = TestApp::spawn_with(Some(pg), |c| c.public_cache_bytes = 0).await;
+    app.news("Verbonden").published().await;
+    app.get("/api/v1/content/news/verbonden").await.expect(200);
+    app.pg.as_ref().unwrap().end_connections();
+    let pool = app.state.db.state().connections;
+    let mut failed = 0;
+    let mut served = 0;
+    for _ in 0..(pool + 10) {
+        let r = app.get("/api/v1/content/news/verbonden").await;
+        if r.status == 200 {
+            served += 1;
+            if served == 5 {
+                break;
+            }
+        } else {
+            assert_eq!(
+                served, 0,
+                "a failure after the pool recovered: {}",
+                r.status
+            );
+            assert_eq!(r.status, 503, "a lost connection is 503, not {}", r.status);
+            failed += 1;
+        }
+    }
+    assert_eq!(served, 5, "still failing after {failed} requests");
+    assert!(
+        failed <= pool,
+        "{failed} failures with {pool} pooled connections"
+    );
+    app.news("Na herstel").published().await;
+    app.get("/api/v1/content/news/na-herstel").await.expect(200);
 }

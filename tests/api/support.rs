@@ -130,6 +130,21 @@ impl PgDatabase {
         })
     }
 
+    /// Ends every connection the application holds (a schema-per-test database only), as a
+    /// restarted server or a proxy's idle timeout would; the data stays.
+    pub fn end_connections(&self) {
+        assert!(!self.whole_database, "only for a test's own schema");
+        let mut conn =
+            diesel::PgConnection::establish(&self.admin_url).expect("connect to TEST_DATABASE_URL");
+        diesel::sql_query(format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = '{}'",
+            self.name
+        ))
+        .execute(&mut conn)
+        .expect("end the connections");
+    }
+
     /// Drops the database (or schema) now, ending its connections, as if the server had gone
     /// away.
     pub fn drop_now(&self) {
