@@ -8,12 +8,6 @@ use oa_cms::cli::{Cli, Command, UserCommand};
 use oa_cms::config::Config;
 use oa_cms::{auth, db, ops, startup, telemetry};
 
-/// mimalloc rather than the system allocator: the server allocates on many threads (the
-/// workers and the blocking pool), where glibc's per-thread arenas held on to freed memory
-/// and its locking showed in profiles (see the README's performance section).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,

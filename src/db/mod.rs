@@ -74,6 +74,13 @@ pub fn sqlite_path(url: &str) -> &str {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
      PRAGMA journal_mode = WAL; PRAGMA cache_size = -2000;";
 
+/// Set on every PostgreSQL connection. Each statement here reads a handful of rows by
+/// index; a parallel worker, or compiling a plan with JIT (which the planner's estimate for
+/// a search over a large table can set off), costs milliseconds of start-up that such a
+/// statement never wins back: a list filtered by tag ran 4 ms in a Gather Merge where its
+/// rows took 0.5 ms to read.
+const POSTGRES_SETTINGS: &str = "SET max_parallel_workers_per_gather = 0; SET jit = off;";
+
 /// Deleted and overwritten content is zeroed in the database file (and in the pages written
 /// to the write-ahead log), so an erased record cannot be read back from the bytes.
 const SQLITE_SECURE_DELETE: &str = "PRAGMA secure_delete = ON;";
@@ -97,9 +104,13 @@ impl Manager {
 
     fn connect_typed(&self) -> Result<AnyConnection, ConnectError> {
         match self.backend {
-            Backend::Postgres => diesel::PgConnection::establish(&self.url)
-                .map(AnyConnection::Postgresql)
-                .map_err(|e| ConnectError(format!("cannot connect to PostgreSQL: {e}"))),
+            Backend::Postgres => {
+                let mut c = diesel::PgConnection::establish(&self.url)
+                    .map_err(|e| ConnectError(format!("cannot connect to PostgreSQL: {e}")))?;
+                c.batch_execute(POSTGRES_SETTINGS)
+                    .map_err(|e| ConnectError(format!("cannot configure PostgreSQL: {e}")))?;
+                Ok(AnyConnection::Postgresql(c))
+            }
             Backend::Sqlite => {
                 let mut c = diesel::SqliteConnection::establish(sqlite_path(&self.url))
                     .map_err(|e| ConnectError(format!("cannot open the SQLite database: {e}")))?;

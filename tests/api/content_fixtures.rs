@@ -113,9 +113,11 @@ pub async fn item(app: &TestApp, item: Item, file_versions: &[(&str, &[i64])]) -
 /// Archives the item (or brings it back).
 pub async fn set_archived(app: &TestApp, item_id: &str, archived: bool) {
     let item_id = item_id.to_owned();
+    // In one transaction, as the server's own changes are (and so seen at once by the
+    // answers kept in memory).
     app.state
         .db
-        .run(move |c| {
+        .tx(move |c| {
             diesel::update(content_items::table.find(&item_id))
                 .set(content_items::archived_at.eq(archived.then(now)))
                 .execute(c)?;

@@ -1,5 +1,6 @@
 //! `GET /files/{id}/{filename}`: a file that a published version uses, for anyone.
 
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Utc;
 
@@ -37,19 +38,32 @@ pub async fn download(
     let (raw_id, filename) = path.into_inner();
     let not_found = || AppError::not_found("No such file.");
     let id = super::canonical_id(&raw_id).ok_or_else(not_found)?;
-    let file = state
+    // Whether a shown version uses the file follows the public rows alone, so it is kept
+    // with the public answers, under the same stamp: only the file's own row is read per
+    // request while nothing was published or unpublished.
+    let stamp = state.answers.stamp(&state.db).await?;
+    let key = format!("file-public:{id}");
+    let known_public = state.answers.get(&key, stamp).is_some();
+    let (file, public) = state
         .db
         .read(move |c| {
             let Some(file) = files::find(c, &id)? else {
                 return Ok(None);
             };
-            if file.filename != filename || !files::is_public(c, &id, Utc::now().naive_utc())? {
+            if file.filename != filename {
                 return Ok(None);
             }
-            Ok(Some(file))
+            let public = known_public || files::is_public(c, &id, Utc::now().naive_utc())?;
+            Ok(Some((file, public)))
         })
         .await?
         .ok_or_else(not_found)?;
+    if !public {
+        return Err(not_found());
+    }
+    if !known_public {
+        state.answers.put(key, stamp, None, Bytes::new());
+    }
     super::send::send(
         &req,
         &super::storage(&state),

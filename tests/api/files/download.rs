@@ -15,7 +15,28 @@ both_backends!(
     only_the_visible_version_counts,
     a_file_is_public_exactly_when_its_item_is,
     everything_else_is_404,
+    a_file_stops_being_served_at_once_when_its_item_is_unpublished,
 );
+
+/// Whether a file is public is kept in memory with the public answers; an unpublication, an
+/// archive or a new version without the file ends it on the very next request.
+async fn a_file_stops_being_served_at_once_when_its_item_is_unpublished(app: TestApp) {
+    let rec = uploaded(&app, "Verdwijnt.pdf", PDF).await;
+    let url = rec["url"].as_str().unwrap().to_owned();
+    let mut item = app
+        .download("Verdwijnt", rec["id"].as_str().unwrap())
+        .published()
+        .await;
+    for _ in 0..3 {
+        get(&app, &url, &[]).await.expect(200);
+    }
+    item.unpublish(&app, None).await;
+    get(&app, &url, &[]).await.problem(404);
+    item.publish(&app).await;
+    get(&app, &url, &[]).await.expect(200);
+    item.archive(&app).await;
+    get(&app, &url, &[]).await.problem(404);
+}
 
 async fn get(app: &TestApp, url: &str, headers: &[(&str, &str)]) -> Resp {
     let mut rb = app.request(Method::GET, url);
