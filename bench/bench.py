@@ -324,15 +324,18 @@ def measure(base, pid, case_file, args):
         wrk(base, case_file, args, args.warmup)
     sampler = RssSampler(pid)
     r = wrk(base, case_file, args, args.duration)
-    rss = sampler.stop()
-    errors = sum(r["errors"].values())
+    return summary(r, sampler.stop())
+
+
+def summary(r, rss):
+    """A case's figures from wrk's summary line and the peak RSS sampled meanwhile."""
     secs = r["duration_us"] / 1e6
     return {
         "rps": r["requests"] / secs,
         "p50_ms": r["latency_us"]["p50"] / 1000,
         "p99_ms": r["latency_us"]["p99"] / 1000,
         "mb_s": r["bytes"] / secs / 1e6,
-        "errors": errors,
+        "errors": sum(r["errors"].values()),
         "rss_mb": rss,
         "requests": r["requests"],
     }
@@ -396,22 +399,19 @@ def edited_site(base, pid, token, manifest, tmp, args):
         sampler = RssSampler(pid)
         r = wrk(base, path, args, args.duration)
         rss = sampler.stop()
-    finally:
         out, _ = editor.communicate(timeout=seconds + 60)
-    e = json.loads(out.strip().splitlines()[-1])
-    secs = r["duration_us"] / 1e6
-    return {
-        "rps": r["requests"] / secs,
-        "p50_ms": r["latency_us"]["p50"] / 1000,
-        "p99_ms": r["latency_us"]["p99"] / 1000,
-        "mb_s": r["bytes"] / secs / 1e6,
-        "errors": sum(r["errors"].values()) + e["errors"],
-        "rss_mb": rss,
-        "requests": r["requests"],
-        "saves_per_s": e["rps"],
-        "publishes": e["publishes"],
-        "save_p99_ms": e["p99_ms"],
-    }
+    finally:
+        if editor.poll() is None:
+            editor.kill()
+            editor.wait()
+    lines = out.strip().splitlines()
+    if editor.returncode != 0 or not lines:
+        raise SystemExit(f"edited_site: the editor failed ({editor.returncode})")
+    e = json.loads(lines[-1])
+    result = summary(r, rss)
+    result["errors"] += e["errors"]
+    result.update(saves_per_s=e["rps"], publishes=e["publishes"], save_p99_ms=e["p99_ms"])
+    return result
 
 
 def ceiling(args, port):

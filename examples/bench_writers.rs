@@ -111,7 +111,12 @@ fn writer(args: &Args, id: &str, until: Instant) -> Result<Tally, String> {
     while Instant::now() < until {
         if !pace.is_zero() {
             std::thread::sleep(next.saturating_duration_since(Instant::now()));
-            next += pace;
+            // A save that ran late moves the next one back, rather than one following
+            // another at once to catch up.
+            next = next.max(Instant::now()) + pace;
+            if Instant::now() >= until {
+                break;
+            }
         }
         n += 1;
         doc.insert(

@@ -82,7 +82,12 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, AppError>
     let got = web::block(move || {
         use diesel::RunQueryDsl;
         let mut conn = pool.get_timeout(POOL_WAIT).ok()?;
-        diesel::sql_query("SELECT 1").execute(&mut **conn).ok()
+        let answered = diesel::sql_query("SELECT 1").execute(&mut **conn).ok();
+        if answered.is_none() {
+            // Checked again before anyone else takes it.
+            conn.suspect();
+        }
+        answered
     })
     .await
     .ok()

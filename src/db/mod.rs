@@ -130,7 +130,8 @@ pub struct Pooled {
     conn: AnyConnection,
     /// When it was last given back to the pool.
     returned: Instant,
-    /// Its last user ended with an error, which may have been the server going away.
+    /// Its last user ended with a database error, which may have been the server going
+    /// away.
     suspect: bool,
 }
 
@@ -185,9 +186,13 @@ impl ManageConnection for Manager {
         Ok(())
     }
 
+    /// Dropped instead of given back when its user panicked (a transaction may be left
+    /// open) or diesel's transaction manager is in its error state, as diesel's own r2d2
+    /// manager does.
     fn has_broken(&self, conn: &mut Pooled) -> bool {
+        use diesel::r2d2::R2D2Connection;
         conn.returned = Instant::now();
-        false
+        std::thread::panicking() || conn.conn.is_broken()
     }
 }
 
@@ -271,7 +276,8 @@ impl Db {
             let _guard = span.enter();
             let mut conn = pool.get()?;
             let out = f(&mut conn);
-            if out.is_err() {
+            // A server that went away shows as one of these (a refused request does not).
+            if let Err(AppError::Unavailable(_) | AppError::Internal(_)) = &out {
                 conn.suspect();
             }
             out

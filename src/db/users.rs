@@ -120,6 +120,15 @@ pub fn update(conn: &mut AnyConnection, id: &str, c: &UserChanges<'_>) -> AppRes
     find(conn, id)
 }
 
+/// Replaces the stored password hash alone (a hash of the same password with the current
+/// setting): not a change of the account, so `updated_at` stays.
+pub fn set_password_hash(conn: &mut AnyConnection, id: &str, hash: &str) -> AppResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}
+
 fn narrow_tokens(conn: &mut AnyConnection, user_id: &str, role: &str) -> AppResult<()> {
     let tokens: Vec<ApiToken> = api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))

@@ -92,7 +92,11 @@ struct Return<'a>(&'a Memory, Option<Vec<Block>>);
 
 impl Drop for Return<'_> {
     fn drop(&mut self) {
-        if let Some(set) = self.1.take() {
+        if let Some(mut set) = self.1.take() {
+            // A set grown for a hash with a former, larger setting is not kept.
+            if set.len() > argon2().params().block_count() {
+                set = Vec::new();
+            }
             self.0
                 .free
                 .lock()
@@ -137,6 +141,23 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         hash: Some(output),
     };
     Ok(hash.to_string())
+}
+
+/// Whether `hash` was made with another setting than the current one (and so should be
+/// made again the next time the password is at hand).
+pub fn needs_rehash(hash: &str) -> bool {
+    let current = argon2();
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return true;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return true;
+    };
+    parsed.algorithm != Algorithm::Argon2id.ident()
+        || parsed.version != Some(Version::V0x13.into())
+        || params.m_cost() != current.params().m_cost()
+        || params.t_cost() != current.params().t_cost()
+        || params.p_cost() != current.params().p_cost()
 }
 
 /// Whether `password` gives `hash` (a PHC string; its own algorithm and parameters are
@@ -229,6 +250,14 @@ mod tests {
             .to_string();
         assert!(verify_password("oud wachtwoord", &hash));
         assert!(!verify_password("ander wachtwoord", &hash));
+        assert!(needs_rehash(&hash));
+        assert!(!needs_rehash(&hash_password("oud wachtwoord").unwrap()));
+        // The set grown for the larger setting was not kept.
+        let sets = MEMORY.free.lock().unwrap();
+        assert!(
+            sets.iter()
+                .all(|s| s.len() <= argon2().params().block_count())
+        );
     }
 
     #[test]

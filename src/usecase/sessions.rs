@@ -83,6 +83,12 @@ pub fn login(
     let Some(user) = user.filter(|_| ok) else {
         return Err(AppError::Unauthorized);
     };
+    // A hash made with a former setting is replaced by one made with the current setting,
+    // so every account's check converges on the same cost as the check for an unknown
+    // address (which uses the current setting).
+    if credentials::needs_rehash(&user.password_hash) {
+        users::set_password_hash(conn, &user.id, &credentials::hash_password(password)?)?;
+    }
     rate_limit::clear(conn, &pair_key)?;
     rate_limit::unhit(conn, &acct_key)?;
     rate_limit::unhit(conn, &addr_key)?;

@@ -10,8 +10,53 @@ use oa_cms::auth::Role;
 both_backends!(
     login_me_logout,
     brute_force_is_limited,
-    unknown_email_answers_like_wrong_password
+    unknown_email_answers_like_wrong_password,
+    a_hash_with_the_former_setting_is_renewed_at_login
 );
+
+/// A password hash stored with the former argon2 setting (19 MiB, 2 passes) still signs in,
+/// and is then stored again with the current one (7 MiB, 5 passes).
+async fn a_hash_with_the_former_setting_is_renewed_at_login(app: TestApp) {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let former = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(19 * 1024, 2, 1, None).unwrap(),
+    );
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    let old = former
+        .hash_password(PW.as_bytes(), &salt)
+        .unwrap()
+        .to_string();
+    let id = app.admin_id.clone();
+    let stored = move |app: &TestApp| {
+        let id = id.clone();
+        let db = app.state.db.clone();
+        async move {
+            db.run(move |c| Ok(oa_cms::db::users::find(c, &id)?.password_hash))
+                .await
+                .unwrap()
+        }
+    };
+    let (id, hash) = (app.admin_id.clone(), old.clone());
+    app.state
+        .db
+        .run(move |c| oa_cms::db::users::set_password_hash(c, &id, &hash))
+        .await
+        .unwrap();
+    assert_eq!(stored(&app).await, old);
+    for _ in 0..2 {
+        send(
+            app.request(Method::POST, "/api/v1/auth/login")
+                .header("sec-fetch-site", "same-origin")
+                .json(&json!({"email": "admin@test.nl", "password": PW})),
+        )
+        .await
+        .expect(200);
+        let now = stored(&app).await;
+        assert!(now.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{now}");
+    }
+}
 
 const PW: &str = "correct horse battery staple";
 

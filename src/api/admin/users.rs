@@ -160,7 +160,12 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let hash = b.password.as_deref().map(auth::hash_password).transpose()?;
+    // Hashing takes tens of milliseconds (and may wait for argon2's memory): off the
+    // request threads.
+    let hash = match b.password.clone() {
+        Some(p) => Some(web::block(move || auth::hash_password(&p)).await??),
+        None => None,
+    };
     let actor = staff.actor();
     let id = id.into_inner();
     let user = state
