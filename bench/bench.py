@@ -418,14 +418,21 @@ def ceiling(args, port):
     srv = Server([str(CEILING), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
                  port)
     try:
-        path = pathlib.Path(tempfile.mkdtemp()) / "ceiling.txt"
-        path.write_text("/\n")
-        return measure(srv.base, srv.proc.pid, path, args)
+        with tempfile.TemporaryDirectory(prefix="oa-bench-") as tmp:
+            path = pathlib.Path(tmp) / "ceiling.txt"
+            path.write_text("/\n")
+            return measure(srv.base, srv.proc.pid, path, args)
     finally:
         srv.stop()
 
 
 def run_dataset(ds, args, wanted):
+    """Every wanted case on one dataset; the request files live in a folder removed after."""
+    with tempfile.TemporaryDirectory(prefix="oa-bench-") as tmp:
+        return measure_dataset(ds, args, wanted, pathlib.Path(tmp))
+
+
+def measure_dataset(ds, args, wanted, tmp):
     manifest = ds.seed()
     log(f"{ds.backend} {ds.items}: {manifest['published']} published items")
     port = free_port()
@@ -433,7 +440,6 @@ def run_dataset(ds, args, wanted):
     result = {"backend": ds.backend, "items": ds.items, "seed_s": round(ds.seed_s, 1),
               "startup_s": app.startup_s, "cases": {}}
     try:
-        tmp = pathlib.Path(tempfile.mkdtemp(prefix="oa-bench-"))
         token = bearer_token(app.base)
         if wanted("file") or wanted("file_range"):
             manifest["big_file"] = big_file(app.base, token)
