@@ -642,6 +642,12 @@ impl TestApp {
         send(self.admin(Method::GET, path)).await
     }
 
+    /// The `total` of an admin list (200 expected).
+    pub async fn admin_total(&self, path: &str) -> i64 {
+        let list = self.admin_get(path).await.expect(200).json();
+        list["total"].as_i64().expect("a total")
+    }
+
     pub async fn admin_json(&self, method: Method, path: &str, body: &Value) -> Resp {
         send(self.admin(method, path).json(body)).await
     }

@@ -79,7 +79,7 @@ pub(super) enum Bind {
 /// backend's own placeholders. Unlike `sql_query`, it is kept in the connection's
 /// prepared-statement cache (keyed by its text), so it is parsed once per connection, and
 /// planned once where the plan does not depend on the values (pages: ordered by an index,
-/// limited; see [`Sql::limit_literal`]). A total filtered by `updated_since` on PostgreSQL
+/// limited; see [`Sql::limit`]). A total filtered by `updated_since` on PostgreSQL
 /// is planned for its values on each call ([`PlannedPerCall`]): a generic plan cannot tell a
 /// recent time (few rows, one index range) from an old one, and scans the table.
 pub(super) struct Sql {
@@ -121,33 +121,34 @@ impl Sql {
     /// those plans cost far less than any generic one: pg_stat_statements counts 0.3 ms of
     /// planning per call for the plain total, 0.8 ms with kind and tag.)
     fn minus_hidden(&mut self, now: NaiveDateTime, filter: impl Fn(&mut Self)) {
-        let (first, last) = (domain::time::earliest(), domain::time::latest());
-        for (from, to) in [
-            ("d.visible_from > ?", " AND d.visible_from <= ?"),
-            ("d.visible_until >= ?", " AND d.visible_until <= ?"),
+        for (col, above, low, high) in [
+            // Scheduled ahead: now < from <= the end of time.
+            ("visible_from", ">", now, domain::time::latest()),
+            // Ended: the start of time <= until <= now.
+            ("visible_until", ">=", domain::time::earliest(), now),
         ] {
-            let (low, high) = if from.starts_with("d.visible_from") {
-                (now, last)
-            } else {
-                (first, now)
-            };
             self.bind(
-                &format!(" - (SELECT COUNT(*) FROM public_docs d WHERE {from}"),
+                &format!(" - (SELECT COUNT(*) FROM public_docs d WHERE d.{col} {above} ?"),
                 Bind::Time(low),
             );
-            self.bind(to, Bind::Time(high));
+            self.bind(&format!(" AND d.{col} <= ?"), Bind::Time(high));
             filter(self);
             self.push(")");
         }
     }
-    /// ` LIMIT m` with a number written in the text (PostgreSQL), `m` the first of a few
-    /// steps at or above `n`; the caller keeps the first `n` rows. A prepared statement's
+    /// ` LIMIT ?` bound to `n` on SQLite. On PostgreSQL ` LIMIT m` with the number written
+    /// in the text, `m` the first of a few steps at or above `n`; the caller keeps the first
+    /// `n` rows ([`first`]). A prepared statement's
     /// generic plan takes `LIMIT $1` for a tenth of the rows, so for a page of 21 of 100 000
     /// it costs the generic plan a hundred times the plan for the value: PostgreSQL then
     /// plans every execution anew (0.3–1 ms each). With the number in the text the cached
     /// plan is as good as one for the value and is never planned again; the steps keep the
     /// statements per list shape to four instead of one per page size.
-    fn limit_literal(&mut self, n: i64) {
+    fn limit(&mut self, n: i64, sqlite: bool) {
+        if sqlite {
+            self.bind(" LIMIT ?", Bind::Int(n));
+            return;
+        }
         let step = [11, 21, 51]
             .into_iter()
             .find(|&s| n <= s)
@@ -364,10 +365,8 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
             true,
         );
         from_where(conn, q, &mut page);
-        page.bind(
-            " ORDER BY f.score ASC, d.id ASC LIMIT ?",
-            Bind::Int(q.limit + 1),
-        );
+        page.push(" ORDER BY f.score ASC, d.id ASC");
+        page.limit(q.limit + 1, true);
         page.bind(" OFFSET ?", Bind::Int(ranked_offset(q)));
         page.push(") top JOIN public_docs d ON d.id = top.id ORDER BY top.score ASC, top.id ASC");
         return Ok((page.load(conn)?, total));
@@ -375,16 +374,16 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
     if let Some(stems) = &q.q {
         // As on SQLite: rank the matches carrying only their id, then read the page's rows.
         let mut page = Sql::new(
-            format!(
-                "{} FROM (SELECT d.id AS id, ts_rank(d.search_vector, plainto_tsquery('simple', ?)) AS score",
-                columns(false)
-            ),
+            format!("{} FROM (SELECT d.id AS id, ", columns(false)),
             true,
         );
-        page.binds.push(Bind::Text(stems.join(" ")));
+        page.bind(
+            "ts_rank(d.search_vector, plainto_tsquery('simple', ?)) AS score",
+            Bind::Text(stems.join(" ")),
+        );
         from_where(conn, q, &mut page);
         page.push(" ORDER BY score DESC, d.id ASC");
-        page.limit_literal(q.limit + 1);
+        page.limit(q.limit + 1, false);
         page.bind(" OFFSET ?", Bind::Int(ranked_offset(q)));
         page.push(") top JOIN public_docs d ON d.id = top.id ORDER BY top.score DESC, top.id ASC");
         return Ok((first(page.load(conn)?, q.limit + 1), total));
@@ -413,15 +412,11 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
         page.bind(", ?)", Bind::Text(last_id.clone()));
     }
     page.push(&format!(" ORDER BY {col} {dir}, {id} {dir}"));
-    if sqlite {
-        page.bind(" LIMIT ?", Bind::Int(q.limit + 1));
-    } else {
-        page.limit_literal(q.limit + 1);
-    }
+    page.limit(q.limit + 1, sqlite);
     Ok((first(page.load(conn)?, q.limit + 1), total))
 }
 
-/// The first `n` rows (see [`Sql::limit_literal`]).
+/// The first `n` rows (see [`Sql::limit`]).
 fn first(mut rows: Vec<Row>, n: i64) -> Vec<Row> {
     rows.truncate(usize::try_from(n).unwrap_or(usize::MAX));
     rows
