@@ -74,6 +74,16 @@ pub async fn list(app: &TestApp, query: &str) -> Value {
         .json()
 }
 
+/// The ids of a staff list's records, in order.
+pub fn ids(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|m| m["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
 /// Record `id`'s ETag, from its `GET` as the admin.
 pub async fn etag(app: &TestApp, id: &str) -> String {
     app.admin_get(&format!("/api/v1/admin/memberships/{id}"))

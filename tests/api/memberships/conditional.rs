@@ -4,7 +4,7 @@
 use crate::support::Method;
 use serde_json::{Value, json};
 
-use super::{etag, list, sign_up};
+use super::{etag, ids, list, sign_up};
 use crate::both_backends;
 use crate::support::{Resp, TestApp, send};
 
@@ -108,12 +108,7 @@ async fn reads_carry_the_etag_and_writes_need_it(app: TestApp) {
 async fn if_match_is_compared_exactly(app: TestApp) {
     sign_up(&app, "Jan Jansen", "jan@example.nl").await;
     sign_up(&app, "Piet Pietersen", "piet@example.nl").await;
-    let ids: Vec<String> = list(&app, "").await["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids = ids(&list(&app, "").await);
     let (id, other) = (&ids[0], &ids[1]);
     for wrong in [
         format!("W/\"{id}:1\""),
@@ -146,13 +141,7 @@ async fn erasing_needs_the_current_etag(app: TestApp) {
     // Twice with one e-mail: erasing one record erases the person's every record.
     sign_up(&app, "Jan Jansen", "jan@example.nl").await;
     sign_up(&app, "Jan Jansen", "jan@example.nl").await;
-    let v = list(&app, "").await;
-    let ids: Vec<String> = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids = ids(&list(&app, "").await);
     let id = &ids[1];
     let stale = etag(&app, id).await;
     patch_with(&app, id, &stale, &json!({"note": "Gebeld"}))

@@ -6,7 +6,8 @@ use diesel::{QueryableByName, RunQueryDsl};
 use serde_json::{Value, json};
 
 use super::{
-    challenge, erase, etag, find_everywhere, form, list, patch, post_form, reset_limits, sign_up,
+    challenge, erase, etag, find_everywhere, form, ids, list, patch, post_form, reset_limits,
+    sign_up,
 };
 use crate::both_backends;
 use crate::support::{Resp, TestApp, send};
@@ -368,12 +369,7 @@ async fn erase_leaves_no_trace_anywhere(app: TestApp) {
     sign_up(&app, "Piet Pietersen", "piet@example.nl").await;
     let v = list(&app, "?q=zoe.devries").await;
     assert_eq!(v["total"], 2);
-    let ids: Vec<String> = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids = ids(&v);
     let first = ids[1].clone();
     patch(
         &app,
