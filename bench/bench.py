@@ -33,7 +33,8 @@ SEED = RELEASE / "examples" / "bench_seed"
 WRITERS = RELEASE / "examples" / "bench_writers"
 LUA = BENCH / "wrk" / "cases.lua"
 # Public reads measured a second time on a server with PUBLIC_CACHE_MB=0.
-DB_PATH_CASES = ("item", "item_304", "list", "list_filtered", "deep_cursor", "search")
+DB_PATH_CASES = ("item", "item_304", "list", "list_filtered", "deep_cursor", "search", "site",
+                 "item_refs")
 EMAIL = "benchmark-admin@onderwijsalliantie.local"
 PASSWORD = "bench-wachtwoord-2026"
 # Environment every benchmarked oa-cms server gets on top of the caller's (completed in
@@ -221,6 +222,68 @@ def big_file(base, token):
     return {"url": file["url"], "size": file["size"]}
 
 
+SITE_MANIFEST = "benchmark-manifest"
+
+
+def site_setup(base, token):
+    """The site the `site` and `item_refs` cases read, made through the admin API the first
+    time: pages (two of them under another), a video, a manifest that refers to them, the
+    video and three downloads and links to the pages in its text, and the home page with
+    sections of items and of queries. Returns the two paths, or None."""
+    path = f"/api/v1/content/manifest/{SITE_MANIFEST}"
+    status, _, _ = http("GET", base + path)
+    if status != 200 and token:
+        auth = {"Authorization": f"Bearer {token}"}
+
+        def publish(item, etag):
+            st, _, body = http("POST", f"{base}/api/v1/admin/content/{item['id']}/publish", {},
+                               {**auth, "If-Match": etag})
+            if st != 200:
+                raise SystemExit(f"publishing {item['slug']}: {st} {body[:300]!r}")
+
+        def made(doc):
+            st, headers, body = http("POST", base + "/api/v1/admin/content", doc, auth)
+            if st != 201:
+                raise SystemExit(f"creating {doc['title']}: {st} {body[:300]!r}")
+            item = json.loads(body)
+            publish(item, headers["ETag"])
+            return item["id"]
+
+        over = made({"kind": "page", "title": "Benchmark: over ons", "fields": {"position": 1}})
+        pages = [over] + [made({"kind": "page", "title": f"Benchmark: {t}",
+                                "fields": {"position": n, "parent": over}})
+                          for n, t in ((1, "missie"), (2, "visie"))]
+        video = made({"kind": "video", "title": "Benchmark: video",
+                      "fields": {"url": "https://www.youtube.com/watch?v=abcdefghijk"}})
+        st, _, body = http("GET", base + "/api/v1/content?kind=download&limit=3")
+        downloads = [i["id"] for i in json.loads(body)["items"]] if st == 200 else []
+        text = "\n\n".join(f"Lees [pagina {n}](item:{p})." for n, p in enumerate(pages))
+        made({"kind": "manifest", "title": "Benchmark: manifest", "slug": SITE_MANIFEST,
+              "body": text, "fields": {"subtitle": "Verwijzingen", "video": video,
+                                       "downloads": downloads, "related": pages}})
+        st, _, body = http("GET", base + "/api/v1/admin/content?kind=home", None, auth)
+        home = json.loads(body)["items"][0]
+        st, headers, body = http("GET", f"{base}/api/v1/admin/content/{home['id']}", None, auth)
+        st, headers, body = http("PUT", f"{base}/api/v1/admin/content/{home['id']}", {
+            "title": "Onderwijs Alliantie", "fields": {
+                "tagline": "Samen werken aan goed onderwijs voor ieder kind",
+                "intro": "Een onafhankelijke alliantie.",
+                "sections": [
+                    {"key": "over", "heading": "Over ons", "items": pages},
+                    {"key": "nieuws", "heading": "Inzichten",
+                     "query": {"kind": "news", "limit": 3}},
+                    {"key": "plekken", "heading": "Ontwikkelplekken",
+                     "query": {"kind": "location", "sort": "position", "limit": 10}},
+                ]}}, {**auth, "If-Match": headers["ETag"]})
+        if st != 200:
+            raise SystemExit(f"editing the home page: {st} {body[:300]!r}")
+        publish(home, headers["ETag"])
+        status, _, _ = http("GET", base + path)
+    if status != 200:
+        return None
+    return {"site": "/api/v1/site", "item_refs": path}
+
+
 def write_cases(manifest, tmp):
     """The public-read cases: (name, file of requests, expected status, target)."""
     def lines(name, rows):
@@ -251,6 +314,10 @@ def write_cases(manifest, tmp):
                 for a in topics for b in topics if a != b for limit in range(10, 50, 2)]
         random.Random(11).shuffle(rows)
         cases.append(("search_unique", lines("search_unique", rows), 200))
+    site = manifest.get("site")
+    if site:
+        cases.append(("site", lines("site", [(site["site"],)]), 200))
+        cases.append(("item_refs", lines("item_refs", [(site["item_refs"],)]), 200))
     big = manifest.get("big_file")
     if big:
         size = big["size"]
@@ -443,6 +510,8 @@ def measure_dataset(ds, args, wanted, tmp):
         token = bearer_token(app.base)
         if wanted("file") or wanted("file_range"):
             manifest["big_file"] = big_file(app.base, token)
+        if wanted("site") or wanted("item_refs"):
+            manifest["site"] = site_setup(app.base, token)
         cases = [c for c in write_cases(manifest, tmp) if wanted(c[0])]
         for name, path, expected in cases:
             check(app.base, path, expected)

@@ -11,6 +11,8 @@ TARGETS = {
     "search": 0.1,
     "search_unique": 0.1,
     "edited_site": 0.3,
+    "site": 0.5,
+    "item_refs": 0.5,
     # With no answers in memory (bench.py's DB_PATH_CASES), at 100 000 items.
     "item_db": 0.4,
     "item_304_db": 0.4,
@@ -31,6 +33,8 @@ LABELS = {
     "file_range": "file, Range 64 KB → 206",
     "admin_save": "admin save → new version (8 writers)",
     "edited_site": "reads (items, lists, searches) while an editor saves and publishes every second",
+    "site": "GET /api/v1/site (sections, queries, navigation)",
+    "item_refs": "item with references (video, 3 downloads, 3 pages, links in the text)",
 }
 # The public reads measured again with no answers in memory (bench.py's DB_PATH_CASES).
 for _name in list(LABELS):
