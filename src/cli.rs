@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate(DbArgs),
     /// Manage staff users.
@@ -94,6 +94,11 @@ pub struct ServeArgs {
     /// The origin the admin UI is served from, checked on cookie-authenticated writes.
     #[arg(long, env = "ADMIN_ORIGIN")]
     pub admin_origin: Option<String>,
+    /// Where items are on the website, for `url` in public answers and links in the text:
+    /// `{kind}`, `{slug}` and `{id}` are filled in (e.g.
+    /// `https://www.onderwijsalliantie.nl/{kind}/{slug}`).
+    #[arg(long, env = "PUBLIC_URL_TEMPLATE", default_value = "/{kind}/{slug}")]
+    pub public_url_template: String,
     /// `Cache-Control: max-age` of public responses, in seconds.
     #[arg(long, env = "CACHE_MAX_AGE", default_value_t = 60)]
     pub cache_max_age: u32,

@@ -35,6 +35,38 @@ pub struct Config {
     /// Seconds a stopping process keeps serving with readiness failing, before it closes
     /// the listener and gives requests in flight `shutdown_timeout` more.
     pub drain_seconds: u64,
+    /// Where items are on the website: `{kind}`, `{slug}` and `{id}` filled in.
+    pub public_url_template: String,
+}
+
+/// The longest public URL template (`--public-url-template`).
+const MAX_URL_TEMPLATE: usize = 500;
+
+/// Checks a public URL template: it names the item by `{slug}` or `{id}`, and holds no
+/// other `{...}` than `{kind}`, `{slug}` and `{id}`.
+fn check_url_template(t: &str) -> Result<(), String> {
+    if t.is_empty() || t.len() > MAX_URL_TEMPLATE {
+        return Err(format!(
+            "the public URL template must be 1 to {MAX_URL_TEMPLATE} characters"
+        ));
+    }
+    if !t.contains("{slug}") && !t.contains("{id}") {
+        return Err("the public URL template must contain {slug} or {id}".into());
+    }
+    let rest = t
+        .replace("{kind}", "")
+        .replace("{slug}", "")
+        .replace("{id}", "");
+    if rest.contains('{') || rest.contains('}') {
+        return Err("the public URL template may only use {kind}, {slug} and {id}".into());
+    }
+    if rest
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    {
+        return Err("the public URL template must not contain spaces, quotes or < >".into());
+    }
+    Ok(())
 }
 
 /// At most `count` events per `minutes`, counted in fixed windows.
@@ -178,6 +210,11 @@ impl Config {
                 .map_err(|e| format!("--login-limit: {e}"))?,
             sqlite_synchronous: a.sqlite_synchronous,
             drain_seconds: a.drain_seconds,
+            public_url_template: {
+                let t = a.public_url_template.trim().to_owned();
+                check_url_template(&t).map_err(|e| format!("--public-url-template: {e}"))?;
+                t
+            },
         })
     }
 
@@ -198,6 +235,7 @@ impl Config {
             workers: Some(1),
             log_format: "text".into(),
             shutdown_timeout: 5,
+            public_url_template: "/{kind}/{slug}".into(),
             metrics_token: None,
             trusted_proxies: Vec::new(),
             signup_limit: RateLimit::new(10, 10),
@@ -229,6 +267,15 @@ fn default_admin_origins(bind: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_templates_name_the_item_and_nothing_unknown() {
+        assert!(check_url_template("/{kind}/{slug}").is_ok());
+        assert!(check_url_template("https://www.onderwijsalliantie.nl/{kind}/{slug}/").is_ok());
+        assert!(check_url_template("/{kind}").is_err());
+        assert!(check_url_template("/{kind}/{title}").is_err());
+        assert!(check_url_template("/a b/{slug}").is_err());
+    }
 
     #[test]
     fn rate_limits_read_as_n_per_minutes() {

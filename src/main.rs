@@ -49,7 +49,10 @@ fn run(cli: Cli) -> Result<(), String> {
             } else {
                 None
             };
-            db::Db::connect(&url, 1).map_err(|e| e.to_string())?;
+            let db = db::Db::connect(&url, 1).map_err(|e| e.to_string())?;
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            db::transaction(&mut conn, oa_cms::usecase::site::ensure_home)
+                .map_err(|e| format!("cannot create the home page: {e}"))?;
             println!("migrations applied");
             Ok(())
         }

@@ -241,6 +241,16 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         config.sqlite_synchronous,
     )
     .map_err(|e| e.to_string())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let template = config.public_url_template.clone();
+    let rebuilt = crate::db::transaction(&mut conn, |c| {
+        crate::usecase::site::prepare(c, &template, chrono::Utc::now().naive_utc())
+    })
+    .map_err(|e| format!("cannot prepare the public rows: {e}"))?;
+    if rebuilt > 0 {
+        tracing::info!(items = rebuilt, "public rows rebuilt");
+    }
+    drop(conn);
     Ok(AppState::new(db, config))
 }
 

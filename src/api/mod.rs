@@ -18,6 +18,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(public::content::list)
         .service(public::content::item)
+        .service(public::site::get_site)
         .service(auth::login)
         .service(auth::logout)
         .service(auth::me)

@@ -138,6 +138,14 @@ diesel::table! {
         item_json -> Text,
         terms -> Text,
         search_key -> BigInt,
+        position_key -> Text,
+    }
+}
+
+diesel::table! {
+    public_refs (item_id, target_id) {
+        item_id -> Text,
+        target_id -> Text,
     }
 }
 
@@ -225,6 +233,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     content_tags,
     public_docs,
     public_doc_tags,
+    public_refs,
     memberships,
     membership_challenges_used,
     erasures,

@@ -37,3 +37,25 @@ pub fn get_or_init(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The key of the public URL template the public rows were built with.
+pub const PUBLIC_URL_TEMPLATE: &str = "public_url_template";
+
+/// The public URL template the public rows are built with (see `usecase::site`).
+pub fn public_url_template(conn: &mut AnyConnection) -> AppResult<String> {
+    Ok(get(conn, PUBLIC_URL_TEMPLATE)?
+        .unwrap_or_else(|| crate::domain::site::DEFAULT_URL_TEMPLATE.to_owned()))
+}
+
+/// Stores `value` under `key`, replacing what was there.
+pub fn set(conn: &mut AnyConnection, key: &str, value: &str) -> AppResult<()> {
+    let updated = diesel::update(settings::table.find(key))
+        .set(settings::value.eq(value))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(settings::table)
+            .values((settings::key.eq(key), settings::value.eq(value)))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -72,6 +72,24 @@ mod tests {
     use crate::demo::fixtures::{DOCUMENTS, items};
     use crate::domain::content::document;
 
+    struct Known<'a>(&'a HashSet<String>);
+
+    impl document::Lookup for Known<'_> {
+        fn existing_files(&mut self, ids: &[String]) -> AppResult<HashSet<String>> {
+            Ok(ids
+                .iter()
+                .filter(|i| self.0.contains(*i))
+                .cloned()
+                .collect())
+        }
+        fn item_kinds(
+            &mut self,
+            _ids: &[String],
+        ) -> AppResult<HashMap<String, crate::domain::content::Kind>> {
+            Ok(HashMap::new())
+        }
+    }
+
     #[test]
     fn every_fixture_passes_the_api_validation() {
         let files: HashMap<DocKey, String> = DOCUMENTS
@@ -81,10 +99,8 @@ mod tests {
         let known: HashSet<String> = files.values().cloned().collect();
         for item in items() {
             let (kind, input) = request(&item, &files).unwrap().split();
-            let (doc, comment) = document::validate(kind, input, None, |ids| {
-                Ok(ids.iter().filter(|i| known.contains(*i)).cloned().collect())
-            })
-            .unwrap_or_else(|e| panic!("{}: {e:?}", item.slug));
+            let (doc, comment) = document::validate(kind, input, None, None, &mut Known(&known))
+                .unwrap_or_else(|e| panic!("{}: {e:?}", item.slug));
             assert_eq!(doc.slug, item.slug);
             assert!(comment.is_some());
         }

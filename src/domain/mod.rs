@@ -44,5 +44,6 @@ pub mod files;
 pub mod markdown;
 pub mod memberships;
 pub mod search;
+pub mod site;
 pub mod time;
 pub mod users;

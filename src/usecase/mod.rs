@@ -7,5 +7,6 @@ pub mod files;
 pub mod memberships;
 pub mod public_docs;
 pub mod sessions;
+pub mod site;
 pub mod tokens;
 pub mod users;

@@ -3,21 +3,50 @@
 //! publication changes, so delivery reads one indexed row and sends it as is.
 //! [`sync_item`] rebuilds an item's rows from its publication state; everything that
 //! changes that state calls it in the same transaction.
+//!
+//! An item's JSON also shows the items it refers to (reference fields, links in its text)
+//! as they are published. So a row is split where a target's visibility changes inside its
+//! window (each part shows the targets as they are then), and a change to an item's public
+//! state rebuilds the rows of every item that refers to it, in the same transaction: the
+//! public rows, their ETags and the answers built from them are never staler than the
+//! items they show.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::db::content::{items, versions};
 use crate::db::{self, AnyConnection};
-use crate::domain::content::{Document, Kind, Window};
+use crate::domain::content::{Document, Fields, Kind, Window};
 use crate::domain::files::PublicFile;
-use crate::domain::{markdown, search};
+use crate::domain::markdown::{self, Target};
+use crate::domain::{search, site};
 use crate::error::AppResult;
+
+/// Another item as a published item shows it (a reference, an item of a home-page section,
+/// a navigation entry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ItemRef {
+    #[schema(format = Uuid)]
+    pub id: String,
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// Where the item is on the website (`--public-url-template`).
+    pub url: String,
+}
+
+/// The part of a public row's JSON a reference shows.
+#[derive(Deserialize)]
+struct Head {
+    title: String,
+    summary: String,
+}
 
 /// A published item. Lists show it without `body` and `body_html`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -26,13 +55,17 @@ pub struct PublicItem {
     pub id: String,
     pub kind: Kind,
     pub slug: String,
+    /// Where the item is on the website: `--public-url-template` filled in.
+    pub url: String,
     pub title: String,
     pub summary: String,
     pub tags: Vec<String>,
     /// The attachments in order, each file resolved, with the attachment's own label.
     pub attachments: Vec<PublicFile>,
     /// The kind's own fields; `file_id` resolved beside it as `file`, `cover_file_id` as
-    /// `cover`.
+    /// `cover`; references to other items resolved to them (`{id, kind, slug, title,
+    /// summary, url}`) when they are published, left out of lists and `null` otherwise; on
+    /// the home page, each Markdown text also rendered (`intro_html`, `sections[].body_html`).
     #[schema(value_type = Object)]
     pub fields: Value,
     pub version: i64,
@@ -59,9 +92,43 @@ fn millis<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&rfc3339(t.naive_utc()))
 }
 
-/// Rebuilds the public rows of one item from its publication state.
+/// Rebuilds the public rows of one item from its publication state, and those of every item
+/// that shows it.
 pub fn sync_item(conn: &mut AnyConnection, item_id: &str, now: NaiveDateTime) -> AppResult<()> {
     db::public::lock_public_rows(conn)?;
+    let template = db::settings::public_url_template(conn)?;
+    sync_rows(conn, item_id, now, &template)?;
+    // What a referrer shows of this item (kind, slug, title, summary, URL, visibility) comes
+    // from this item's own rows alone, so rebuilding the referrers changes nothing that a
+    // third item shows: one level is enough.
+    for referrer in db::public::referrers(conn, item_id)? {
+        if referrer != item_id {
+            sync_rows(conn, &referrer, now, &template)?;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds every public row, e.g. after the URL template changed.
+pub fn rebuild_all(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<usize> {
+    db::public::lock_public_rows(conn)?;
+    let template = db::settings::public_url_template(conn)?;
+    let ids = db::public::published_items(conn)?;
+    // Targets first would not help: a referrer rebuilt before its target reads the target's
+    // old rows, whose visibility and text are the same; only their URL may differ, and it is
+    // built from the target's kind and slug with the current template.
+    for id in &ids {
+        sync_rows(conn, id, now, &template)?;
+    }
+    Ok(ids.len())
+}
+
+fn sync_rows(
+    conn: &mut AnyConnection,
+    item_id: &str,
+    now: NaiveDateTime,
+    template: &str,
+) -> AppResult<()> {
     let row = items::find(conn, item_id)?;
     // A live item keeps its first publication time across new versions.
     let first_published = db::public::first_published(conn, item_id, now)?;
@@ -70,6 +137,7 @@ pub fn sync_item(conn: &mut AnyConnection, item_id: &str, now: NaiveDateTime) ->
         return Ok(());
     };
     let kind = row.kind()?;
+    let mut embedded = BTreeSet::new();
     for w in row.publication().windows(now) {
         let published_at = match first_published {
             Some(first) if first <= w.from => first,
@@ -77,66 +145,146 @@ pub fn sync_item(conn: &mut AnyConnection, item_id: &str, now: NaiveDateTime) ->
         };
         let version = versions::get(conn, item_id, w.version)?;
         let document = Document::from_json(kind, &version.content)?;
-        insert(conn, item_id, kind, document, &w, published_at)?;
+        let targets = document.item_ids();
+        let rows = db::public::target_rows(conn, &targets)?;
+        embedded.extend(targets);
+        for (from, until) in pieces(&w, &rows) {
+            let shown = shown_at(&rows, from, template)?;
+            let part = Part {
+                version: w.version,
+                from,
+                until,
+                updated_at: w.from,
+                published_at,
+            };
+            insert(conn, item_id, kind, &document, &part, &shown, template)?;
+        }
     }
-    Ok(())
+    let embedded: Vec<String> = embedded.into_iter().collect();
+    db::public::set_refs(conn, item_id, &embedded)
+}
+
+/// The parts of window `w` within which no target's visibility changes.
+fn pieces(
+    w: &Window,
+    targets: &[db::public::TargetRow],
+) -> Vec<(NaiveDateTime, Option<NaiveDateTime>)> {
+    let inside = |t: &NaiveDateTime| *t > w.from && w.until.is_none_or(|u| *t < u);
+    let cuts: BTreeSet<NaiveDateTime> = targets
+        .iter()
+        .flat_map(|r| std::iter::once(r.visible_from).chain(r.visible_until))
+        .filter(inside)
+        .collect();
+    let starts = std::iter::once(w.from).chain(cuts.iter().copied());
+    let ends = cuts
+        .iter()
+        .copied()
+        .map(Some)
+        .chain(std::iter::once(w.until));
+    starts.zip(ends).collect()
+}
+
+/// The targets visible at `at`, as references show them.
+fn shown_at(
+    targets: &[db::public::TargetRow],
+    at: NaiveDateTime,
+    template: &str,
+) -> AppResult<HashMap<String, ItemRef>> {
+    let mut shown = HashMap::new();
+    for r in targets
+        .iter()
+        .filter(|r| r.visible_from <= at && r.visible_until.is_none_or(|u| at < u))
+    {
+        let head: Head = serde_json::from_str(&r.list_json)?;
+        let kind = Kind::parse(&r.kind)
+            .ok_or_else(|| crate::error::AppError::internal("a stored kind is unknown"))?;
+        shown.insert(
+            r.item_id.clone(),
+            ItemRef {
+                id: r.item_id.clone(),
+                kind,
+                url: site::url(template, kind, &r.slug, &r.item_id),
+                slug: r.slug.clone(),
+                title: head.title,
+                summary: head.summary,
+            },
+        );
+    }
+    Ok(shown)
+}
+
+/// One public row's place in time.
+struct Part {
+    version: i64,
+    from: NaiveDateTime,
+    until: Option<NaiveDateTime>,
+    /// When the item's public state last changed (the window's start).
+    updated_at: NaiveDateTime,
+    published_at: NaiveDateTime,
 }
 
 fn insert(
     conn: &mut AnyConnection,
     item_id: &str,
     kind: Kind,
-    doc: Document,
-    w: &Window,
-    published_at: NaiveDateTime,
+    doc: &Document,
+    part: &Part,
+    shown: &HashMap<String, ItemRef>,
+    template: &str,
 ) -> AppResult<()> {
     let files = db::files::public_record(conn, &doc.file_ids())?;
     let terms = search::terms(&[&doc.title, &doc.summary, &doc.body]);
     let title_key = search::fold(&doc.title);
-    let body_html = markdown::render(&doc.body);
+    let resolve = |t: &Target| match t {
+        Target::Item(id) => shown.get(id).map(|r| r.url.clone()),
+        Target::File(id) => files.get(id).map(|f| f.url.clone()),
+    };
+    let body_html = markdown::render_with(&doc.body, resolve);
     let mut item = PublicItem {
         id: item_id.to_owned(),
         kind,
-        attachments: attachments(&doc, &files),
-        fields: fields(&doc, &files)?,
-        slug: doc.slug,
-        title: doc.title,
-        summary: doc.summary,
-        tags: doc.tags,
-        version: w.version,
-        published_at: published_at.and_utc(),
-        updated_at: w.from.and_utc(),
+        url: site::url(template, kind, &doc.slug, item_id),
+        attachments: attachments(doc, &files),
+        fields: fields(doc, &files, shown, &resolve)?,
+        slug: doc.slug.clone(),
+        title: doc.title.clone(),
+        summary: doc.summary.clone(),
+        tags: doc.tags.clone(),
+        version: part.version,
+        published_at: part.published_at.and_utc(),
+        updated_at: part.updated_at.and_utc(),
         body: None,
         body_html: None,
     };
     let list_json = serde_json::to_string(&item)?;
-    item.body = Some(doc.body);
+    item.body = Some(doc.body.clone());
     item.body_html = Some(body_html);
     let item_json = serde_json::to_string(&item)?;
     let etag = format!(
         "\"{}\"",
         &hex::encode(Sha256::digest(item_json.as_bytes()))[..32]
     );
-    // Tags are unique: the document's validation refuses a tag given twice.
-    let tags = item.tags.clone();
+    let position_key = site::position_key(doc.fields.position(), &title_key);
     db::public::insert(
         conn,
         &db::public::NewDoc {
             item_id,
-            version: w.version,
+            version: part.version,
             kind: kind.as_str(),
             slug: &item.slug,
             title_key: &title_key,
-            published_at,
-            updated_at: w.from,
-            visible_from: w.from,
-            visible_until: w.until,
+            published_at: part.published_at,
+            updated_at: part.updated_at,
+            visible_from: part.from,
+            visible_until: part.until,
             etag: &etag,
             list_json: &list_json,
             item_json: &item_json,
             terms: &terms,
+            position_key: &position_key,
         },
-        &tags,
+        // Tags are unique: the document's validation refuses a tag given twice.
+        &item.tags,
     )
 }
 
@@ -153,10 +301,62 @@ fn attachments(doc: &Document, files: &HashMap<String, PublicFile>) -> Vec<Publi
 }
 
 /// The kind's fields, each file reference resolved beside its id
-/// (`file_id` → `file`, `cover_file_id` → `cover`).
-fn fields(doc: &Document, files: &HashMap<String, PublicFile>) -> AppResult<Value> {
+/// (`file_id` → `file`, `cover_file_id` → `cover`), each item reference resolved in place,
+/// and the home page's Markdown rendered.
+fn fields(
+    doc: &Document,
+    files: &HashMap<String, PublicFile>,
+    shown: &HashMap<String, ItemRef>,
+    resolve: &dyn Fn(&Target) -> Option<String>,
+) -> AppResult<Value> {
     let mut f = serde_json::to_value(&doc.fields)?;
+    let one = |id: &Option<String>| -> AppResult<Value> {
+        Ok(match id.as_ref().and_then(|id| shown.get(id)) {
+            Some(r) => serde_json::to_value(r)?,
+            None => Value::Null,
+        })
+    };
+    let list = |ids: &[String]| -> AppResult<Value> {
+        Ok(serde_json::to_value(
+            ids.iter()
+                .filter_map(|id| shown.get(id))
+                .collect::<Vec<_>>(),
+        )?)
+    };
     if let Some(obj) = f.as_object_mut() {
+        match &doc.fields {
+            Fields::News(n) => {
+                obj.insert("related".into(), list(&n.related)?);
+            }
+            Fields::Manifest(m) => {
+                obj.insert("downloads".into(), list(&m.downloads)?);
+                obj.insert("video".into(), one(&m.video)?);
+                obj.insert("related".into(), list(&m.related)?);
+            }
+            Fields::Page(p) => {
+                obj.insert("parent".into(), one(&p.parent)?);
+            }
+            Fields::Home(h) => {
+                obj.insert(
+                    "intro_html".into(),
+                    Value::String(markdown::render_with(&h.intro, resolve)),
+                );
+                let mut sections = Vec::with_capacity(h.sections.len());
+                for s in &h.sections {
+                    let mut v = serde_json::to_value(s)?;
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("items".into(), list(&s.items)?);
+                        o.insert(
+                            "body_html".into(),
+                            Value::String(markdown::render_with(&s.body, resolve)),
+                        );
+                    }
+                    sections.push(v);
+                }
+                obj.insert("sections".into(), Value::Array(sections));
+            }
+            _ => {}
+        }
         for (path, id) in doc.fields.file_refs() {
             let key = path.trim_start_matches("fields.");
             let resolved = if key == "cover_file_id" {

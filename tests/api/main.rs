@@ -36,4 +36,5 @@ mod platform;
 mod public;
 mod roles;
 mod shapes;
+mod site;
 mod transport;

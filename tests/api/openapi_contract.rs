@@ -9,7 +9,8 @@ use serde_json::Value;
 const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
 /// Operations anyone may call, without a session or a token.
-const PUBLIC: [&str; 8] = [
+const PUBLIC: [&str; 9] = [
+    "GET /api/v1/site",
     "GET /api/v1/content",
     "GET /api/v1/content/{kind}/{slug}",
     "GET /api/v1/files/{id}/{filename}",

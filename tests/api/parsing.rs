@@ -92,12 +92,24 @@ async fn the_public_list_offers_its_own_sorts(app: TestApp) {
     assert_eq!(sort["schema"]["anyOf"][1]["enum"], serde_json::json!([""]));
     assert_eq!(
         sort["schema"]["anyOf"][0]["enum"],
-        serde_json::json!(["-published_at", "published_at", "title", "-updated_at"])
+        serde_json::json!([
+            "-published_at",
+            "published_at",
+            "title",
+            "-updated_at",
+            "position"
+        ])
     );
     let sort = param("/api/v1/admin/content", "sort");
     assert_eq!(
-        sort["schema"]["anyOf"][0]["enum"].as_array().unwrap().len(),
-        5
+        sort["schema"]["anyOf"][0]["enum"],
+        serde_json::json!([
+            "-updated_at",
+            "updated_at",
+            "title",
+            "-published_at",
+            "published_at"
+        ])
     );
     for path in [
         "/api/v1/content",

@@ -95,7 +95,7 @@ impl ListParams {
                 .unwrap_or_else(|| {
                     errors.push(FieldError::new(
                         "sort",
-                        "must be -published_at, published_at, title or -updated_at",
+                        "must be -published_at, published_at, title, -updated_at or position",
                     ));
                     Sort::PublishedDesc
                 }),
@@ -192,6 +192,7 @@ pub async fn list(state: web::Data<AppState>, req: HttpRequest) -> AppResult<Htt
                     Key::Time(query::Row::time(&last.updated_at)?)
                 }
                 Sort::Title => Key::Text(last.title_key.clone()),
+                Sort::Position => Key::Text(last.position_key.clone()),
             };
             Some(cursor::encode_key(sort, &key, &last.id))
         }
@@ -296,7 +297,7 @@ fn not_modified(state: &AppState, etag: HeaderValue) -> HttpResponse {
 }
 
 /// 304 when the request's `If-None-Match` names `etag`, else the item.
-fn item_response(
+pub(super) fn item_response(
     state: &AppState,
     req: &HttpRequest,
     etag: HeaderValue,

@@ -67,7 +67,7 @@ pub fn decode(text: &str, sort: Sort, ranked: bool) -> Result<After, AppError> {
     let (Some(k), Some(i)) = (raw.k, raw.i) else {
         return Err(not_ours());
     };
-    let key = if sort == Sort::Title {
+    let key = if matches!(sort, Sort::Title | Sort::Position) {
         Key::Text(k)
     } else {
         Key::Time(NaiveDateTime::parse_from_str(&k, TIME).map_err(|_| not_ours())?)

@@ -2,3 +2,4 @@
 
 pub mod content;
 pub mod cursor;
+pub mod site;

@@ -1,6 +1,6 @@
 //! Reading, locking and writing the `content_items` rows.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -77,6 +77,28 @@ pub fn existing_files(conn: &mut AnyConnection, ids: &[String]) -> AppResult<Has
     Ok(crate::db::files::existing_ids(conn, ids)?
         .into_iter()
         .collect())
+}
+
+/// The kind of each of `ids` that is a content item (archived ones included).
+pub fn kinds_of(conn: &mut AnyConnection, ids: &[String]) -> AppResult<HashMap<String, Kind>> {
+    let rows: Vec<(String, String)> = content_items::table
+        .filter(content_items::id.eq_any(ids))
+        .select((content_items::id, content_items::kind))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, k)| Some((id, Kind::parse(&k)?)))
+        .collect())
+}
+
+/// The id of the item of `kind` with `slug`, if there is one.
+pub fn find_by_slug(conn: &mut AnyConnection, kind: Kind, slug: &str) -> AppResult<Option<String>> {
+    Ok(content_items::table
+        .filter(content_items::kind.eq(kind.as_str()))
+        .filter(content_items::slug.eq(slug))
+        .select(content_items::id)
+        .first(conn)
+        .optional()?)
 }
 
 pub struct NewItem<'a> {

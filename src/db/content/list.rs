@@ -31,7 +31,7 @@ impl Cursor {
     fn after(sort: Sort, row: &ItemRow) -> Self {
         let (time, title) = match sort {
             Sort::UpdatedDesc | Sort::UpdatedAsc => (Some(row.updated_at), None),
-            Sort::Title => (None, Some(row.title.clone())),
+            Sort::Title | Sort::Position => (None, Some(row.title.clone())),
             Sort::PublishedDesc | Sort::PublishedAsc => (row.published_at, None),
         };
         Self {
@@ -52,7 +52,7 @@ impl Cursor {
         let c: Self = cursor::decode(s).ok_or_else(bad)?;
         let fits = match sort {
             Sort::UpdatedDesc | Sort::UpdatedAsc => c.time.is_some(),
-            Sort::Title => c.title.is_some(),
+            Sort::Title | Sort::Position => c.title.is_some(),
             Sort::PublishedDesc | Sort::PublishedAsc => c.title.is_none(),
         };
         if c.sort != sort || !fits {
@@ -138,7 +138,10 @@ fn filtered<'a, ST: 'static>(
     f: &Filter,
     status_sql: Option<String>,
 ) -> Query<'a, ST> {
-    if !f.kinds.is_empty() {
+    if f.kinds.is_empty() {
+        // The home page is a single item, listed when asked for by its kind.
+        q = q.filter(content_items::kind.ne(Kind::Home.as_str()));
+    } else {
         q = q.filter(content_items::kind.eq_any(f.kinds.iter().map(|k| k.as_str().to_owned())));
     }
     if let Some(tag) = &f.tag {
@@ -181,7 +184,7 @@ pub fn list(conn: &mut AnyConnection, f: &Filter) -> AppResult<Page> {
     q = match f.sort {
         Sort::UpdatedDesc => q.order((updated_at.desc(), id.desc())),
         Sort::UpdatedAsc => q.order((updated_at.asc(), id.asc())),
-        Sort::Title => q.order((title.asc(), id.asc())),
+        Sort::Title | Sort::Position => q.order((title.asc(), id.asc())),
         // Items never published come last in both directions.
         Sort::PublishedDesc => {
             q.order((published_at.is_null().asc(), published_at.desc(), id.desc()))
@@ -197,7 +200,7 @@ pub fn list(conn: &mut AnyConnection, f: &Filter) -> AppResult<Page> {
             (Sort::UpdatedAsc, Some(t), _) => {
                 q.filter(updated_at.gt(t).or(updated_at.eq(t).and(id.gt(cid))))
             }
-            (Sort::Title, _, Some(n)) => {
+            (Sort::Title | Sort::Position, _, Some(n)) => {
                 q.filter(title.gt(n.clone()).or(title.eq(n.clone()).and(id.gt(cid))))
             }
             (Sort::PublishedDesc, Some(t), _) => q.filter(

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::schema::{public_doc_tags, public_docs};
+use super::schema::{public_doc_tags, public_docs, public_refs};
 use crate::error::AppResult;
 
 /// On PostgreSQL, one writer of public rows at a time (until its transaction ends): the
@@ -33,10 +33,69 @@ pub fn first_published(
         .first(conn)?)
 }
 
-/// Removes every public row of the item.
+/// Removes every public row of the item, and the record of what they embed.
 pub fn delete_item(conn: &mut AnyConnection, item_id: &str) -> AppResult<()> {
     diesel::delete(public_docs::table.filter(public_docs::item_id.eq(item_id))).execute(conn)?;
+    diesel::delete(public_refs::table.filter(public_refs::item_id.eq(item_id))).execute(conn)?;
     Ok(())
+}
+
+/// Records that the item's public rows embed `targets`.
+pub fn set_refs(conn: &mut AnyConnection, item_id: &str, targets: &[String]) -> AppResult<()> {
+    for t in targets {
+        diesel::insert_into(public_refs::table)
+            .values((
+                public_refs::item_id.eq(item_id),
+                public_refs::target_id.eq(t),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The items whose public rows embed `target`.
+pub fn referrers(conn: &mut AnyConnection, target: &str) -> AppResult<Vec<String>> {
+    Ok(public_refs::table
+        .filter(public_refs::target_id.eq(target))
+        .select(public_refs::item_id)
+        .load(conn)?)
+}
+
+/// Every item with public rows.
+pub fn published_items(conn: &mut AnyConnection) -> AppResult<Vec<String>> {
+    Ok(public_docs::table
+        .select(public_docs::item_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// A public row of an item another item refers to: when it is visible, and its JSON.
+#[derive(Queryable)]
+pub struct TargetRow {
+    pub item_id: String,
+    pub kind: String,
+    pub slug: String,
+    pub visible_from: NaiveDateTime,
+    pub visible_until: Option<NaiveDateTime>,
+    pub list_json: String,
+}
+
+/// The public rows (live and scheduled) of `ids`.
+pub fn target_rows(conn: &mut AnyConnection, ids: &[String]) -> AppResult<Vec<TargetRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(public_docs::table
+        .filter(public_docs::item_id.eq_any(ids))
+        .select((
+            public_docs::item_id,
+            public_docs::kind,
+            public_docs::slug,
+            public_docs::visible_from,
+            public_docs::visible_until,
+            public_docs::list_json,
+        ))
+        .load(conn)?)
 }
 
 /// One public row: a version of an item, visible from `visible_from` until `visible_until`.
@@ -58,6 +117,8 @@ pub struct NewDoc<'a> {
     pub item_json: &'a str,
     /// The search terms (stems) of its text.
     pub terms: &'a str,
+    /// The order of `sort=position`.
+    pub position_key: &'a str,
 }
 
 /// Stores a public row with its tags (each once).
@@ -81,6 +142,7 @@ pub fn insert(conn: &mut AnyConnection, doc: &NewDoc<'_>, tags: &[String]) -> Ap
             public_docs::item_json.eq(doc.item_json),
             public_docs::terms.eq(doc.terms),
             public_docs::search_key.eq(search_key),
+            public_docs::position_key.eq(doc.position_key),
         ))
         .execute(conn)?;
     for tag in tags {

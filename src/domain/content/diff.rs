@@ -142,7 +142,10 @@ mod tests {
             body: body.into(),
             tags: vec![],
             attachments: vec![],
-            fields: Fields::Page(PageFields { position }),
+            fields: Fields::Page(PageFields {
+                position,
+                parent: None,
+            }),
         }
     }
 

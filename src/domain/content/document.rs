@@ -1,7 +1,7 @@
 //! The document of a content item (what each version stores) and the requests that make
 //! one, validated with every problem collected.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -9,7 +9,16 @@ use utoipa::ToSchema;
 
 use super::fields::{self, Fields};
 use super::{Kind, slug};
+use crate::domain::markdown::{self, Target};
 use crate::error::{AppError, AppResult, FieldError};
+
+/// What validation asks the database: which files and items exist.
+pub trait Lookup {
+    /// Which of `ids` are uploaded files.
+    fn existing_files(&mut self, ids: &[String]) -> AppResult<HashSet<String>>;
+    /// The kind of each of `ids` that is a content item.
+    fn item_kinds(&mut self, ids: &[String]) -> AppResult<HashMap<String, Kind>>;
+}
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_SUMMARY: usize = 1000;
@@ -75,18 +84,76 @@ impl Document {
         Ok(serde_json::to_string(self)?)
     }
 
+    /// The Markdown texts: the body, and those among the fields, with their paths.
+    pub fn markdown(&self) -> Vec<(String, &str)> {
+        let mut all = vec![("body".to_owned(), self.body.as_str())];
+        all.extend(self.fields.markdown());
+        all
+    }
+
+    /// The `item:` and `file:` targets of the Markdown texts, with their paths.
+    fn markdown_targets(&self) -> Vec<(String, Target)> {
+        self.markdown()
+            .into_iter()
+            .flat_map(|(path, text)| {
+                markdown::targets(text)
+                    .into_iter()
+                    .map(move |t| (path.clone(), t))
+            })
+            .collect()
+    }
+
     /// Every file this document uses, with the path of the field naming it
-    /// (`attachments[0].file_id`, `fields.file_id`, ...), as a save names a missing one.
+    /// (`attachments[0].file_id`, `fields.file_id`, `body` for an image in the text, ...),
+    /// as a save names a missing one.
     pub fn file_paths(&self) -> Vec<(String, String)> {
         self.attachments
             .iter()
             .enumerate()
             .map(|(i, a)| (format!("attachments[{i}].file_id"), a.file_id.clone()))
             .chain(self.fields.file_refs())
+            .chain(self.markdown_file_paths())
             .collect()
     }
 
-    /// Every file this document uses (attachments and file fields), each once.
+    /// Every other item this document refers to, with the path naming it and the kind it
+    /// must be (`None`: any): reference fields, and links in the Markdown texts.
+    pub fn item_refs(&self) -> Vec<(String, String, Option<Kind>)> {
+        let mut all = self.fields.item_refs();
+        all.extend(
+            self.markdown_targets()
+                .into_iter()
+                .filter_map(|(path, t)| match t {
+                    Target::Item(id) if !id.is_empty() => Some((path, id, None)),
+                    _ => None,
+                }),
+        );
+        all
+    }
+
+    /// The ids of the items this document refers to, each once.
+    pub fn item_ids(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        self.item_refs()
+            .into_iter()
+            .map(|(_, id, _)| id)
+            .filter(|id| seen.insert(id.clone()))
+            .collect()
+    }
+
+    /// The files the Markdown texts show or link, with their paths.
+    fn markdown_file_paths(&self) -> Vec<(String, String)> {
+        self.markdown_targets()
+            .into_iter()
+            .filter_map(|(path, t)| match t {
+                Target::File(id) if !id.is_empty() => Some((path, id)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every file this document uses (attachments, file fields, images in the text), each
+    /// once.
     pub fn file_ids(&self) -> Vec<String> {
         let mut seen = HashSet::new();
         self.file_paths()
@@ -120,12 +187,14 @@ fn too_long(path: &str, max: usize, errors: &mut Vec<FieldError>) {
 
 /// Validates a request into a document and its comment. `current_slug` is kept when no
 /// slug is sent (an edit); without it the slug is derived from the title (a new item).
-/// `existing_files` says which of the given file ids exist.
+/// `lookup` says which files and items exist; `self_id` is the item's own id (an edit),
+/// which its references must not name.
 pub fn validate(
     kind: Kind,
     input: DocumentInput,
     current_slug: Option<&str>,
-    existing_files: impl FnOnce(&[String]) -> AppResult<HashSet<String>>,
+    self_id: Option<&str>,
+    lookup: &mut dyn Lookup,
 ) -> AppResult<(Document, Option<String>)> {
     let mut errors = Vec::new();
     let title = input.title.trim().to_owned();
@@ -233,28 +302,73 @@ pub fn validate(
     {
         too_long("comment", MAX_COMMENT, &mut errors);
     }
+    let Some(fields) = fields else {
+        return Err(AppError::Validation(errors));
+    };
+    let doc = Document {
+        slug,
+        title,
+        summary,
+        body,
+        tags,
+        attachments,
+        fields,
+    };
+    for (path, t) in doc.markdown_targets() {
+        let bad = match &t {
+            Target::Item(id) => id.is_empty().then_some("item"),
+            Target::File(id) => id.is_empty().then_some("file"),
+        };
+        if let Some(scheme) = bad {
+            errors.push(FieldError::new(
+                path,
+                format!("a link to {scheme}: must name its id (a UUID)"),
+            ));
+        }
+    }
+    let file_paths: Vec<(String, String)> = file_paths
+        .into_iter()
+        .chain(doc.markdown_file_paths())
+        .collect();
     if !file_paths.is_empty() {
         let ids: Vec<String> = file_paths.iter().map(|(_, id)| id.clone()).collect();
-        let found = existing_files(&ids)?;
+        let found = lookup.existing_files(&ids)?;
         for (path, id) in &file_paths {
             if !found.contains(id) {
                 errors.push(FieldError::new(path.clone(), "no file with this id exists"));
             }
         }
     }
-    match fields {
-        Some(fields) if errors.is_empty() => Ok((
-            Document {
-                slug,
-                title,
-                summary,
-                body,
-                tags,
-                attachments,
-                fields,
-            },
-            comment,
-        )),
-        _ => Err(AppError::Validation(errors)),
+    let refs = doc.item_refs();
+    if !refs.is_empty() {
+        let ids: Vec<String> = refs.iter().map(|(_, id, _)| id.clone()).collect();
+        let kinds = lookup.item_kinds(&ids)?;
+        // Only reference fields must not name the item itself; its text may link to it.
+        let texts: HashSet<String> = doc.markdown().into_iter().map(|(p, _)| p).collect();
+        for (path, id, want) in &refs {
+            let is_field = !texts.contains(path);
+            match kinds.get(id) {
+                None => errors.push(FieldError::new(
+                    path.clone(),
+                    format!("no content item with the id {id} exists"),
+                )),
+                Some(_) if is_field && self_id == Some(id.as_str()) => errors.push(
+                    FieldError::new(path.clone(), "must not refer to the item itself"),
+                ),
+                Some(k) if want.is_some_and(|w| w != *k) => errors.push(FieldError::new(
+                    path.clone(),
+                    format!(
+                        "must be a {} item, not a {k}",
+                        want.map_or("", Kind::as_str)
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok((doc, comment))
+    } else {
+        Err(AppError::Validation(errors))
     }
 }

@@ -6,14 +6,17 @@ use url::Url;
 
 use super::Kind;
 pub use super::kinds::{
-    DownloadFields, Fields, LocationFields, ManifestFields, NewsFields, PageFields, Reference,
-    VideoFields,
+    DownloadFields, Fields, HomeFields, LocationFields, ManifestFields, NewsFields, PageFields,
+    Reference, Section, SectionQuery, VideoFields,
 };
 use super::video;
 use crate::error::FieldError;
 
 pub const MAX_URL: usize = 2000;
 pub const MAX_REFERENCES: usize = 200;
+/// Items one reference list may hold.
+pub const MAX_ITEM_REFS: usize = 100;
+pub const MAX_SECTIONS: usize = 50;
 
 /// The rule for one field.
 #[derive(Clone, Copy)]
@@ -26,6 +29,13 @@ enum Ty {
     Link(bool),
     Position,
     References,
+    /// Another item's id (its kind is checked with the database: `Fields::item_refs`).
+    Ref,
+    /// An ordered list of other items' ids.
+    Refs,
+    /// Markdown of at most this many characters.
+    Markdown(usize),
+    Sections,
     /// Derived on save: accepted as sent and ignored.
     Derived,
 }
@@ -54,29 +64,40 @@ const fn opt(name: &'static str, ty: Ty) -> Spec {
 
 fn specs(kind: Kind) -> &'static [Spec] {
     const NEWS: &[Spec] = &[
-        req("display_date", Ty::Date),
+        opt("display_date", Ty::Date),
         opt("author", Ty::Text(200, false)),
         opt("cover_file_id", Ty::FileId),
+        opt("related", Ty::Refs),
     ];
     const MANIFEST: &[Spec] = &[
         opt("subtitle", Ty::Text(300, false)),
         opt("references", Ty::References),
         opt("video_url", Ty::Link(true)),
+        opt("downloads", Ty::Refs),
+        opt("video", Ty::Ref),
+        opt("related", Ty::Refs),
     ];
     const DOWNLOAD: &[Spec] = &[
         req("file_id", Ty::FileId),
         opt("description", Ty::Text(2000, false)),
+        opt("position", Ty::Position),
     ];
     const VIDEO: &[Spec] = &[
         req("url", Ty::Link(true)),
         opt("provider", Ty::Derived),
         opt("embed_url", Ty::Derived),
     ];
-    const PAGE: &[Spec] = &[req("position", Ty::Position)];
+    const PAGE: &[Spec] = &[req("position", Ty::Position), opt("parent", Ty::Ref)];
     const LOCATION: &[Spec] = &[
         req("city", Ty::Text(100, true)),
         req("initiator", Ty::Text(200, true)),
         opt("initiator_url", Ty::Link(false)),
+        opt("position", Ty::Position),
+    ];
+    const HOME: &[Spec] = &[
+        opt("tagline", Ty::Text(300, false)),
+        opt("intro", Ty::Markdown(20_000)),
+        opt("sections", Ty::Sections),
     ];
     match kind {
         Kind::News => NEWS,
@@ -85,6 +106,7 @@ fn specs(kind: Kind) -> &'static [Spec] {
         Kind::Video => VIDEO,
         Kind::Page => PAGE,
         Kind::Location => LOCATION,
+        Kind::Home => HOME,
     }
 }
 
@@ -151,6 +173,151 @@ pub fn check_file_id(path: &str, v: &Value, errors: &mut Vec<FieldError>) {
         Some(s) if uuid::Uuid::parse_str(s).is_ok() => {}
         Some(_) => errors.push(FieldError::new(path, "must be the id of an uploaded file")),
         None => errors.push(FieldError::new(path, "must be a string (a file id)")),
+    }
+}
+
+/// Checks a reference's form; whether the item exists, and its kind, is checked against the
+/// database later.
+fn check_ref(path: &str, v: &Value, errors: &mut Vec<FieldError>) {
+    match v.as_str() {
+        Some(s) if uuid::Uuid::parse_str(s).is_ok() => {}
+        _ => errors.push(FieldError::new(path, "must be the id of a content item")),
+    }
+}
+
+fn check_refs(path: &str, v: &Value, errors: &mut Vec<FieldError>) {
+    let Some(list) = v.as_array() else {
+        errors.push(FieldError::new(path, "must be a list of content item ids"));
+        return;
+    };
+    if list.len() > MAX_ITEM_REFS {
+        errors.push(FieldError::new(
+            path,
+            format!("must hold at most {MAX_ITEM_REFS} items"),
+        ));
+    }
+    for (i, r) in list.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        check_ref(&p, r, errors);
+        if list[..i].contains(r) {
+            errors.push(FieldError::new(p, "appears twice"));
+        }
+    }
+}
+
+/// Checks that `obj` has no keys besides `known`.
+fn only_keys(base: &str, obj: &Map<String, Value>, known: &[&str], errors: &mut Vec<FieldError>) {
+    for key in obj.keys() {
+        if !known.contains(&key.as_str()) {
+            errors.push(FieldError::new(
+                format!("{base}.{key}"),
+                "is not a known field",
+            ));
+        }
+    }
+}
+
+fn check_query(base: &str, v: &Value, errors: &mut Vec<FieldError>) {
+    let Some(obj) = v.as_object() else {
+        errors.push(FieldError::new(
+            base,
+            "must be an object {kind?, tag?, sort?, limit?}",
+        ));
+        return;
+    };
+    only_keys(base, obj, &["kind", "tag", "sort", "limit"], errors);
+    match obj.get("kind") {
+        None | Some(Value::Null) => {}
+        Some(k) if k.as_str().and_then(Kind::parse).is_some() => {}
+        Some(_) => errors.push(FieldError::new(
+            format!("{base}.kind"),
+            format!("must be one of {}", Kind::choices()),
+        )),
+    }
+    if let Some(t) = obj.get("tag").filter(|t| !t.is_null()) {
+        check_text(
+            &format!("{base}.tag"),
+            t,
+            super::document::MAX_TAG,
+            true,
+            errors,
+        );
+    }
+    match obj.get("sort") {
+        None | Some(Value::Null) => {}
+        Some(s)
+            if s.as_str()
+                .and_then(super::Sort::parse)
+                .is_some_and(|s| super::Sort::PUBLIC.contains(&s)) => {}
+        Some(_) => errors.push(FieldError::new(
+            format!("{base}.sort"),
+            format!(
+                "must be one of {}",
+                super::Sort::names(&super::Sort::PUBLIC)
+            ),
+        )),
+    }
+    match obj.get("limit") {
+        None | Some(Value::Null) => {}
+        Some(n) if n.as_i64().is_some_and(|n| (1..=100).contains(&n)) => {}
+        Some(_) => errors.push(FieldError::new(
+            format!("{base}.limit"),
+            "must be a whole number from 1 to 100",
+        )),
+    }
+}
+
+fn check_sections(v: &Value, errors: &mut Vec<FieldError>) {
+    let Some(list) = v.as_array() else {
+        errors.push(FieldError::new("fields.sections", "must be a list"));
+        return;
+    };
+    if list.len() > MAX_SECTIONS {
+        errors.push(FieldError::new(
+            "fields.sections",
+            format!("must hold at most {MAX_SECTIONS} sections"),
+        ));
+    }
+    let mut keys = Vec::new();
+    for (i, s) in list.iter().enumerate() {
+        let base = format!("fields.sections[{i}]");
+        let Some(obj) = s.as_object() else {
+            errors.push(FieldError::new(
+                base,
+                "must be an object {key, heading?, body?, items?, query?}",
+            ));
+            continue;
+        };
+        only_keys(
+            &base,
+            obj,
+            &["key", "heading", "body", "items", "query"],
+            errors,
+        );
+        match obj.get("key").and_then(Value::as_str) {
+            Some(k) if super::slug::is_valid(k) => {
+                if keys.contains(&k) {
+                    errors.push(FieldError::new(format!("{base}.key"), "appears twice"));
+                }
+                keys.push(k);
+            }
+            _ => errors.push(FieldError::new(
+                format!("{base}.key"),
+                "is required: lowercase letters and digits in words joined by single hyphens",
+            )),
+        }
+        if let Some(h) = obj.get("heading").filter(|v| !v.is_null()) {
+            check_text(&format!("{base}.heading"), h, 200, false, errors);
+        }
+        if let Some(b) = obj.get("body").filter(|v| !v.is_null()) {
+            check_text(&format!("{base}.body"), b, 50_000, false, errors);
+        }
+        if let Some(items) = obj.get("items").filter(|v| !v.is_null()) {
+            check_refs(&format!("{base}.items"), items, errors);
+        }
+        if let Some(q) = obj.get("query").filter(|v| !v.is_null()) {
+            check_query(&format!("{base}.query"), q, errors);
+        }
     }
 }
 
@@ -254,6 +421,10 @@ pub fn validate(kind: Kind, v: &Value, errors: &mut Vec<FieldError>) -> Option<F
                 }
             }
             Ty::References => check_references(value, errors),
+            Ty::Ref => check_ref(&path, value, errors),
+            Ty::Refs => check_refs(&path, value, errors),
+            Ty::Markdown(max) => check_text(&path, value, max, false, errors),
+            Ty::Sections => check_sections(value, errors),
             Ty::Derived => continue,
         }
         clean.insert(spec.name.to_owned(), value.clone());
@@ -307,8 +478,35 @@ mod tests {
             ["fields.url"]
         );
         assert_eq!(
-            paths(Kind::Page, json!({"position": 1.5})),
-            ["fields.position"]
+            paths(Kind::Page, json!({"position": 1.5, "parent": "x"})),
+            ["fields.position", "fields.parent"]
+        );
+        let id = "0193a4e2-7c2e-7000-8000-000000000001";
+        assert_eq!(
+            paths(
+                Kind::Manifest,
+                json!({"downloads": [id, id, 5], "video": [id]})
+            ),
+            ["fields.downloads[1]", "fields.downloads[2]", "fields.video"]
+        );
+        assert_eq!(
+            paths(
+                Kind::Home,
+                json!({"sections": [
+                    {"key": "a", "items": [id]},
+                    {"key": "a", "query": {"kind": "nieuws", "sort": "x", "limit": 0, "y": 1}},
+                    {"heading": 5}
+                ]})
+            ),
+            [
+                "fields.sections[1].key",
+                "fields.sections[1].query.y",
+                "fields.sections[1].query.kind",
+                "fields.sections[1].query.sort",
+                "fields.sections[1].query.limit",
+                "fields.sections[2].key",
+                "fields.sections[2].heading"
+            ]
         );
         assert_eq!(
             paths(

@@ -1,4 +1,4 @@
-//! The six kinds of content item.
+//! The kinds of content item.
 
 word_enum!(
     /// The kind of a content item.
@@ -9,6 +9,8 @@ word_enum!(
         Video,
         Page,
         Location,
+        /// The home page: exactly one item, slug `home`.
+        Home,
     }
 );
 

@@ -55,6 +55,11 @@ fn input(kind: Kind) -> impl Strategy<Value = (Kind, DocumentInput)> {
         )
             .prop_map(|(c, i, u)| json!({"city": c, "initiator": i, "initiator_url": u}))
             .boxed(),
+        Kind::Home => ("[A-Za-z ]{0,30}", "\\PC{0,60}", "[a-z]{1,8}")
+            .prop_map(|(t, i, k)| {
+                json!({"tagline": t, "intro": i, "sections": [{"key": k, "heading": t, "query": {"kind": "news", "limit": 2}}]})
+            })
+            .boxed(),
     };
     (
         "[A-Za-z0-9äëïöüé ,.!]{0,40}[a-z]",
@@ -91,13 +96,23 @@ fn any_input() -> impl Strategy<Value = (Kind, DocumentInput)> {
         input(Kind::Page),
         input(Kind::Location),
         input(Kind::Download),
+        input(Kind::Home),
     ]
 }
 
-/// Every file id names a file (the shape `validate` takes).
-#[allow(clippy::unnecessary_wraps)]
-fn all_files(ids: &[String]) -> crate::error::AppResult<HashSet<String>> {
-    Ok(ids.iter().cloned().collect())
+/// Every file id names a file; no item refers to another.
+struct AllFiles;
+
+impl document::Lookup for AllFiles {
+    fn existing_files(&mut self, ids: &[String]) -> crate::error::AppResult<HashSet<String>> {
+        Ok(ids.iter().cloned().collect())
+    }
+    fn item_kinds(
+        &mut self,
+        _ids: &[String],
+    ) -> crate::error::AppResult<std::collections::HashMap<String, Kind>> {
+        Ok(std::collections::HashMap::new())
+    }
 }
 
 /// What a restore feeds back into validation.
@@ -117,11 +132,11 @@ fn as_input(doc: &Document) -> DocumentInput {
 proptest! {
     #[test]
     fn saved_documents_restore_unchanged((kind, input) in any_input()) {
-        let (doc, _) = document::validate(kind, input, None, all_files).unwrap();
+        let (doc, _) = document::validate(kind, input, None, None, &mut AllFiles).unwrap();
         let stored = doc.to_json().unwrap();
         let read = Document::from_json(kind, &stored).unwrap();
         prop_assert_eq!(&read, &doc);
-        let (again, _) = document::validate(kind, as_input(&read), Some("other"), all_files).unwrap();
+        let (again, _) = document::validate(kind, as_input(&read), Some("other"), None, &mut AllFiles).unwrap();
         prop_assert_eq!(again, doc);
     }
 }

@@ -36,15 +36,29 @@ pub enum Sort {
     #[serde(rename = "published_at")]
     #[strum(serialize = "published_at")]
     PublishedAsc,
+    /// Public lists only: by `fields.position`, items without one last, then by title.
+    #[serde(rename = "position")]
+    #[strum(serialize = "position")]
+    Position,
 }
 
 impl Sort {
     /// The orders the public list offers (all but `updated_at`), its default first.
-    pub const PUBLIC: [Sort; 4] = [
+    pub const PUBLIC: [Sort; 5] = [
         Sort::PublishedDesc,
         Sort::PublishedAsc,
         Sort::Title,
         Sort::UpdatedDesc,
+        Sort::Position,
+    ];
+
+    /// The orders the admin list offers.
+    pub const ADMIN: [Sort; 5] = [
+        Sort::UpdatedDesc,
+        Sort::UpdatedAsc,
+        Sort::Title,
+        Sort::PublishedDesc,
+        Sort::PublishedAsc,
     ];
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -83,7 +97,7 @@ mod tests {
         assert_eq!(Sort::parse("-title"), None);
         assert_eq!(
             Sort::names(Sort::VARIANTS),
-            "-updated_at, updated_at, title, -published_at, published_at"
+            "-updated_at, updated_at, title, -published_at, published_at, position"
         );
     }
 }

@@ -1,5 +1,7 @@
 //! Saving documents: create, edit and restore, each making at most one new version.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::json;
 
 use super::view::{self, AdminItem, SavedItem};
@@ -8,7 +10,7 @@ use crate::db::audit::{self, Actor};
 use crate::db::content::{ItemRow, items, now, versions};
 use crate::domain::content::document::{self, DocumentInput};
 use crate::domain::content::{Document, Kind};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 
 /// 412 unless the caller's `If-Match` named the item's current version.
 fn check_version(row: &ItemRow, if_match: &[i64]) -> AppResult<()> {
@@ -61,15 +63,43 @@ pub fn load(conn: &mut AnyConnection, id: &str) -> AppResult<AdminItem> {
     AdminItem::build(&row, &latest, now())
 }
 
+/// What validation asks of the database, in the writing transaction.
+struct InDb<'a>(&'a mut AnyConnection);
+
+impl document::Lookup for InDb<'_> {
+    fn existing_files(&mut self, ids: &[String]) -> AppResult<HashSet<String>> {
+        items::existing_files(self.0, ids)
+    }
+    fn item_kinds(&mut self, ids: &[String]) -> AppResult<HashMap<String, Kind>> {
+        items::kinds_of(self.0, ids)
+    }
+}
+
+/// The home page's slug: it is always `home`.
+const HOME_SLUG: &str = "home";
+
 fn validate(
     conn: &mut AnyConnection,
     kind: Kind,
-    input: DocumentInput,
-    current_slug: Option<&str>,
+    mut input: DocumentInput,
+    current: Option<(&str, &str)>,
 ) -> AppResult<(Document, Option<String>)> {
-    document::validate(kind, input, current_slug, |ids| {
-        items::existing_files(conn, ids)
-    })
+    if kind == Kind::Home {
+        if input.slug.as_deref().is_some_and(|s| s.trim() != HOME_SLUG) {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "slug",
+                "the home page's slug is always home",
+            )]));
+        }
+        input.slug = Some(HOME_SLUG.into());
+    }
+    document::validate(
+        kind,
+        input,
+        current.map(|(_, slug)| slug),
+        current.map(|(id, _)| id),
+        &mut InDb(conn),
+    )
 }
 
 /// Creates an item at version 1.
@@ -79,6 +109,12 @@ pub fn create(
     kind: Kind,
     input: DocumentInput,
 ) -> AppResult<AdminItem> {
+    if kind == Kind::Home && items::find_by_slug(conn, kind, HOME_SLUG)?.is_some() {
+        return Err(AppError::Conflict {
+            detail: "There is one home page already; edit it instead.".into(),
+            errors: vec![FieldError::new("kind", "the home page exists already")],
+        });
+    }
     let (doc, comment) = validate(conn, kind, input, None)?;
     items::check_slug_free(conn, kind, &doc.slug, None)?;
     let id = uuid::Uuid::now_v7().to_string();
@@ -115,7 +151,7 @@ pub fn update(
     input: DocumentInput,
 ) -> AppResult<SavedItem> {
     let row = lock_editable(conn, id, if_match)?;
-    let (doc, comment) = validate(conn, row.kind()?, input, Some(&row.slug))?;
+    let (doc, comment) = validate(conn, row.kind()?, input, Some((&row.id, &row.slug)))?;
     save(conn, actor, &row, &doc, comment.as_deref(), "update", None)
 }
 
@@ -141,7 +177,7 @@ pub fn restore(
         fields: serde_json::to_value(&old.fields)?,
         comment: None,
     };
-    let (doc, _) = validate(conn, kind, input, Some(&row.slug))?;
+    let (doc, _) = validate(conn, kind, input, Some((&row.id, &row.slug)))?;
     let comment = format!("Restored from version {n}");
     save(conn, actor, &row, &doc, Some(&comment), "restore", Some(n))
 }

@@ -3,7 +3,6 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
-use strum::VariantArray;
 use utoipa::IntoParams;
 
 use crate::api::extract::{OtherParams, limit, unknown_params};
@@ -26,7 +25,8 @@ pub struct ListQuery {
     /// Comma list of statuses.
     #[param(inline, value_type = Option<Vec<Status>>, style = Form, explode = false)]
     pub status: Option<String>,
-    /// Comma list of kinds.
+    /// Comma list of kinds. The home page (a single item) is listed only when this names
+    /// `home`.
     #[param(value_type = Option<Vec<Kind>>, style = Form, explode = false)]
     pub kind: Option<String>,
     /// Items whose latest version has this tag.
@@ -36,8 +36,7 @@ pub struct ListQuery {
     /// RFC 3339; items updated at or after this time.
     #[param(value_type = Option<DateTime<Utc>>)]
     pub updated_since: Option<String>,
-    /// The order, last updated first by default.
-    #[param(inline, value_type = Option<Sort>)]
+    #[param(schema_with = admin_sorts)]
     pub sort: Option<String>,
     /// Items per page.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 20)]
@@ -47,6 +46,13 @@ pub struct ListQuery {
     #[serde(flatten)]
     #[param(ignore)]
     pub other: OtherParams,
+}
+
+fn admin_sorts() -> utoipa::openapi::schema::Object {
+    let mut schema = crate::api::extract::words_schema(Sort::ADMIN.map(Sort::as_str));
+    schema.default = Some(Sort::UpdatedDesc.as_str().into());
+    schema.description = Some("The order, last updated first by default.".into());
+    schema
 }
 
 impl ListQuery {
@@ -89,13 +95,15 @@ impl ListQuery {
         });
         let sort = match self.sort.as_deref().map(str::trim) {
             None | Some("") => Sort::default(),
-            Some(v) => Sort::parse(v).unwrap_or_else(|| {
-                errors.push(FieldError::new(
-                    "sort",
-                    format!("must be one of {}", Sort::names(Sort::VARIANTS)),
-                ));
-                Sort::default()
-            }),
+            Some(v) => Sort::parse(v)
+                .filter(|s| Sort::ADMIN.contains(s))
+                .unwrap_or_else(|| {
+                    errors.push(FieldError::new(
+                        "sort",
+                        format!("must be one of {}", Sort::names(&Sort::ADMIN)),
+                    ));
+                    Sort::default()
+                }),
         };
         let limit = limit(self.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT, &mut errors);
         if !errors.is_empty() {

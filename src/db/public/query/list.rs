@@ -52,6 +52,8 @@ pub struct Row {
     pub updated_at: String,
     #[diesel(sql_type = Text)]
     pub title_key: String,
+    #[diesel(sql_type = Text)]
+    pub position_key: String,
 }
 
 impl Row {
@@ -320,10 +322,11 @@ fn fts_expr(stems: &[String]) -> String {
 /// than reading it.
 fn columns(sqlite: bool) -> &'static str {
     if sqlite {
-        "SELECT d.id, d.list_json, d.published_at, d.updated_at, d.title_key"
+        "SELECT d.id, d.list_json, d.published_at, d.updated_at, d.title_key, d.position_key"
     } else {
         "SELECT d.id, d.list_json, to_char(d.published_at, 'YYYY-MM-DD HH24:MI:SS.US') AS published_at, \
-         to_char(d.updated_at, 'YYYY-MM-DD HH24:MI:SS.US') AS updated_at, d.title_key"
+         to_char(d.updated_at, 'YYYY-MM-DD HH24:MI:SS.US') AS updated_at, d.title_key, \
+         d.position_key"
     }
 }
 
@@ -395,6 +398,7 @@ pub fn list(conn: &mut AnyConnection, q: &ListQuery) -> AppResult<(Vec<Row>, i64
         (Sort::PublishedDesc | Sort::PublishedAsc, true) => ("t.published_at", "t.doc_id"),
         (Sort::PublishedDesc | Sort::PublishedAsc, false) => ("d.published_at", "d.id"),
         (Sort::Title, _) => ("d.title_key", "d.id"),
+        (Sort::Position, _) => ("d.position_key", "d.id"),
         (Sort::UpdatedDesc | Sort::UpdatedAsc, _) => ("d.updated_at", "d.id"),
     };
     let (cmp, dir) = if q.sort.descending() {
