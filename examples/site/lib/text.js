@@ -31,24 +31,42 @@ export function htmlText(html) {
 
 /**
  * The lines of `source` that are not found in `page` in order: each non-empty line must
- * occur after the end of the previous line's match. A line that is missing is reported
- * with whether it occurs elsewhere on the page (out of order) or not at all, and the
- * search goes on from the last match. `skip` lists lines that are page chrome.
+ * occur after the end of the previous line's match. `skip` lists lines that are page chrome.
+ * When some are not, the lines named are the fewest that leave the others in order (one
+ * line found too early or too late does not make all the lines after it missing), each
+ * with whether it is on the page at all.
  */
 export function missingInOrder(source, page, skip = []) {
   const text = normalise(page);
   const skipped = new Set(skip.map(normalise));
-  const missing = [];
-  let from = 0;
-  source.split(/\r?\n/).forEach((line, i) => {
-    const n = normalise(line);
-    if (!n || skipped.has(n)) return;
-    const at = text.indexOf(n, from);
-    if (at >= 0) {
-      from = at + n.length;
-    } else {
-      missing.push({ line: i + 1, text: line.trim(), elsewhere: text.includes(n) });
+  const lines = source
+    .split(/\r?\n/)
+    .map((line, i) => ({ line: i + 1, text: line.trim(), n: normalise(line) }))
+    .filter((l) => l.n && !skipped.has(l.n));
+
+  // Where each line occurs, and the longest chain of occurrences in order, line by line.
+  const occ = lines.flatMap((l, li) => {
+    const found = [];
+    for (let at = text.indexOf(l.n); at >= 0; at = text.indexOf(l.n, at + 1)) {
+      found.push({ li, start: at, end: at + l.n.length, len: 1, prev: null });
     }
+    return found;
   });
-  return missing;
+  let best = null;
+  for (const o of occ) {
+    for (const q of occ) {
+      if (q.li >= o.li) break;
+      if (q.end <= o.start && q.len + 1 > o.len) {
+        o.len = q.len + 1;
+        o.prev = q;
+      }
+    }
+    if (!best || o.len > best.len) best = o;
+  }
+  const kept = new Set();
+  for (let o = best; o; o = o.prev) kept.add(o.li);
+  const onPage = new Set(occ.map((o) => o.li));
+  return lines
+    .filter((_, li) => !kept.has(li))
+    .map((l) => ({ line: l.line, text: l.text, elsewhere: onPage.has(lines.indexOf(l)) }));
 }

@@ -43,9 +43,18 @@ for (const file of seedTexts) {
     const page = lines.filter((_, i) => i !== a);
     [page[b - 1], page[c - 1]] = [page[c - 1], page[b - 1]];
     const missing = missingInOrder(seed, page.join('\n'));
-    assert.deepEqual(missing.map((m) => m.line), [a + 1, c + 1]);
-    assert.equal(missing[0].elsewhere, false);
+    assert.equal(missing.length, 2);
+    assert.deepEqual(missing[0], { line: a + 1, text: lines[a].trim(), elsewhere: false });
+    assert.ok([b + 1, c + 1].includes(missing[1].line));
     assert.equal(missing[1].elsewhere, true);
+  });
+
+  test(`${file}: one line far too early leaves the others in order`, () => {
+    const lines = seed.split('\n');
+    const late = lines.findLastIndex((l) => normalise(l).length > 40);
+    const page = [lines[late], ...lines.slice(0, late), ...lines.slice(late + 1)];
+    const missing = missingInOrder(seed, page.join('\n'));
+    assert.deepEqual(missing.map((m) => [m.line, m.elsewhere]), [[late + 1, true]]);
   });
 
   test(`${file}: page chrome can be skipped`, () => {
