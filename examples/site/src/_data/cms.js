@@ -90,8 +90,18 @@ export default async function () {
     children[k] = byKind.page.filter((c) => byKey[c].fields?.parent?.id === id);
   }
 
+  // Attachments not already shown as a download of the item (its own file, or the file of
+  // a download it lists), so that no file is offered twice.
+  const attachments = {};
+  for (const [k, item] of Object.entries(byKey)) {
+    const f = item.fields || {};
+    const linked = new Set([f.file?.id, ...(f.downloads || []).map((d) => byKey[key(d)]?.fields?.file?.id)]);
+    attachments[k] = (item.attachments || []).filter((a) => !linked.has(a.id));
+  }
+
   return {
     api,
+    attachments,
     site,
     byKey,
     children,
