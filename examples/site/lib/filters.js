@@ -40,3 +40,8 @@ export function fileType(file) {
   const ext = /\.([a-z0-9]+)$/i.exec(file?.filename || '');
   return ext ? ext[1].toUpperCase() : 'bestand';
 }
+
+/** A URL from the content for an href: web, mail and site-relative ones only. */
+export function safeUrl(url) {
+  return /^(https?:\/\/|mailto:|\/(?!\/)|#)/i.test(url || '') ? url : '#';
+}
