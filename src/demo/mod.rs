@@ -90,10 +90,13 @@ fn load_in(
         files: file_ids.len(),
         ..Summary::default()
     };
+    let mut made = content::Made::new();
     for item in fixtures::items() {
-        content::create_published(conn, &actor, &item, &file_ids)?;
+        content::create_published(conn, &actor, &item, &file_ids, &mut made)?;
         summary.items += 1;
     }
+    content::publish_home(conn, &actor, &made)?;
+    summary.items += 1;
     summary.sign_ups = signups::store(conn, &actor, Utc::now().naive_utc())?;
     mark(
         conn,

@@ -35,13 +35,18 @@ demo_backends!(
     a_database_with_content_gets_no_demo,
 );
 
-const PAGES: [(&str, &str, i64); 6] = [
+const PAGES: [(&str, &str, i64); 7] = [
     ("missie", "Missie", 1),
     ("visie", "Visie", 2),
     ("strategie", "Strategie", 3),
     ("kernwaarden", "Kernwaarden", 4),
     ("wat-we-doen", "Wat we doen", 5),
-    ("hoe-kun-jij-bijdragen", "Hoe kun jij bijdragen?", 6),
+    (
+        "het-alliantie-wiel",
+        "Het Alliantie-wiel: diverse perspectieven verbinden",
+        6,
+    ),
+    ("hoe-kun-jij-bijdragen", "Hoe kun jij bijdragen?", 7),
 ];
 
 const MANIFEST: &str = "/api/v1/content/manifest/samen-werken-aan-goed-onderwijs-voor-ieder-kind";
@@ -109,7 +114,7 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
     let Some(Outcome::Loaded(summary)) = started.demo.clone() else {
         panic!("not loaded: {:?}", started.demo);
     };
-    assert_eq!(summary.items, 18);
+    assert_eq!(summary.items, 23);
     assert_eq!(summary.files, 4);
     assert_eq!(summary.sign_ups, 4);
 
@@ -122,27 +127,40 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
 
     // Everything is public, and the list says so per kind.
     let all = listing(&app).await;
-    assert_eq!(all.len(), 18, "{all:?}");
+    assert_eq!(all.len(), 23, "{all:?}");
     for (kind, n) in [
-        ("page", 6),
+        ("page", 10),
         ("location", 3),
         ("manifest", 1),
         ("download", 4),
         ("video", 1),
         ("news", 3),
+        ("home", 1),
     ] {
         assert_eq!(total(&app, &format!("kind={kind}")).await, n, "{kind}");
     }
     for (kind, slug) in &all {
         let item = public(&app, kind, slug).await;
-        assert_eq!(item["version"], 1, "{slug}");
+        // The home page `migrate` made is filled in by a second version.
+        let version = if kind == "home" { 2 } else { 1 };
+        assert_eq!(item["version"], version, "{slug}");
         assert!(item["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert_eq!(item["url"], format!("/{kind}/{slug}"));
+        // Links between items go to the website, never to an API path.
+        assert!(
+            !item["body_html"]
+                .as_str()
+                .unwrap()
+                .contains("/api/v1/content"),
+            "{slug}"
+        );
     }
 
     for (slug, title, position) in PAGES {
         let page = public(&app, "page", slug).await;
         assert_eq!(page["title"], title);
         assert_eq!(page["fields"]["position"], position);
+        assert!(page["fields"]["parent"].is_null(), "{slug}");
         assert!(
             page["body_html"].as_str().unwrap().contains("<p>"),
             "{slug}"
@@ -157,7 +175,36 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
             .count(),
         4
     );
+    // The Alliantie-wiel's three parts are pages under it.
+    for (slug, position) in [("integraal", 1), ("fundamenteel", 2), ("onafhankelijk", 3)] {
+        let part = public(&app, "page", slug).await;
+        assert_eq!(
+            part["fields"]["parent"]["slug"], "het-alliantie-wiel",
+            "{slug}"
+        );
+        assert_eq!(part["fields"]["position"], position);
+    }
 
+    // The Ontwikkelplekken in the website's order.
+    let locations = app
+        .get("/api/v1/content?kind=location&sort=position")
+        .await
+        .expect(200)
+        .json();
+    let order: Vec<&str> = locations["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "ontwikkelplek-rotterdam",
+            "ontwikkelplek-amsterdam",
+            "ontwikkelplek-sittard-geleen"
+        ]
+    );
     for (slug, city, initiator) in [
         (
             "ontwikkelplek-rotterdam",
@@ -179,68 +226,58 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
         assert_eq!(loc["fields"]["city"], city);
         assert_eq!(loc["fields"]["initiator"], initiator);
         assert!(loc["fields"]["initiator_url"].is_null());
-        assert!(loc["body"].as_str().unwrap().contains(initiator));
     }
 
     let manifest = app.get(MANIFEST).await.expect(200).json();
-    assert_eq!(
-        manifest["title"],
-        "Samen werken aan goed onderwijs voor ieder kind"
-    );
+    assert_eq!(manifest["title"], "Manifest De Onderwijs Alliantie");
     assert_eq!(
         manifest["fields"]["subtitle"],
-        "Manifest De Onderwijs Alliantie"
+        "Samen werken aan goed onderwijs voor ieder kind"
     );
     let refs = manifest["fields"]["references"].as_array().unwrap();
     assert_eq!(refs.len(), 3);
     assert_eq!(refs[0]["label"], "1");
     assert!(refs[1]["citation"].as_str().unwrap().contains("McKinsey"));
-    assert!(
-        manifest["body"]
-            .as_str()
-            .unwrap()
-            .contains("recht op goed onderwijs")
-    );
-
-    let attachments = manifest["attachments"].as_array().unwrap();
-    let labels: Vec<&str> = attachments
-        .iter()
-        .map(|a| a["label"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        labels,
-        [
-            "Manifest downloaden",
-            "Bord manifest downloaden",
-            "Rapportage downloaden"
-        ]
-    );
-    for a in attachments {
-        assert_eq!(a["content_type"], "application/pdf");
-        pdf_with_title(&app, a["url"].as_str().unwrap(), "").await;
+    let html = manifest["body_html"].as_str().unwrap();
+    assert!(html.contains("recht op goed onderwijs"));
+    for n in 1..=3 {
+        assert!(
+            html.contains(&format!("<sup><a href=\"#bron-{n}\"")),
+            "{html}"
+        );
     }
+    // Its documents, video and the opinion piece are linked to it.
+    let titles = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        titles(&manifest["fields"]["downloads"]),
+        ["Manifest", "Bord manifest", "Rapportage"]
+    );
+    assert_eq!(manifest["fields"]["video"]["url"], "/video/video-bekijken");
+    assert_eq!(
+        titles(&manifest["fields"]["related"]),
+        ["Achterstand door Corona? Weg met die stress!"]
+    );
+    assert_eq!(manifest["attachments"], json!([]));
 
     for (slug, title, pdf_title) in [
         (
             "manifest-downloaden",
-            "Manifest downloaden",
+            "Manifest",
             "Manifest De Onderwijs Alliantie",
         ),
-        (
-            "bord-manifest-downloaden",
-            "Bord manifest downloaden",
-            "Bord manifest",
-        ),
+        ("bord-manifest-downloaden", "Bord manifest", "Bord manifest"),
         (
             "rapportage-downloaden",
-            "Rapportage downloaden",
+            "Rapportage",
             "Rapportage Onderwijs Alliantie",
         ),
-        (
-            "alliantie-wiel",
-            "Het Alliantie-wiel: diverse perspectieven verbinden",
-            "Het Alliantie-wiel",
-        ),
+        ("alliantie-wiel", "Het Alliantie-wiel", "Het Alliantie-wiel"),
     ] {
         let d = public(&app, "download", slug).await;
         assert_eq!(d["title"], title);
@@ -255,9 +292,63 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
         let bytes = pdf_with_title(&app, file["url"].as_str().unwrap(), pdf_title).await;
         assert_eq!(file["size"], bytes);
     }
-    // The manifest's attachments are the same files as the downloads.
-    let manifest_pdf = public(&app, "download", "manifest-downloaden").await;
-    assert_eq!(attachments[0]["id"], manifest_pdf["fields"]["file_id"]);
+
+    // The home page: its sections in the website's order, with their items.
+    let site = app.get("/api/v1/site").await.expect(200).json();
+    assert_eq!(site["name"], "Onderwijs Alliantie");
+    assert_eq!(
+        site["tagline"],
+        "Samen werken aan goed onderwijs voor ieder kind"
+    );
+    let keys: Vec<&str> = site["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "sleutel",
+            "over-ons",
+            "downloads",
+            "ontwikkelplekken",
+            "bijdragen",
+            "aanmelden",
+            "inzichten"
+        ]
+    );
+    assert_eq!(
+        titles(&site["sections"][3]["items"]),
+        [
+            "Ontwikkelplek Rotterdam",
+            "Ontwikkelplek Amsterdam",
+            "Ontwikkelplek Sittard-Geleen"
+        ]
+    );
+    let signup = site["sections"][5]["body_html"].as_str().unwrap();
+    assert!(
+        signup.contains("Ben je al lid? Log dan hier in."),
+        "{signup}"
+    );
+    assert!(signup.contains("Gegevensverwerking"), "{signup}");
+    assert_eq!(
+        titles(&site["sections"][6]["items"]),
+        [
+            "Ontwikkelplek van de Toekomst",
+            "Recht op goed onderwijs onder druk"
+        ]
+    );
+    let wiel = site["navigation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["slug"] == "het-alliantie-wiel")
+        .unwrap();
+    assert_eq!(
+        titles(&wiel["children"]),
+        ["Integraal", "Fundamenteel", "Onafhankelijk"]
+    );
 
     // Sign-ups are there for staff who handle members, through their own API.
     let (_, members_token) = app
@@ -289,28 +380,28 @@ async fn demo_content_is_published_and_readable(app: TestApp) {
     assert_eq!(news["title"], "Recht op goed onderwijs onder druk");
     assert_eq!(news["fields"]["display_date"], "2020-09-24");
     assert!(news["body"].as_str().unwrap().contains("Arie Slob"));
+    assert!(
+        news["body_html"]
+            .as_str()
+            .unwrap()
+            .contains("<a href=\"/manifest/samen-werken-aan-goed-onderwijs-voor-ieder-kind\""),
+        "{news}"
+    );
     let opinion = public(&app, "news", "achterstand-door-corona-weg-met-die-stress").await;
     assert_eq!(
         opinion["title"],
         "Achterstand door Corona? Weg met die stress!"
     );
     assert_eq!(opinion["fields"]["author"], "Joke Middelbeek");
-    public(&app, "news", "ontwikkelplek-van-de-toekomst").await;
+    // The website gives a date for one article only: the others have none.
+    assert!(opinion["fields"]["display_date"].is_null());
+    let teaser = public(&app, "news", "ontwikkelplek-van-de-toekomst").await;
+    assert!(teaser["fields"]["display_date"].is_null());
 
+    // The website gives no address for the video: the item is there, its URL empty.
     let video = public(&app, "video", "video-bekijken").await;
-    assert!(
-        video["fields"]["url"]
-            .as_str()
-            .unwrap()
-            .starts_with("https://")
-    );
-    assert_eq!(video["fields"]["provider"], "youtube");
-    assert!(
-        video["fields"]["embed_url"]
-            .as_str()
-            .unwrap()
-            .starts_with("https://www.youtube.com/embed/")
-    );
+    assert!(video["fields"]["url"].is_null(), "{video}");
+    assert!(video["fields"]["provider"].is_null());
 
     // Saved like an editor's work: versioned with a comment, by the demo, and audited.
     let admin = app
@@ -445,8 +536,8 @@ fn serve_demo_prints_the_way_in_once_and_loads_once() {
     assert_eq!(first.stdout_value("Admin URL:"), Some(first.url("/admin")));
     let email = first.stdout_value("E-mail:").expect("e-mail line");
     let password = first.stdout_value("Password:").expect("password line");
-    assert!(demo.contains("18 published items"), "{demo}");
-    assert_eq!(total(&first), 18);
+    assert!(demo.contains("23 published items"), "{demo}");
+    assert_eq!(total(&first), 23);
     let login = first
         .client
         .post(first.url("/api/v1/auth/login"))
@@ -463,6 +554,6 @@ fn serve_demo_prints_the_way_in_once_and_loads_once() {
         .expect("demo line");
     assert!(demo.contains("earlier start"), "{demo}");
     assert_eq!(second.stdout_value("Password:"), None);
-    assert_eq!(total(&second), 18);
+    assert_eq!(total(&second), 23);
     second.stop(Duration::from_secs(30));
 }

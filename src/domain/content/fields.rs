@@ -83,7 +83,7 @@ fn specs(kind: Kind) -> &'static [Spec] {
         opt("position", Ty::Position),
     ];
     const VIDEO: &[Spec] = &[
-        req("url", Ty::Link(true)),
+        opt("url", Ty::Link(true)),
         opt("provider", Ty::Derived),
         opt("embed_url", Ty::Derived),
     ];
@@ -436,9 +436,15 @@ pub fn validate(kind: Kind, v: &Value, errors: &mut Vec<FieldError>) -> Option<F
         let url = clean
             .get("url")
             .and_then(Value::as_str)
-            .and_then(|s| Url::parse(s).ok())?;
-        let (provider, embed) = video::derive(&url);
-        clean.insert("provider".into(), serde_json::to_value(provider).ok()?);
+            .and_then(|s| Url::parse(s).ok());
+        let (provider, embed) = match url {
+            Some(url) => {
+                let (p, e) = video::derive(&url);
+                (serde_json::to_value(p).ok()?, e)
+            }
+            None => (Value::Null, None),
+        };
+        clean.insert("provider".into(), provider);
         clean.insert("embed_url".into(), embed.map_or(Value::Null, Value::String));
     }
     match Fields::from_stored(kind, Value::Object(clean)) {
@@ -540,8 +546,8 @@ mod tests {
         assert_eq!(
             f,
             Some(Fields::Video(VideoFields {
-                url: "https://youtu.be/abcdefghijk".into(),
-                provider: Provider::Youtube,
+                url: Some("https://youtu.be/abcdefghijk".into()),
+                provider: Some(Provider::Youtube),
                 embed_url: Some("https://www.youtube.com/embed/abcdefghijk".into()),
             }))
         );

@@ -72,13 +72,13 @@ pub struct DownloadFields {
 }
 
 /// `video`: a link to a video. `provider` and `embed_url` are derived on every save; sent
-/// values are ignored.
+/// values are ignored. Without a `url` (not known yet) both are null.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VideoFields {
     /// https only.
-    pub url: String,
-    pub provider: Provider,
+    pub url: Option<String>,
+    pub provider: Option<Provider>,
     /// The player URL for YouTube and Vimeo; null for other providers.
     pub embed_url: Option<String>,
 }
