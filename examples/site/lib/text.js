@@ -29,6 +29,11 @@ export function htmlText(html) {
   );
 }
 
+/** A line without its list number ("1. ", "2) "): an ordered list's numbers are not text. */
+export function unnumbered(line) {
+  return line.replace(/^\s*\d+[.)]\s+/, '');
+}
+
 /**
  * The lines of `source` that are not found in `page` in order: each non-empty line must
  * occur after the end of the previous line's match. `skip` lists lines that are page chrome.
@@ -38,10 +43,10 @@ export function htmlText(html) {
  */
 export function missingInOrder(source, page, skip = []) {
   const text = normalise(page);
-  const skipped = new Set(skip.map(normalise));
+  const skipped = new Set(skip.map((l) => normalise(unnumbered(l))));
   const lines = source
     .split(/\r?\n/)
-    .map((line, i) => ({ line: i + 1, text: line.trim(), n: normalise(line) }))
+    .map((line, i) => ({ line: i + 1, text: line.trim(), n: normalise(unnumbered(line)) }))
     .filter((l) => l.n && !skipped.has(l.n));
 
   // Where each line occurs, and the longest chain of occurrences in order, line by line.

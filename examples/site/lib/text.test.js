@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { htmlText, missingInOrder, normalise } from './text.js';
+import { htmlText, missingInOrder, normalise, unnumbered } from './text.js';
 
 const seeds = new URL('../seeds/', import.meta.url);
 const seedTexts = readdirSync(seeds).filter((f) => f.endsWith('.txt'));
@@ -15,6 +15,14 @@ test('only letters and digits count', () => {
   assert.equal(normalise('‘living-lab’; creëert…'), 'livinglabcreëert');
   assert.equal(normalise(' 1. draagt bij'), '1draagtbij');
   assert.equal(normalise('\u00a0'), '');
+});
+
+test('list numbers are not text, footnote labels and dates are', () => {
+  assert.equal(unnumbered(' 1. draagt bij'), 'draagt bij');
+  assert.equal(unnumbered('2) creëert'), 'creëert');
+  assert.equal(unnumbered('1 Inspectie van Onderwijs'), '1 Inspectie van Onderwijs');
+  assert.equal(unnumbered('24 sept 2020 - Vandaag'), '24 sept 2020 - Vandaag');
+  assert.deepEqual(missingInOrder(' 1. draagt bij\n 2. creëert', '<ol><li>draagt bij</li><li>creëert</li></ol>'), []);
 });
 
 test('HTML reads as its text', () => {
