@@ -60,12 +60,18 @@ function seedOnPage(seedFile, path) {
     problem(`${path}: ${seedFile} line ${m.line} ${where}: "${m.text}"`);
   }
 }
+/** The first page of the navigation that has pages under it (else the first), or null. */
+async function navigationPage() {
+  const { navigation } = await get('/api/v1/site');
+  const page = navigation.find((n) => n.children.length) || navigation[0];
+  return page ? sitePath(page.url) : null;
+}
 const pages = {
   home: '/',
   manifest: await first('manifest'),
   news: await first('news'),
   location: await first('location', 'position'),
-  page: await first('page', 'position'),
+  page: await navigationPage(),
 };
 seedOnPage(SEEDS.home, pages.home);
 seedOnPage(SEEDS.manifest, pages.manifest);

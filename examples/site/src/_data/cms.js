@@ -84,6 +84,9 @@ export default async function () {
   await each(refs, full);
   const byKey = {};
   for (const [k, read] of reads) byKey[k] = await read;
+  // News by the date it carries (the date it was published when it has none), newest first.
+  const newsDate = (k) => byKey[k].fields?.display_date || byKey[k].published_at || '';
+  byKind.news.sort((a, b) => newsDate(b).localeCompare(newsDate(a)));
   for (const k of byKind.page) {
     if (children[k]) continue;
     const id = byKey[k].id;
