@@ -31,6 +31,11 @@ tests/openapi/check.sh "$PWD/target/debug/oa-cms"
 
 (cd tests/e2e && OA_CMS_BIN="$PWD/../../target/debug/oa-cms" node --test --test-concurrency=1 admin.test.mjs)
 
+# The example website (examples/site, Eleventy; installed when missing) built from the demo
+# content's public API: both seed texts in order on its pages, every link and file link
+# resolving, screenshots and a sign-up through its form in Chromium.
+examples/site/check.sh "$PWD/target/debug/oa-cms"
+
 # The fuzz stage: schemathesis (PyPI, installed into tests/fuzz/.venv when missing) against
 # the running binary's /api/openapi.json with every check, public and admin operations, a
 # bounded time per backend (SQLite, and PostgreSQL when TEST_DATABASE_URL is set); any
