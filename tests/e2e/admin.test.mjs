@@ -504,7 +504,7 @@ describe('admin UI', () => {
     await login(p2, 'redacteur@onderwijsalliantie.nl', 'een lang en sterk wachtwoord');
     const nav = p2.getByRole('navigation', { name: 'Hoofdmenu' });
     await nav.getByRole('link', { name: 'Inhoud' }).waitFor();
-    assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Inhoud', 'Bestanden']);
+    assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Inhoud', 'Homepagina', 'Bestanden']);
     assert.match(await p2.locator('#who').innerText(), /Rita Redacteur\s+redacteur/);
     await p2.goto(`${server.base}/admin/gebruikers`);
     await p2.waitForURL(/\/admin\/inhoud/);
