@@ -3,9 +3,9 @@
 // renders with the same sanitiser as the public API.
 
 import * as api from '../api.js';
-import { h, fill, field, announce, debounce } from '../ui.js';
-import { pickItem } from './refs.js';
-import { pickFile } from './picker.js';
+import { h, fill, field, announce, debounce, KINDS, statusBadge } from '../ui.js';
+import { pickItem, itemInfo } from './refs.js';
+import { pickFile, fileInfo, fileUrl } from './picker.js';
 
 /** Text safe inside the square brackets of a Markdown link. */
 function bracketText(s) {
@@ -80,6 +80,80 @@ export function markdownTools(textarea, { selfId } = {}) {
   );
 }
 
+const TARGET = /(!?)\[(?:\\.|[^\]\\])*\]\(\s*(item|file):([0-9a-fA-F-]{36})\s*\)/g;
+
+/** The `item:` and `file:` targets of a text, each once, in order. */
+export function targetsOf(text) {
+  const seen = new Map();
+  for (const m of String(text).matchAll(TARGET)) {
+    const key = `${m[2]}:${m[3].toLowerCase()}`;
+    if (!seen.has(key)) seen.set(key, { type: m[2], id: m[3].toLowerCase(), image: m[1] === '!' });
+  }
+  return [...seen.values()];
+}
+
+const NOT_LIVE = ['draft', 'scheduled', 'archived'];
+
+/**
+ * What the text links to, by title and as thumbnails: the preview shows such links and
+ * images only as their text, so this list shows what they are.
+ */
+function targetsList(textarea) {
+  const box = h('div', { class: 'md-targets' });
+  let shown = '';
+  const entry = (t) => {
+    const li = h('li', {}, h('span', { class: 'muted' }, 'Laden…'));
+    if (t.type === 'item') {
+      itemInfo(t.id).then((info) => {
+        if (!info) {
+          fill(li, h('span', { class: 'bad' }, 'Link naar een onbekend item'), ' ', h('code', { class: 'id' }, t.id));
+          return;
+        }
+        fill(
+          li,
+          'Link naar ',
+          h('a', { href: `/admin/inhoud/${info.id}`, target: '_blank', rel: 'noopener' }, info.title || '(zonder titel)'),
+          ' ',
+          h('span', { class: 'muted small' }, KINDS[info.kind] || info.kind),
+          ' ',
+          statusBadge(info.status),
+          NOT_LIVE.includes(info.status) ? h('span', { class: 'muted small' }, ' — niet live: op de website staat alleen de tekst') : null,
+        );
+      });
+    } else {
+      fileInfo(t.id).then((info) => {
+        if (!info) {
+          fill(li, h('span', { class: 'bad' }, t.image ? 'Onbekende afbeelding' : 'Onbekend bestand'), ' ', h('code', { class: 'id' }, t.id));
+          return;
+        }
+        const isImage = /^image\//.test(info.content_type || '');
+        fill(
+          li,
+          t.image ? 'Afbeelding ' : 'Bestand ',
+          t.image && isImage ? h('img', { src: fileUrl(info.id), alt: '', class: 'thumb' }) : null,
+          h('span', { class: 'file-name' }, info.filename),
+          t.image && !isImage ? h('span', { class: 'bad' }, ' — dit bestand is geen afbeelding') : null,
+        );
+      });
+    }
+    return li;
+  };
+  const update = () => {
+    const targets = targetsOf(textarea.value);
+    const key = JSON.stringify(targets);
+    if (key === shown) return;
+    shown = key;
+    if (!targets.length) {
+      box.replaceChildren();
+      return;
+    }
+    fill(box, h('p', { class: 'md-targets-title' }, 'In deze tekst'), h('ul', {}, targets.map(entry)));
+  };
+  textarea.addEventListener('input', debounce(update, 350));
+  update();
+  return box;
+}
+
 /**
  * A Markdown field with its insert buttons and, when `previewId` is given, a preview beside
  * it. Returns {el, textarea}.
@@ -89,6 +163,7 @@ export function markdownField(label, value, { name, previewId, previewLabel = 'V
   textarea.value = value ?? '';
   const own = field(label, textarea, { name, hint });
   if (!readOnly) own.insertBefore(markdownTools(textarea, { selfId }), textarea);
+  textarea.after(targetsList(textarea));
   if (!previewId) return { el: own, textarea };
 
   const preview = h('div', { class: 'preview body-html', id: previewId, role: 'region', 'aria-live': 'polite', 'aria-label': previewLabel });
@@ -125,7 +200,7 @@ export function markdownField(label, value, { name, previewId, previewLabel = 'V
         { class: 'field' },
         h('span', { class: 'label' }, 'Voorbeeld'),
         preview,
-        h('p', { class: 'hint' }, 'Links naar items en afbeeldingen uit de bibliotheek staan hier als tekst. Op de website worden het links en afbeeldingen; een link naar een item dat niet live staat, blijft daar tekst.'),
+        h('p', { class: 'hint' }, 'Links naar items en afbeeldingen uit de bibliotheek staan hier als tekst; wat ze zijn, staat onder de tekst. Op de website worden het links en afbeeldingen; een link naar een item dat niet live staat, blijft daar tekst.'),
       ),
     ),
     textarea,
