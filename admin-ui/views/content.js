@@ -8,6 +8,7 @@ import {
 } from '../ui.js';
 import { can, navigate } from '../app.js';
 import { loadItem } from './item.js';
+import { itemInfo } from './refs.js';
 
 export default async function content(root, ctx) {
   const [id, tab] = ctx.parts;
@@ -257,6 +258,16 @@ function renderOrder(results, kind, items, reload) {
     }
   };
 
+  // A page under another says so (the website orders pages among their siblings).
+  const parentOf = (item) => {
+    const parent = item.fields && item.fields.parent;
+    if (!parent) return null;
+    const known = items.find((it) => it.id === parent);
+    const name = h('span', {}, known ? known.title : '…');
+    if (!known) itemInfo(parent).then((info) => { name.textContent = info ? info.title : 'onbekende pagina'; });
+    return h('div', { class: 'muted small parent' }, 'onder: ', name);
+  };
+
   const draw = (disabled) => {
     fill(
       body,
@@ -272,6 +283,7 @@ function renderOrder(results, kind, items, reload) {
             { 'data-label': 'Titel' },
             h('a', { href: `/admin/inhoud/${item.id}`, id: titleId }, item.title || '(zonder titel)'),
             h('div', { class: 'muted small' }, item.slug),
+            parentOf(item),
           ),
           h('td', { 'data-label': 'Status' }, statusBadge(item.status)),
           h('td', { 'data-label': 'Bijgewerkt' }, timeEl(item.updated_at)),
