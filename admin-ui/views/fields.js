@@ -3,7 +3,7 @@
 
 import { h, fill, field } from '../ui.js';
 import { pickFile, fileInfo, fileUrl } from './picker.js';
-import { refOne, refList } from './refs.js';
+import { refOne, refList, pageDescendants } from './refs.js';
 import { homeFields } from './home-fields.js';
 
 const text = (value, attrs = {}) => h('input', { type: 'text', value: value ?? '', ...attrs });
@@ -220,7 +220,15 @@ export function kindFields(kind, f = {}, readOnly = false, ctx = {}) {
     }
     case 'page': {
       const position = positionInput(f.position, { label: 'Plaats in het menu', hint: '0 staat eerst.', required: true, readOnly });
-      const parent = refOne('fields.parent', f.parent, { kind: 'page', label: 'Valt onder pagina', hint: 'Leeg: de pagina staat zelf in het hoofdmenu.', selfId, readOnly, chooseText: 'Pagina kiezen…' });
+      const parent = refOne('fields.parent', f.parent, {
+        kind: 'page',
+        label: 'Valt onder pagina',
+        hint: 'Leeg: de pagina staat zelf in het hoofdmenu. Pagina’s die onder deze staan, kunnen niet gekozen worden.',
+        selfId,
+        readOnly,
+        chooseText: 'Pagina kiezen…',
+        excluded: () => pageDescendants(selfId),
+      });
       return {
         el: [position.el, parent.el],
         read: () => {

@@ -138,6 +138,33 @@ export function pickItem({ kind, title = 'Item kiezen', exclude = [] } = {}) {
   });
 }
 
+/**
+ * The pages under page `id`, at any depth (by their latest versions): choosing one of them
+ * as its parent would make a loop.
+ */
+export async function pageDescendants(id) {
+  if (!id) return [];
+  const children = new Map();
+  let cursor = '';
+  do {
+    const { data } = await api.get(`/admin/content${api.query({ kind: 'page', limit: 100, cursor })}`);
+    for (const p of api.itemsOf(data)) {
+      const parent = p.fields && p.fields.parent;
+      if (parent) children.set(parent, [...(children.get(parent) || []), p.id]);
+    }
+    cursor = (data && data.next_cursor) || '';
+  } while (cursor);
+  const out = [];
+  const todo = [...(children.get(id) || [])];
+  while (todo.length) {
+    const next = todo.shift();
+    if (next === id || out.includes(next)) continue;
+    out.push(next);
+    todo.push(...(children.get(next) || []));
+  }
+  return out;
+}
+
 /** Tells the form that something changed that no input event reports. */
 function changed(el) {
   el.dispatchEvent(new Event('change', { bubbles: true }));
@@ -169,7 +196,7 @@ function itemLabel(id, labelId) {
  * A reference to one item: its title, "Kiezen…" and "Wissen". `kind` limits the choice;
  * `selfId` (the item being edited) cannot be chosen.
  */
-export function refOne(name, initial, { kind, label, hint, selfId, readOnly, chooseText = 'Kiezen…' }) {
+export function refOne(name, initial, { kind, label, hint, selfId, readOnly, chooseText = 'Kiezen…', excluded }) {
   refSeq += 1;
   const labelId = `ref-label-${refSeq}`;
   let value = initial || '';
@@ -188,7 +215,8 @@ export function refOne(name, initial, { kind, label, hint, selfId, readOnly, cho
       disabled: readOnly,
       'aria-describedby': labelId,
       onclick: async () => {
-        const it = await pickItem({ kind, title: chooseText.replace(/…$/, ''), exclude: selfId ? [selfId] : [] });
+        const more = excluded ? await excluded().catch(() => []) : [];
+        const it = await pickItem({ kind, title: chooseText.replace(/…$/, ''), exclude: [...(selfId ? [selfId] : []), ...more] });
         if (it) {
           value = it.id;
           refresh();
