@@ -255,7 +255,8 @@ export default async function editor(root, { id, params }) {
     header,
     readOnly && item && item.status === 'archived' ? h('p', { class: 'warn-box' }, 'Dit item is gearchiveerd; zet het terug om het te bewerken.') : null,
     form,
-    item && !isHome && can('write-content') ? archiveControls(item, () => etag) : null,
+    // The home page is not archived from here (the site needs it); an archived one comes back.
+    item && can('write-content') && (!isHome || item.status === 'archived') ? archiveControls(item, () => etag) : null,
   );
   if (!item) title.focus();
 }
@@ -296,7 +297,7 @@ function archiveControls(item, currentEtag) {
               await api.del(`/admin/content/${item.id}`, { etag: currentEtag() });
               flash('Gearchiveerd.');
             }
-            navigate(`/admin/inhoud/${item.id}`, { replace: true });
+            navigate(itemPath(item), { replace: true });
           } catch (err) {
             flash(err.status === 412 ? 'Iemand anders heeft dit item intussen opgeslagen; laad de pagina opnieuw.' : err.message, 'warn');
           }
