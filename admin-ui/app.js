@@ -9,6 +9,7 @@ export const session = { me: null };
 /** Which screens each role may see, in menu order (the API checks the same rules). */
 const SCREENS = [
   { path: 'inhoud', label: 'Inhoud', roles: ['admin', 'editor', 'read'], load: () => import('./views/content.js') },
+  { path: 'homepagina', label: 'Homepagina', roles: ['admin', 'editor', 'read'], load: () => import('./views/home.js') },
   { path: 'bestanden', label: 'Bestanden', roles: ['admin', 'editor', 'read'], load: () => import('./views/files.js') },
   { path: 'leden', label: 'Leden', roles: ['admin', 'membership'], load: () => import('./views/members.js') },
   { path: 'gebruikers', label: 'Gebruikers', roles: ['admin'], load: () => import('./views/users.js') },

@@ -50,7 +50,14 @@ export const KINDS = {
   video: 'Video',
   page: 'Pagina',
   location: 'Ontwikkelplek',
+  home: 'Homepagina',
 };
+
+/** Kinds of which there may be many (the home page is a single item, made at the start). */
+export const LISTED_KINDS = Object.fromEntries(Object.entries(KINDS).filter(([k]) => k !== 'home'));
+
+/** Kinds with a `position` field: their items have an order of their own. */
+export const POSITIONED_KINDS = ['page', 'location', 'download'];
 
 export const STATUSES = {
   draft: 'concept',
@@ -297,6 +304,88 @@ export function confirmDialog(message, { confirm = 'Ja', cancel = 'Annuleren', d
 
 export function setTitle(text) {
   document.title = `${text} · Beheer · Onderwijs Alliantie`;
+}
+
+/** Says something to screen-reader users without moving focus (one shared live region). */
+export function announce(message) {
+  let region = document.getElementById('announce');
+  if (!region) {
+    region = h('div', { id: 'announce', class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+    document.body.append(region);
+  }
+  region.textContent = '';
+  // A fresh text node after a tick, so the same message twice is read twice.
+  setTimeout(() => {
+    region.textContent = message;
+  }, 50);
+}
+
+/** A slug-like key from free text: lowercase words joined by hyphens, accents dropped. */
+export function slugify(text) {
+  return String(text || '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Moves `li` one place up (dir -1) or down (dir 1) within its list, keeping keyboard focus
+ * on the button that did it; returns whether it moved.
+ */
+export function moveListItem(li, dir) {
+  const sib = dir < 0 ? li.previousElementSibling : li.nextElementSibling;
+  if (!sib) return false;
+  const focused = li.contains(document.activeElement) ? document.activeElement : null;
+  if (dir < 0) li.parentElement.insertBefore(li, sib);
+  else li.parentElement.insertBefore(sib, li);
+  if (focused && document.activeElement !== focused) focused.focus();
+  return true;
+}
+
+/**
+ * The "Omhoog" and "Omlaag" buttons of one entry `li` of an ordered list; `onMoved(dir)`
+ * runs after a move. `describedBy` names the element that says what the entry is.
+ */
+export function moveButtons(li, { describedBy, onMoved = () => {}, disabled = false, upLabel = 'Omhoog', downLabel = 'Omlaag' } = {}) {
+  const make = (dir, label, symbol, cls) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `move ${cls}`,
+        'aria-label': label,
+        title: label,
+        'aria-describedby': describedBy,
+        disabled,
+        onclick: () => {
+          if (moveListItem(li, dir)) onMoved(dir);
+        },
+      },
+      symbol,
+    );
+  const up = make(-1, upLabel, '↑', 'move-up');
+  const down = make(1, downLabel, '↓', 'move-down');
+  li.moveButtons = { up, down };
+  return [up, down];
+}
+
+/**
+ * Enables each entry's up and down buttons where a move is possible; a button that loses
+ * its use while it has focus hands focus to its partner.
+ */
+export function syncMoveButtons(list) {
+  const rows = [...list.children];
+  rows.forEach((li, i) => {
+    if (!li.moveButtons) return;
+    const { up, down } = li.moveButtons;
+    const hadFocus = document.activeElement;
+    up.disabled = i === 0;
+    down.disabled = i === rows.length - 1;
+    if (hadFocus === up && up.disabled && !down.disabled) down.focus();
+    if (hadFocus === down && down.disabled && !up.disabled) up.focus();
+  });
 }
 
 export function debounce(fn, ms) {

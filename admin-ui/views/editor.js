@@ -4,12 +4,13 @@
 
 import * as api from '../api.js';
 import {
-  h, fill, field, KINDS, setTitle, flash, errorBox, debounce, showFieldErrors, clearFieldErrors,
+  h, fill, field, KINDS, setTitle, flash, errorBox, showFieldErrors, clearFieldErrors,
   confirmDialog, formatTime,
 } from '../ui.js';
 import { can, navigate, setLeaveGuard } from '../app.js';
-import { loadItem, itemHeader } from './item.js';
+import { loadItem, itemHeader, itemPath } from './item.js';
 import { kindFields, attachments } from './fields.js';
+import { markdownField } from './markdown.js';
 
 export default async function editor(root, { id, params }) {
   let item = null;
@@ -19,6 +20,8 @@ export default async function editor(root, { id, params }) {
   }
   const kind = item ? item.kind : params.get('soort') || 'news';
   if (!KINDS[kind]) throw new Error(`Onbekende soort: ${kind}`);
+  if (!item && kind === 'home') throw new Error('Er is maar één homepagina; kies Homepagina in het menu.');
+  const isHome = kind === 'home';
   const readOnly = !can('write-content') || (item && item.status === 'archived');
   setTitle(item ? item.title : `Nieuw: ${KINDS[kind]}`);
 
@@ -28,40 +31,38 @@ export default async function editor(root, { id, params }) {
   const summary = h('textarea', { rows: 3, maxlength: 1000, ...dis });
   summary.value = item?.summary ?? '';
   const tags = h('input', { type: 'text', value: (item?.tags || []).join(', '), ...dis });
-  const body = h('textarea', { rows: 18, class: 'markdown', spellcheck: 'true', ...dis });
-  body.value = item?.body ?? '';
-  const preview = h('div', { class: 'preview body-html', id: 'preview', 'aria-live': 'polite', 'aria-label': 'Voorbeeld' });
-  const own = kindFields(kind, item?.fields || {}, readOnly);
+  // The home page shows its intro, not a body: it has no body field here.
+  const md = isHome
+    ? null
+    : markdownField('Tekst (Markdown)', item?.body, {
+        name: 'body',
+        previewId: 'preview',
+        readOnly,
+        selfId: item?.id,
+        initialHtml: item?.body_html,
+      });
+  const body = md && md.textarea;
+  const own = kindFields(kind, item?.fields || {}, readOnly, { selfId: item?.id, isNew: !item });
   const atts = attachments(item?.attachments || [], readOnly);
   const comment = h('input', { type: 'text', maxlength: 500, placeholder: 'Wat heb je veranderd?', ...dis });
   const summaryBox = h('div', { class: 'form-errors', 'aria-live': 'assertive' });
   const conflictBox = h('div', { class: 'conflict-box', 'aria-live': 'assertive' });
   const saveButton = h('button', { type: 'submit', class: 'primary' }, item ? 'Opslaan' : 'Aanmaken');
 
-  // The server renders the preview, with the same sanitiser as the public API.
-  let previewSeq = 0;
-  const renderPreview = async () => {
-    const seq = (previewSeq += 1);
-    try {
-      const { data } = await api.post('/admin/preview', { body: body.value });
-      if (seq === previewSeq) preview.innerHTML = data.html;
-    } catch (err) {
-      if (seq !== previewSeq) return;
-      if (err.status === 404 || err.status === 405) {
-        if (item && item.body_html !== undefined && body.value === item.body) preview.innerHTML = item.body_html;
-        else fill(preview, h('p', { class: 'muted' }, 'Voorbeeld is niet beschikbaar.'));
-      } else {
-        fill(preview, h('p', { class: 'muted' }, `Voorbeeld mislukt: ${err.message}`));
-      }
-    }
-  };
-  if (readOnly && item) preview.innerHTML = item.body_html || '';
-  else {
-    body.addEventListener('input', debounce(renderPreview, 350));
-    renderPreview();
-  }
-
   const read = () => {
+    if (isHome) {
+      // The home page edits its title and fields; the rest of its document stays as it is.
+      const doc = {
+        title: title.value.trim(),
+        summary: item.summary || '',
+        body: item.body || '',
+        tags: item.tags || [],
+        attachments: item.attachments || [],
+        fields: own.read(),
+      };
+      if (comment.value.trim()) doc.comment = comment.value.trim();
+      return doc;
+    }
     const doc = {
       title: title.value.trim(),
       summary: summary.value,
@@ -80,30 +81,32 @@ export default async function editor(root, { id, params }) {
     { class: 'editor', novalidate: true },
     summaryBox,
     conflictBox,
-    h(
-      'div',
-      { class: 'cols' },
-      h(
-        'div',
-        { class: 'col-main' },
-        field('Titel', title, { name: 'title', required: true }),
-        field('Slug (adres)', slug, { name: 'slug', hint: 'Kleine letters, cijfers en streepjes; leeg laten maakt er een van de titel.' }),
-        field('Samenvatting', summary, { name: 'summary' }),
-        h(
+    isHome
+      ? h(
           'div',
-          { class: 'md-pair' },
-          field('Tekst (Markdown)', body, { name: 'body' }),
-          h('div', { class: 'field' }, h('span', { class: 'label' }, 'Voorbeeld'), preview),
+          { class: 'home-editor' },
+          field('Naam van de website', title, { name: 'title', required: true }),
+          own.el,
+        )
+      : h(
+          'div',
+          { class: 'cols' },
+          h(
+            'div',
+            { class: 'col-main' },
+            field('Titel', title, { name: 'title', required: true }),
+            field('Slug (adres)', slug, { name: 'slug', hint: 'Kleine letters, cijfers en streepjes; leeg laten maakt er een van de titel.' }),
+            field('Samenvatting', summary, { name: 'summary' }),
+            md.el,
+          ),
+          h(
+            'div',
+            { class: 'col-side' },
+            h('fieldset', { class: 'group' }, h('legend', {}, KINDS[kind]), own.el),
+            field('Tags', tags, { name: 'tags', hint: 'Gescheiden door komma’s.' }),
+            atts.el,
+          ),
         ),
-      ),
-      h(
-        'div',
-        { class: 'col-side' },
-        h('fieldset', { class: 'group' }, h('legend', {}, KINDS[kind]), own.el),
-        field('Tags', tags, { name: 'tags', hint: 'Gescheiden door komma’s.' }),
-        atts.el,
-      ),
-    ),
     readOnly
       ? null
       : h(
@@ -138,6 +141,7 @@ export default async function editor(root, { id, params }) {
       if ((l.body || '') !== mine.body) differs.push('tekst');
       if ((l.tags || []).join(',') !== mine.tags.join(',')) differs.push('tags');
       if (JSON.stringify(l.attachments || []) !== JSON.stringify(mine.attachments)) differs.push('bijlagen');
+      if (JSON.stringify(bare(l.fields)) !== JSON.stringify(bare(mine.fields))) differs.push(isHome ? 'inhoud van de homepagina' : `velden van ${KINDS[kind].toLowerCase()}`);
     }
     fill(
       conflictBox,
@@ -161,7 +165,7 @@ export default async function editor(root, { id, params }) {
             onclick: async () => {
               if (await confirmDialog('De nieuwste versie laden? Wat je hebt getypt gaat dan verloren.', { confirm: 'Nieuwste laden', danger: true })) {
                 saved();
-                navigate(`/admin/inhoud/${id}`, { replace: true });
+                navigate(itemPath(item), { replace: true });
               }
             },
           }, 'Nieuwste versie laden'),
@@ -177,7 +181,7 @@ export default async function editor(root, { id, params }) {
               }
             },
           }, 'Mijn versie toch opslaan'),
-          h('a', { href: `/admin/inhoud/${id}/versies`, target: '_blank', rel: 'noopener' }, 'Versies bekijken (nieuw tabblad)'),
+          h('a', { href: itemPath(item, 'versies'), target: '_blank', rel: 'noopener' }, 'Versies bekijken (nieuw tabblad)'),
         ),
       ),
     );
@@ -251,9 +255,26 @@ export default async function editor(root, { id, params }) {
     header,
     readOnly && item && item.status === 'archived' ? h('p', { class: 'warn-box' }, 'Dit item is gearchiveerd; zet het terug om het te bewerken.') : null,
     form,
-    item && can('write-content') ? archiveControls(item, () => etag) : null,
+    // The home page is not archived from here (the site needs it); an archived one comes back.
+    item && can('write-content') && (!isHome || item.status === 'archived') ? archiveControls(item, () => etag) : null,
   );
   if (!item) title.focus();
+}
+
+/** Fields as compared for a conflict: nulls, empty texts and lists, derived values left out. */
+function bare(value) {
+  if (Array.isArray(value)) return value.map(bare);
+  if (value && typeof value === 'object') {
+    const out = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = value[k];
+      if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) continue;
+      if (k === 'provider' || k === 'embed_url') continue;
+      out[k] = bare(v);
+    }
+    return out;
+  }
+  return value;
 }
 
 function archiveControls(item, currentEtag) {
@@ -276,7 +297,7 @@ function archiveControls(item, currentEtag) {
               await api.del(`/admin/content/${item.id}`, { etag: currentEtag() });
               flash('Gearchiveerd.');
             }
-            navigate(`/admin/inhoud/${item.id}`, { replace: true });
+            navigate(itemPath(item), { replace: true });
           } catch (err) {
             flash(err.status === 412 ? 'Iemand anders heeft dit item intussen opgeslagen; laad de pagina opnieuw.' : err.message, 'warn');
           }

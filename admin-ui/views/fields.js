@@ -3,6 +3,8 @@
 
 import { h, fill, field } from '../ui.js';
 import { pickFile, fileInfo, fileUrl } from './picker.js';
+import { refOne, refList, pageDescendants } from './refs.js';
+import { homeFields } from './home-fields.js';
 
 const text = (value, attrs = {}) => h('input', { type: 'text', value: value ?? '', ...attrs });
 const area = (value, attrs = {}) => {
@@ -20,6 +22,12 @@ function changed(el) {
 function optional(out, key, el) {
   const v = el.value.trim();
   if (v) out[key] = v;
+}
+
+/** Sets `key` to a reference list's ids when it holds any (the whole `fields` is sent). */
+function listed(out, key, refs) {
+  const ids = refs.read();
+  if (ids.length) out[key] = ids;
 }
 
 /** A chosen file shown by name, with buttons to choose another or clear it. */
@@ -118,38 +126,69 @@ function references(initial, readOnly) {
   };
 }
 
-/** The kind's own fields. */
-export function kindFields(kind, f = {}, readOnly = false) {
+/** A position: a whole number 0–1 000 000; `required` for pages, optional elsewhere. */
+function positionInput(value, { label, hint, required, readOnly }) {
+  const input = h('input', { type: 'number', step: 1, min: 0, max: 1000000, inputmode: 'numeric', class: 'position', value: value ?? (required ? 0 : ''), disabled: readOnly });
+  return {
+    el: field(label, input, { name: 'fields.position', hint, required }),
+    /** The number, or undefined when empty (an optional position is then left out). */
+    read: () => (input.value.trim() === '' ? (required ? null : undefined) : Number(input.value)),
+  };
+}
+
+/**
+ * The kind's own fields. `ctx.selfId` is the item's id (it cannot refer to itself),
+ * `ctx.isNew` whether it is being made.
+ */
+export function kindFields(kind, f = {}, readOnly = false, ctx = {}) {
   const dis = { disabled: readOnly };
+  const { selfId, isNew } = ctx;
   switch (kind) {
     case 'news': {
-      const date = h('input', { type: 'date', value: f.display_date || today(), ...dis });
+      const date = h('input', { type: 'date', value: f.display_date || (isNew ? today() : ''), ...dis });
       const author = text(f.author, dis);
       const cover = fileChoice('fields.cover_file_id', f.cover_file_id, { accept: 'image', readOnly, label: 'Omslagafbeelding' });
+      const related = refList('fields.related', f.related, { label: 'Gerelateerde items', selfId, readOnly, addText: 'Gerelateerd item toevoegen…' });
       return {
         el: [
-          field('Datum bij het artikel', date, { name: 'fields.display_date', required: true }),
+          field('Datum bij het artikel', date, { name: 'fields.display_date', hint: 'Leeg laten: het artikel toont geen datum.' }),
           field('Auteur', author, { name: 'fields.author' }),
           cover.el,
+          related.el,
         ],
         read: () => {
-          const out = { display_date: date.value };
+          const out = {};
+          if (date.value) out.display_date = date.value;
           optional(out, 'author', author);
           if (cover.value) out.cover_file_id = cover.value;
+          listed(out, 'related', related);
           return out;
         },
       };
     }
     case 'manifest': {
       const subtitle = text(f.subtitle, dis);
+      const videoItem = refOne('fields.video', f.video, { kind: 'video', label: 'Video (item)', selfId, readOnly, chooseText: 'Video kiezen…' });
       const video = text(f.video_url, { ...dis, type: 'url', placeholder: 'https://…' });
+      const downloads = refList('fields.downloads', f.downloads, { kind: 'download', label: 'Downloads', selfId, readOnly, addText: 'Download toevoegen…' });
+      const related = refList('fields.related', f.related, { label: 'Gerelateerde items', selfId, readOnly, addText: 'Gerelateerd item toevoegen…' });
       const refs = references(f.references, readOnly);
       return {
-        el: [field('Ondertitel', subtitle, { name: 'fields.subtitle' }), field('Video (link)', video, { name: 'fields.video_url' }), refs.el],
+        el: [
+          field('Ondertitel', subtitle, { name: 'fields.subtitle' }),
+          videoItem.el,
+          field('Video (link)', video, { name: 'fields.video_url', hint: 'Alleen nodig als er geen video-item gekozen is.' }),
+          downloads.el,
+          related.el,
+          refs.el,
+        ],
         read: () => {
           const out = { references: refs.read() };
+          listed(out, 'downloads', downloads);
+          listed(out, 'related', related);
           optional(out, 'subtitle', subtitle);
           optional(out, 'video_url', video);
+          if (videoItem.value) out.video = videoItem.value;
           return out;
         },
       };
@@ -157,11 +196,14 @@ export function kindFields(kind, f = {}, readOnly = false) {
     case 'download': {
       const file = fileChoice('fields.file_id', f.file_id, { required: true, readOnly, label: 'Document' });
       const description = area(f.description, dis);
+      const position = positionInput(f.position, { label: 'Plaats in de volgorde', hint: 'Lager staat eerder; leeg: achteraan.', readOnly });
       return {
-        el: [file.el, field('Beschrijving', description, { name: 'fields.description' })],
+        el: [file.el, field('Beschrijving', description, { name: 'fields.description' }), position.el],
         read: () => {
           const out = { file_id: file.value };
           optional(out, 'description', description);
+          const p = position.read();
+          if (p !== undefined) out.position = p;
           return out;
         },
       };
@@ -177,29 +219,48 @@ export function kindFields(kind, f = {}, readOnly = false) {
       };
     }
     case 'page': {
-      const position = h('input', { type: 'number', step: 1, min: 0, value: f.position ?? 0, ...dis });
+      const position = positionInput(f.position, { label: 'Plaats in het menu', hint: '0 staat eerst.', required: true, readOnly });
+      const parent = refOne('fields.parent', f.parent, {
+        kind: 'page',
+        label: 'Valt onder pagina',
+        hint: 'Leeg: de pagina staat zelf in het hoofdmenu. Pagina’s die onder deze staan, kunnen niet gekozen worden.',
+        selfId,
+        readOnly,
+        chooseText: 'Pagina kiezen…',
+        excluded: () => pageDescendants(selfId),
+      });
       return {
-        el: [field('Plaats in het menu', position, { name: 'fields.position', hint: '0 staat eerst.' })],
-        read: () => ({ position: position.value === '' ? null : Number(position.value) }),
+        el: [position.el, parent.el],
+        read: () => {
+          const out = { position: position.read() };
+          if (parent.value) out.parent = parent.value;
+          return out;
+        },
       };
     }
     case 'location': {
       const city = text(f.city, dis);
       const initiator = text(f.initiator, dis);
       const initiatorUrl = text(f.initiator_url, { ...dis, type: 'url', placeholder: 'https://…' });
+      const position = positionInput(f.position, { label: 'Plaats in de volgorde', hint: 'Lager staat eerder; leeg: achteraan.', readOnly });
       return {
         el: [
           field('Plaats', city, { name: 'fields.city', required: true }),
           field('Initiatiefnemer', initiator, { name: 'fields.initiator', required: true }),
           field('Website initiatiefnemer', initiatorUrl, { name: 'fields.initiator_url' }),
+          position.el,
         ],
         read: () => {
           const out = { city: city.value.trim(), initiator: initiator.value.trim() };
           optional(out, 'initiator_url', initiatorUrl);
+          const p = position.read();
+          if (p !== undefined) out.position = p;
           return out;
         },
       };
     }
+    case 'home':
+      return homeFields(f, readOnly, ctx);
     default:
       return { el: [h('p', { class: 'muted' }, `Onbekende soort: ${kind}`)], read: () => f };
   }

@@ -32,6 +32,12 @@ export function liveSummary(item) {
   return h('p', { class: 'live-summary' }, parts);
 }
 
+/** Where an item's screens are: the home page has its own place in the menu. */
+export function itemPath(item, tab = '') {
+  const base = item.kind === 'home' ? '/admin/homepagina' : `/admin/inhoud/${item.id}`;
+  return tab ? `${base}/${tab}` : base;
+}
+
 export function itemHeader(item, active) {
   const tabs = [
     ['', 'Bewerken'],
@@ -41,7 +47,9 @@ export function itemHeader(item, active) {
   return h(
     'div',
     { class: 'item-head' },
-    h('p', { class: 'crumbs' }, h('a', { href: '/admin/inhoud' }, 'Inhoud'), ' › ', KINDS[item.kind] || item.kind),
+    item.kind === 'home'
+      ? h('p', { class: 'crumbs' }, 'Homepagina')
+      : h('p', { class: 'crumbs' }, h('a', { href: '/admin/inhoud' }, 'Inhoud'), ' › ', KINDS[item.kind] || item.kind),
     h('h1', {}, item.title, ' ', statusBadge(item.status)),
     liveSummary(item),
     h(
@@ -51,7 +59,7 @@ export function itemHeader(item, active) {
         h(
           'a',
           {
-            href: `/admin/inhoud/${item.id}${path ? `/${path}` : ''}`,
+            href: itemPath(item, path),
             'aria-current': path === active ? 'page' : null,
           },
           label,

@@ -4,7 +4,7 @@
 import * as api from '../api.js';
 import { h, fill, setTitle, flash, errorBox, amsterdamToUtc, formatTime, showFieldErrors } from '../ui.js';
 import { can, navigate } from '../app.js';
-import { loadItem, itemHeader } from './item.js';
+import { loadItem, itemHeader, itemPath } from './item.js';
 
 /** "Nu" or "Op een tijdstip", with a datetime-local input in Amsterdam time. */
 function when(prefix, legend) {
@@ -54,10 +54,10 @@ export default async function publish(root, { id }) {
     try {
       const r = await api.post(path, body, { etag });
       flash(done(r.data));
-      navigate(`/admin/inhoud/${id}/publiceren`, { replace: true });
+      navigate(itemPath(item, 'publiceren'), { replace: true });
     } catch (err) {
       if (err.status === 412) {
-        fill(message, h('div', { class: 'warn-box', role: 'alert' }, 'Iemand anders heeft dit item intussen gewijzigd. Bekijk de nieuwe stand en probeer opnieuw. ', h('a', { href: `/admin/inhoud/${id}/publiceren` }, 'Opnieuw laden')));
+        fill(message, h('div', { class: 'warn-box', role: 'alert' }, 'Iemand anders heeft dit item intussen gewijzigd. Bekijk de nieuwe stand en probeer opnieuw. ', h('a', { href: itemPath(item, 'publiceren') }, 'Opnieuw laden')));
       } else {
         // Errors of the version itself (a file deleted since) have no field here: list them.
         const orphans = err.errors.length ? showFieldErrors(form, err.errors) : [];

@@ -3,7 +3,7 @@
 import * as api from '../api.js';
 import { h, fill, setTitle, flash, errorBox, timeEl } from '../ui.js';
 import { can, navigate } from '../app.js';
-import { loadItem, itemHeader } from './item.js';
+import { loadItem, itemHeader, itemPath } from './item.js';
 
 const FIELD_LABELS = {
   title: 'Titel',
@@ -12,6 +12,14 @@ const FIELD_LABELS = {
   body: 'Tekst',
   tags: 'Tags',
   attachments: 'Bijlagen',
+  'fields.position': 'Plaats',
+  'fields.parent': 'Valt onder pagina',
+  'fields.downloads': 'Downloads',
+  'fields.video': 'Video (item)',
+  'fields.related': 'Gerelateerde items',
+  'fields.tagline': 'Slogan',
+  'fields.intro': 'Introductie',
+  'fields.sections': 'Secties',
 };
 
 function show(value) {
@@ -86,11 +94,11 @@ export default async function versions(root, { id }) {
     try {
       const r = await api.post(`/admin/content/${encodeURIComponent(id)}/versions/${n}/restore`, undefined, { etag });
       flash(`Versie ${n} is teruggezet als versie ${r.data && r.data.version ? r.data.version : newest + 1}.`);
-      navigate(`/admin/inhoud/${id}/versies`, { replace: true });
+      navigate(itemPath(item, 'versies'), { replace: true });
     } catch (err) {
       if (err.status === 412) {
         flash('Iemand anders heeft dit item intussen opgeslagen; de lijst is bijgewerkt.', 'warn');
-        navigate(`/admin/inhoud/${id}/versies`, { replace: true });
+        navigate(itemPath(item, 'versies'), { replace: true });
       } else flash(err.message, 'warn');
     }
   };

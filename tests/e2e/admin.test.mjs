@@ -112,6 +112,12 @@ function tinyPdf(text) {
   return Buffer.from(pdf, 'latin1');
 }
 
+/** A 16×16 orange PNG. */
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR42mP40KBAEmIY1TCqYfhqAAB2+5AQIZLaOQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 describe('admin UI', () => {
   let server;
   let browser;
@@ -132,6 +138,35 @@ describe('admin UI', () => {
       const r = await fetch(u, { headers: { Accept: 'application/json' } });
       return { status: r.status, etag: r.headers.get('etag'), body: await r.json().catch(() => null) };
     }, path);
+
+  /** A write to the admin API from inside the page (JSON, optional If-Match). */
+  const send = (method, path, body, etag, p = page) =>
+    p.evaluate(
+      async ([m, u, b, e]) => {
+        const r = await fetch(u, {
+          method: m,
+          headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...(e ? { 'If-Match': e } : {}) },
+          body: b === null ? undefined : JSON.stringify(b),
+        });
+        return { status: r.status, etag: r.headers.get('etag'), body: await r.json().catch(() => null) };
+      },
+      [method, path, body ?? null, etag ?? null],
+    );
+  /** Makes an item through the API; with `publish`, its first version goes live. */
+  const makeItem = async (doc, { publish = false } = {}) => {
+    const made = await send('POST', '/api/v1/admin/content', doc);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    if (publish) {
+      const pub = await send('POST', `/api/v1/admin/content/${made.body.id}/publish`, {}, made.etag);
+      assert.equal(pub.status, 200, JSON.stringify(pub.body));
+    }
+    return made.body.id;
+  };
+  /** Nothing on the page is wider than the window. */
+  const fitsWidth = async (p) => {
+    const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(scroll <= client, `the page is ${scroll} px wide in a ${client} px window`);
+  };
 
   const login = async (p, email = server.email, password = server.password) => {
     await p.goto(`${server.base}/admin`);
@@ -504,7 +539,7 @@ describe('admin UI', () => {
     await login(p2, 'redacteur@onderwijsalliantie.nl', 'een lang en sterk wachtwoord');
     const nav = p2.getByRole('navigation', { name: 'Hoofdmenu' });
     await nav.getByRole('link', { name: 'Inhoud' }).waitFor();
-    assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Inhoud', 'Bestanden']);
+    assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Inhoud', 'Homepagina', 'Bestanden']);
     assert.match(await p2.locator('#who').innerText(), /Rita Redacteur\s+redacteur/);
     await p2.goto(`${server.base}/admin/gebruikers`);
     await p2.waitForURL(/\/admin\/inhoud/);
@@ -512,6 +547,213 @@ describe('admin UI', () => {
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Activiteit' }).click();
     await page.locator('table.audit', { hasText: server.email }).waitFor();
     await shot('16-activiteit');
+  });
+
+  let manifestId = null;
+  const downloadIds = [];
+  const pageIds = {};
+
+  it('picks a video and two downloads for a manifest, and reorders the downloads', async () => {
+    const upload = await page.evaluate(async (pdf) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'werkboek.pdf');
+      const r = await fetch('/api/v1/admin/files', { method: 'POST', body: form });
+      return { status: r.status, body: await r.json() };
+    }, [...tinyPdf('Werkboek')]);
+    assert.equal(upload.status, 201);
+    for (const title of ['Werkboek voor teams', 'Checklist voor schoolleiders']) {
+      downloadIds.push(await makeItem({ kind: 'download', title, fields: { file_id: upload.body.id } }));
+    }
+    const videoId = await makeItem({ kind: 'video', title: 'Film: school van de toekomst', fields: { url: 'https://www.youtube.com/watch?v=aqz-KE-bpKQ' } });
+    manifestId = await makeItem({ kind: 'manifest', title: 'Manifest voor het onderwijs', fields: {} });
+
+    await page.goto(`${server.base}/admin/inhoud/${manifestId}`);
+    await page.getByRole('button', { name: 'Video kiezen…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Video kiezen' });
+    await dialog.getByLabel('Zoek op titel').fill('school');
+    // Only videos can be chosen here.
+    await dialog.getByRole('button', { name: 'Film: school van de toekomst' }).waitFor();
+    assert.equal(await dialog.getByRole('button', { name: 'Checklist voor schoolleiders' }).count(), 0);
+    await shot('17-item-kiezen');
+    await dialog.getByRole('button', { name: 'Film: school van de toekomst' }).click();
+    const videoGroup = page.getByRole('group', { name: 'Video (item)' });
+    await videoGroup.getByRole('link', { name: 'Film: school van de toekomst' }).waitFor();
+
+    for (const title of ['Werkboek voor teams', 'Checklist voor schoolleiders']) {
+      await page.getByRole('button', { name: 'Download toevoegen…' }).click();
+      await page.getByRole('dialog', { name: 'Download toevoegen' }).getByRole('button', { name: title }).click();
+    }
+    const downloads = page.getByRole('group', { name: 'Downloads' });
+    const entries = downloads.locator('li.ref');
+    await entries.nth(1).getByRole('link', { name: 'Checklist voor schoolleiders' }).waitFor();
+    // Shown by title, not as ids.
+    assert.doesNotMatch(await downloads.innerText(), /[0-9a-f]{8}-[0-9a-f]{4}-/);
+
+    // By keyboard: the second one up; focus stays on the entry's buttons.
+    await entries.nth(1).getByRole('button', { name: 'Omhoog' }).focus();
+    await page.keyboard.press('Enter');
+    await entries.nth(0).getByRole('link', { name: 'Checklist voor schoolleiders' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Omlaag');
+    assert.equal(await entries.nth(0).getByRole('button', { name: 'Omhoog' }).isDisabled(), true);
+    await shot('18-manifest-verwijzingen');
+
+    await page.getByLabel('Opmerking bij deze versie').fill('video en downloads');
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    await flashText().filter({ hasText: 'Opgeslagen als versie 2.' }).waitFor();
+    const { body } = await inPage(`/api/v1/admin/content/${manifestId}`);
+    assert.deepEqual(body.fields.downloads, [downloadIds[1], downloadIds[0]]);
+    assert.equal(body.fields.video, videoId);
+
+    // Read back, the saved order shows by title.
+    await page.reload();
+    await entries.nth(1).getByRole('link', { name: 'Werkboek voor teams' }).waitFor();
+    assert.match(await entries.nth(0).innerText(), /Checklist voor schoolleiders/);
+  });
+
+  it('inserts a link to an item and an image with the editor buttons', async () => {
+    const { body: news } = await inPage(`/api/v1/admin/content/${itemId}`);
+    await page.goto(`${server.base}/admin/inhoud/${manifestId}`);
+    const text = page.getByLabel('Tekst (Markdown)');
+    await text.fill('Lees ook ');
+    await text.press('End');
+    await page.getByRole('button', { name: 'Link naar item invoegen' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Link naar item invoegen' });
+    await dialog.getByLabel('Soort').selectOption('news');
+    await dialog.getByLabel('Zoek op titel').fill('koplopers');
+    await dialog.getByRole('button', { name: news.title }).click();
+    assert.equal(await text.inputValue(), `Lees ook [${news.title}](item:${itemId})`);
+
+    await text.press('End');
+    await text.pressSequentially('.\n\n');
+    await page.getByRole('button', { name: 'Afbeelding invoegen' }).click();
+    const images = page.getByRole('dialog', { name: 'Afbeelding invoegen' });
+    await images.getByLabel('Nieuw bestand uploaden').setInputFiles({ name: 'oranje-vlak.png', mimeType: 'image/png', buffer: TINY_PNG });
+    // The alt text comes selected: typing replaces it.
+    await page.waitForFunction(() => /!\[[^\]]*\]\(file:/.test(document.querySelector('textarea[data-field="body"]').value));
+    await page.keyboard.type('Een oranje vlak');
+    const files = await inPage('/api/v1/admin/files?q=oranje-vlak');
+    const imageId = files.body.items[0].id;
+    assert.equal(await text.inputValue(), `Lees ook [${news.title}](item:${itemId}).\n\n![Een oranje vlak](file:${imageId})`);
+    await page.locator('#preview', { hasText: 'Een oranje vlak' }).waitFor();
+    await shot('19-markdown-invoegen');
+
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    await flashText().filter({ hasText: 'Opgeslagen als versie 3.' }).waitFor();
+    const { body } = await inPage(`/api/v1/admin/content/${manifestId}`);
+    assert.ok(body.body.includes(`item:${itemId}`), body.body);
+    assert.ok(body.body.includes(`file:${imageId}`), body.body);
+  });
+
+  it('moves a page up in the list, and the public API follows with sort=position', async () => {
+    for (const [i, title] of ['Missie', 'Visie', 'Contact'].entries()) {
+      pageIds[title] = await makeItem({ kind: 'page', title, fields: { position: i } }, { publish: true });
+    }
+    const publicOrder = async () => {
+      const r = await fetch(`${server.base}/api/v1/content?kind=page&sort=position`);
+      return (await r.json()).items.map((it) => it.title);
+    };
+    assert.deepEqual(await publicOrder(), ['Missie', 'Visie', 'Contact']);
+
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Inhoud' }).click();
+    await page.locator('#filter-kind').selectOption('page');
+    const rows = page.locator('table.order-list tbody tr');
+    await rows.nth(2).getByRole('link', { name: 'Contact' }).waitFor();
+    await rows.nth(2).getByRole('button', { name: 'Omhoog' }).click();
+    await flashText().filter({ hasText: 'Volgorde opgeslagen.' }).waitFor();
+    await rows.nth(1).getByRole('link', { name: 'Contact' }).waitFor();
+    await shot('20-volgorde');
+    assert.deepEqual(await publicOrder(), ['Missie', 'Contact', 'Visie']);
+    // Each move is a saved version, live again because it was live.
+    const { body } = await inPage(`/api/v1/admin/content/${pageIds.Contact}`);
+    assert.equal(body.fields.position, 1);
+    assert.equal(body.status, 'published');
+
+    // A page's parent is chosen with the same picker, by title.
+    await page.goto(`${server.base}/admin/inhoud/${pageIds.Visie}`);
+    await page.getByRole('button', { name: 'Pagina kiezen…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Pagina kiezen' });
+    await dialog.getByRole('button', { name: 'Missie' }).waitFor();
+    // The page itself is not offered.
+    assert.equal(await dialog.getByRole('button', { name: 'Visie' }).count(), 0);
+    await dialog.getByRole('button', { name: 'Missie' }).click();
+    assert.equal(await page.getByLabel('Plaats in het menu').inputValue(), '2');
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    await flashText().filter({ hasText: 'Opgeslagen als versie 3.' }).waitFor();
+    assert.equal((await inPage(`/api/v1/admin/content/${pageIds.Visie}`)).body.fields.parent, pageIds.Missie);
+  });
+
+  it('edits the home page: sections with items and a query, published to GET /api/v1/site', async () => {
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Homepagina' }).click();
+    await page.waitForURL(/\/admin\/homepagina$/);
+    await page.getByLabel('Naam van de website').fill('Onderwijs Alliantie');
+    await page.getByLabel('Slogan').fill('Samen bouwen aan het onderwijs van de toekomst');
+    await page.getByLabel('Introductie (Markdown)').fill('Wij verbinden **scholen**, bedrijven en wetenschap.');
+    await page.locator('#intro-preview strong', { hasText: 'scholen' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sectie toevoegen' }).click();
+    const first = page.locator('li.section').nth(0);
+    await first.getByLabel('Kop').fill('Uitgelicht');
+    assert.equal(await first.getByLabel('Sleutel').inputValue(), 'uitgelicht');
+    await first.getByRole('button', { name: 'Item toevoegen…' }).click();
+    await page.getByRole('dialog', { name: 'Item toevoegen' }).getByLabel('Zoek op titel').fill('koplopers');
+    await page.getByRole('dialog', { name: 'Item toevoegen' }).getByRole('button', { name: /koplopers/ }).click();
+    await first.locator('li.ref').first().getByRole('link', { name: /koplopers/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Sectie toevoegen' }).click();
+    const second = page.locator('li.section').nth(1);
+    await second.getByLabel('Kop').fill('Over ons');
+    await second.getByLabel('Sleutel').fill('over-ons');
+    await second.getByLabel('Tekst van de sectie (Markdown)').fill('Lees hoe wij werken.');
+    await second.getByLabel('Ook een automatische lijst tonen').check();
+    await second.getByLabel('Soort').selectOption('page');
+    await second.getByLabel('Volgorde').selectOption('position');
+    await second.getByLabel('Aantal (1–100)').fill('2');
+    // The second section first.
+    await second.getByRole('button', { name: 'Sectie omhoog' }).click();
+    await page.locator('li.section').nth(0).getByRole('heading', { name: 'Sectie 1: Over ons' }).waitFor();
+    await shot('21-homepagina');
+
+    await page.getByLabel('Opmerking bij deze versie').fill('secties');
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    // The home page was made at the start as version 1.
+    await flashText().filter({ hasText: 'Opgeslagen als versie 2.' }).waitFor();
+    const { body: home } = await inPage('/api/v1/admin/content?kind=home');
+    const saved = home.items[0];
+    assert.deepEqual(saved.fields.sections.map((s) => s.key), ['over-ons', 'uitgelicht']);
+    assert.deepEqual(saved.fields.sections[0].query, { kind: 'page', tag: null, sort: 'position', limit: 2 });
+    assert.deepEqual(saved.fields.sections[1].items, [itemId]);
+
+    await page.getByRole('navigation', { name: 'Onderdelen van dit item' }).getByRole('link', { name: 'Publiceren' }).click();
+    await page.waitForURL(/\/admin\/homepagina\/publiceren$/);
+    await page.getByRole('button', { name: 'Publiceren', exact: true }).click();
+    await flashText().filter({ hasText: `Versie ${saved.version} staat live.` }).waitFor();
+    const site = await (await fetch(`${server.base}/api/v1/site`)).json();
+    assert.equal(site.name, 'Onderwijs Alliantie');
+    assert.equal(site.tagline, 'Samen bouwen aan het onderwijs van de toekomst');
+    assert.match(site.intro_html, /<strong>scholen<\/strong>/);
+    assert.deepEqual(site.sections.map((s) => s.key), ['over-ons', 'uitgelicht']);
+    assert.deepEqual(site.sections[0].items.map((it) => it.title), ['Missie', 'Contact']);
+    assert.deepEqual(site.sections[1].items.map((it) => it.id), [itemId]);
+    assert.match(site.sections[0].body_html, /Lees hoe wij werken\./);
+  });
+
+  it('fits the new screens on a phone', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'nl-NL' });
+    const p2 = await phone.newPage();
+    await login(p2);
+    await p2.goto(`${server.base}/admin/homepagina`);
+    await p2.locator('li.section').nth(1).waitFor();
+    await fitsWidth(p2);
+    await shot('22-homepagina-telefoon', p2);
+    await p2.goto(`${server.base}/admin/inhoud/${manifestId}`);
+    await p2.getByRole('group', { name: 'Downloads' }).locator('li.ref').first().waitFor();
+    await fitsWidth(p2);
+    await shot('23-manifest-telefoon', p2);
+    await p2.goto(`${server.base}/admin/inhoud?kind=page`);
+    await p2.locator('table.order-list').waitFor();
+    await fitsWidth(p2);
+    await shot('24-volgorde-telefoon', p2);
+    await phone.close();
   });
 
   it('logs out', async () => {
