@@ -109,6 +109,30 @@ pub fn sync_item(conn: &mut AnyConnection, item_id: &str, now: NaiveDateTime) ->
     Ok(())
 }
 
+/// Markdown rendered as a public answer would show it now, for the editor's preview: links to
+/// published items go to their site address (other links become text), and images of
+/// uploaded files show through the admin API, since the public address serves a file only
+/// once a published version uses it.
+pub fn preview(conn: &mut AnyConnection, text: &str, now: NaiveDateTime) -> AppResult<String> {
+    let (mut items, mut files) = (Vec::new(), Vec::new());
+    for t in markdown::targets(text) {
+        match t {
+            Target::Item(id) if !id.is_empty() => items.push(id),
+            Target::File(id) if !id.is_empty() => files.push(id),
+            _ => {}
+        }
+    }
+    let template = db::settings::public_url_template(conn)?;
+    let shown = shown_at(&db::public::target_rows(conn, &items)?, now, &template)?;
+    let existing = db::files::existing_ids(conn, &files)?;
+    Ok(markdown::render_with(text, |t| match t {
+        Target::Item(id) => shown.get(id).map(|r| r.url.clone()),
+        Target::File(id) => existing
+            .contains(id)
+            .then(|| format!("/api/v1/admin/files/{id}/content")),
+    }))
+}
+
 /// Rebuilds every public row, e.g. after the URL template changed.
 pub fn rebuild_all(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<usize> {
     db::public::lock_public_rows(conn)?;

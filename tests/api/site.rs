@@ -16,6 +16,8 @@ both_backends!(
     links_and_images_in_the_text,
     the_site_answer_follows_the_home_page_and_its_items,
     a_scheduled_target_shows_at_its_time,
+    pages_cannot_form_a_loop_and_the_home_page_stays,
+    the_preview_resolves_links_and_images,
 );
 
 /// The home page `migrate` made.
@@ -432,4 +434,70 @@ async fn a_scheduled_target_shows_at_its_time(app: TestApp) {
     let (m2, etag2) = public(&app, &manifest).await;
     assert_eq!(m2["fields"]["video"]["title"], "Later", "{m2}");
     assert_ne!(etag, etag2);
+}
+
+async fn pages_cannot_form_a_loop_and_the_home_page_stays(app: TestApp) {
+    let top = app.page("Over ons").draft().await;
+    let middle = app.page("Missie").field("parent", id(&top)).draft().await;
+    let bottom = app
+        .page("Kernwaarden")
+        .field("parent", id(&middle))
+        .draft()
+        .await;
+    // Over ons under Kernwaarden would close the loop Over ons > Missie > Kernwaarden.
+    let r = app
+        .admin(Method::PUT, &top.path())
+        .header("if-match", &top.etag)
+        .json(&json!({"title": "Over ons", "fields": {"position": 0, "parent": bottom.id}}));
+    let p = send(r).await.problem(422);
+    assert_eq!(Resp::fields(&p), ["fields.parent"], "{p}");
+    // A section's query lists items of a kind a site shows, not the home page itself.
+    let mut home = home(&app).await;
+    let r = app
+        .admin(Method::PUT, &home.path())
+        .header("if-match", &home.etag)
+        .json(&json!({"title": "Home", "fields": {"sections": [{"key": "a", "query": {"kind": "home"}}]}}));
+    let p = send(r).await.problem(422);
+    assert_eq!(Resp::fields(&p), ["fields.sections[0].query.kind"], "{p}");
+    // The home page is not archived (unpublishing takes the site offline).
+    home.publish(&app).await;
+    let r = app
+        .admin(Method::DELETE, &home.path())
+        .header("if-match", &home.etag);
+    send(r).await.problem(409);
+    app.get("/api/v1/site").await.expect(200);
+}
+
+async fn the_preview_resolves_links_and_images(app: TestApp) {
+    let image = app.file("Wiel.pdf", &unique_pdf()).await;
+    let image_id = image["id"].as_str().unwrap();
+    let page = app.page("Missie").published().await;
+    let draft = app.news("Nog niet").draft().await;
+    let body = format!(
+        "![Het wiel](file:{image_id}) [missie](item:{}) [nieuws](item:{})",
+        page.id, draft.id
+    );
+    let html = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/admin/preview",
+            &json!({ "body": body }),
+        )
+        .await
+        .expect(200)
+        .json()["html"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        html.contains(&format!(
+            "<img src=\"/api/v1/admin/files/{image_id}/content\""
+        )),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"/page/missie\""), "{html}");
+    assert!(
+        html.contains(" nieuws") && !html.contains("item:"),
+        "{html}"
+    );
 }

@@ -1,5 +1,6 @@
 //! `POST /admin/preview`: a Markdown body rendered and sanitised exactly as `body_html` is,
-//! so the editor's live preview shows what the public API will serve.
+//! so the editor's live preview shows what the public API will serve; `item:` links go to
+//! the site address of a published item, `file:` images show through the admin API.
 
 use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
@@ -9,6 +10,7 @@ use crate::api::extract::ApiJson;
 use crate::auth::{Auth, policy::Content};
 use crate::domain::content::document::MAX_BODY;
 use crate::error::{AppError, AppResult, Problem};
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -39,6 +41,7 @@ pub struct PreviewResponse {
 #[post("/admin/preview")]
 pub async fn preview(
     _staff: Auth<Content>,
+    state: web::Data<AppState>,
     body: ApiJson<PreviewRequest>,
 ) -> AppResult<HttpResponse> {
     let markdown = body.0.body;
@@ -49,6 +52,10 @@ pub async fn preview(
         ));
     }
     // Rendering a long body takes a while: keep it off the async workers.
-    let html = web::block(move || crate::domain::markdown::render(&markdown)).await?;
+    let now = chrono::Utc::now().naive_utc();
+    let html = state
+        .db
+        .run(move |c| crate::usecase::public_docs::preview(c, &markdown, now))
+        .await?;
     Ok(HttpResponse::Ok().json(PreviewResponse { html }))
 }

@@ -228,10 +228,13 @@ fn check_query(base: &str, v: &Value, errors: &mut Vec<FieldError>) {
     only_keys(base, obj, &["kind", "tag", "sort", "limit"], errors);
     match obj.get("kind") {
         None | Some(Value::Null) => {}
-        Some(k) if k.as_str().and_then(Kind::parse).is_some() => {}
+        Some(k)
+            if k.as_str()
+                .and_then(Kind::parse)
+                .is_some_and(|k| k != Kind::Home) => {}
         Some(_) => errors.push(FieldError::new(
             format!("{base}.kind"),
-            format!("must be one of {}", Kind::choices()),
+            "must be one of news, manifest, download, video, page, location",
         )),
     }
     if let Some(t) = obj.get("tag").filter(|t| !t.is_null()) {

@@ -20,6 +20,13 @@ pub fn archive(
     if_match: &[i64],
 ) -> AppResult<AdminItem> {
     let row = lock_editable(conn, id, if_match)?;
+    if row.kind()? == Kind::Home {
+        return Err(AppError::Conflict {
+            detail: "The home page cannot be archived; unpublish it to take the site offline."
+                .into(),
+            errors: Vec::new(),
+        });
+    }
     let was = row.publication().at(now());
 
     let cleared = Publication {

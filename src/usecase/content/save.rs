@@ -9,7 +9,7 @@ use crate::db::AnyConnection;
 use crate::db::audit::{self, Actor};
 use crate::db::content::{ItemRow, items, now, versions};
 use crate::domain::content::document::{self, DocumentInput};
-use crate::domain::content::{Document, Kind};
+use crate::domain::content::{Document, Fields, Kind};
 use crate::error::{AppError, AppResult, FieldError};
 
 /// 412 unless the caller's `If-Match` named the item's current version.
@@ -152,6 +152,7 @@ pub fn update(
 ) -> AppResult<SavedItem> {
     let row = lock_editable(conn, id, if_match)?;
     let (doc, comment) = validate(conn, row.kind()?, input, Some((&row.id, &row.slug)))?;
+    no_parent_loop(conn, &row.id, &doc)?;
     save(conn, actor, &row, &doc, comment.as_deref(), "update", None)
 }
 
@@ -178,8 +179,42 @@ pub fn restore(
         comment: None,
     };
     let (doc, _) = validate(conn, kind, input, Some((&row.id, &row.slug)))?;
+    no_parent_loop(conn, &row.id, &doc)?;
     let comment = format!("Restored from version {n}");
     save(conn, actor, &row, &doc, Some(&comment), "restore", Some(n))
+}
+
+/// The most parents a page may sit under.
+const MAX_DEPTH: usize = 20;
+
+/// 422 on `fields.parent` when page `id` would sit under itself: the chain of parents, as
+/// their latest versions give them, comes back to it (or is deeper than any site is).
+fn no_parent_loop(conn: &mut AnyConnection, id: &str, doc: &Document) -> AppResult<()> {
+    let Fields::Page(page) = &doc.fields else {
+        return Ok(());
+    };
+    let mut next = page.parent.clone();
+    for _ in 0..MAX_DEPTH {
+        let Some(parent) = next else {
+            return Ok(());
+        };
+        if parent == id {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "fields.parent",
+                "would put the page under itself: it is above that page already",
+            )]));
+        }
+        let row = items::get(conn, &parent)?;
+        let latest = versions::get(conn, &parent, row.latest_version)?;
+        next = match Document::from_json(Kind::Page, &latest.content)?.fields {
+            Fields::Page(p) => p.parent,
+            _ => None,
+        };
+    }
+    Err(AppError::Validation(vec![FieldError::new(
+        "fields.parent",
+        format!("pages may sit at most {MAX_DEPTH} levels deep"),
+    )]))
 }
 
 /// Writes `doc` as the next version unless it equals the latest one.
