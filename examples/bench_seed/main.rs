@@ -111,6 +111,19 @@ fn run(args: &Args) -> Result<(), String> {
     let db = Db::connect(&args.database_url, jobs + 1).map_err(|e| e.to_string())?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let files = store::files(&mut conn, &args.data_dir).map_err(|e| e.to_string())?;
+    // The public rows as `serve` wants them (its URL template and the current shape), before
+    // any is added, so the server starts at once instead of rebuilding them.
+    let started = Instant::now();
+    let rebuilt = oa_cms::db::transaction(&mut conn, |c| {
+        oa_cms::usecase::site::prepare(c, "/{kind}/{slug}", chrono::Utc::now().naive_utc())
+    })
+    .map_err(|e| format!("preparing the public rows: {e}"))?;
+    if rebuilt > 0 {
+        eprintln!(
+            "rebuilt the public rows of {rebuilt} items in {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     let have = store::published_count(&mut conn).map_err(|e| e.to_string())?;
     if have < args.items {
         let started = Instant::now();
@@ -154,19 +167,6 @@ fn run(args: &Args) -> Result<(), String> {
                 })
                 .collect::<Result<Vec<()>, String>>()
         })?;
-    }
-    // The public rows as `serve` wants them (its URL template and the current shape), so the
-    // server starts at once instead of rebuilding them.
-    let started = Instant::now();
-    let rebuilt = oa_cms::db::transaction(&mut conn, |c| {
-        oa_cms::usecase::site::prepare(c, "/{kind}/{slug}", chrono::Utc::now().naive_utc())
-    })
-    .map_err(|e| format!("preparing the public rows: {e}"))?;
-    if rebuilt > 0 {
-        eprintln!(
-            "rebuilt the public rows of {rebuilt} items in {:.0} s",
-            started.elapsed().as_secs_f64()
-        );
     }
     if Backend::from_url(&args.database_url) == Backend::Postgres {
         // After a bulk load, as autovacuum would shortly: plans need the new statistics.

@@ -28,7 +28,7 @@ export type Checks = [
   Expect<Equal<PublicList['next_cursor'], string | null>>,
   Expect<Equal<PublicList['total'], number>>,
   Expect<Equal<Json<PublicItemOp['responses'][200]>, PublicItem>>,
-  Expect<Equal<PublicItem['kind'], 'news' | 'manifest' | 'download' | 'video' | 'page' | 'location'>>,
+  Expect<Equal<PublicItem['kind'], 'news' | 'manifest' | 'download' | 'video' | 'page' | 'location' | 'home'>>,
   Expect<Equal<PublicItem['id'], string>>,
   Expect<Equal<AdminItem['status'], 'draft' | 'scheduled' | 'published' | 'changed' | 'archived'>>,
   Expect<Equal<Membership['status'], 'new' | 'approved' | 'rejected'>>,

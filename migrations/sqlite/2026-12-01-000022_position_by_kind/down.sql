@@ -1,0 +1,1 @@
+DROP INDEX public_docs_kind_position;
