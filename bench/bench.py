@@ -34,7 +34,7 @@ WRITERS = RELEASE / "examples" / "bench_writers"
 LUA = BENCH / "wrk" / "cases.lua"
 # Public reads measured a second time on a server with PUBLIC_CACHE_MB=0.
 DB_PATH_CASES = ("item", "item_304", "list", "list_filtered", "deep_cursor", "search", "site",
-                 "item_refs")
+                 "item_refs", "sync")
 EMAIL = "benchmark-admin@onderwijsalliantie.local"
 PASSWORD = "bench-wachtwoord-2026"
 # Environment every benchmarked oa-cms server gets on top of the caller's (completed in
@@ -314,6 +314,8 @@ def write_cases(manifest, tmp):
                 for a in topics for b in topics if a != b for limit in range(10, 50, 2)]
         random.Random(11).shuffle(rows)
         cases.append(("search_unique", lines("search_unique", rows), 200))
+    # A site's build server catching up: the first page of 1 000 entries of the sync feed.
+    cases.append(("sync", lines("sync", [("/api/v1/sync?limit=1000",)]), 200))
     site = manifest.get("site")
     if site:
         cases.append(("site", lines("site", [(site["site"],)]), 200))

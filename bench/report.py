@@ -13,6 +13,7 @@ TARGETS = {
     "edited_site": 0.3,
     "site": 0.5,
     "item_refs": 0.5,
+    "sync": 0.3,
     # With no answers in memory (bench.py's DB_PATH_CASES), at 100 000 items.
     "item_db": 0.4,
     "item_304_db": 0.4,
@@ -35,6 +36,7 @@ LABELS = {
     "edited_site": "reads (items, lists, searches) while an editor saves and publishes every second",
     "site": "GET /api/v1/site (sections, queries, navigation)",
     "item_refs": "item with references (video, 3 downloads, 3 pages, links in the text)",
+    "sync": "sync feed, a page of 1 000 entries",
 }
 # The public reads measured again with no answers in memory (bench.py's DB_PATH_CASES).
 for _name in list(LABELS):

@@ -68,6 +68,7 @@ where
         .service(crate::api::health::health)
         .service(crate::api::health::ready)
         .service(crate::api::metrics::metrics)
+        .service(crate::api::public::feeds::sitemap)
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::configure))
 }
 

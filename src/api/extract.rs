@@ -354,9 +354,10 @@ pub fn unknown_params(other: &OtherParams, errors: &mut Vec<FieldError>) {
     );
 }
 
-/// A page size: `default` when absent or empty, else a whole number from 1 to `max`.
+/// A page size: `default` when absent or empty, else a whole number from 1 to `max` (no
+/// spaces or other characters around it).
 pub fn limit(value: Option<&str>, default: i64, max: i64, errors: &mut Vec<FieldError>) -> i64 {
-    match value.map(str::trim) {
+    match value {
         None | Some("") => default,
         Some(v) => match v.parse::<i64>() {
             Ok(n) if (1..=max).contains(&n) => n,

@@ -19,6 +19,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(public::content::list)
         .service(public::content::item)
         .service(public::site::get_site)
+        .service(public::sync::sync_feed)
+        .service(public::feeds::atom)
         .service(auth::login)
         .service(auth::logout)
         .service(auth::me)

@@ -86,8 +86,9 @@ pub fn complete(doc: &mut OpenApi) {
 
 /// Query parameters the lists read as absent when empty (`?kind=&limit=`, as an HTML form
 /// sends them): their schema says so, as `anyOf` the value or the empty string.
-const EMPTY_MEANS_ABSENT: [&str; 7] = [
+const EMPTY_MEANS_ABSENT: [&str; 8] = [
     "kind",
+    "page",
     "status",
     "sort",
     "role",
@@ -101,7 +102,13 @@ fn admit_empty_values(op: &mut Operation) {
     let list = op
         .operation_id
         .as_deref()
-        .is_some_and(|id| id.starts_with("list") || id == "exportMemberships");
+        .is_some_and(|id| {
+            id.starts_with("list")
+                || matches!(
+                    id,
+                    "exportMemberships" | "syncContent" | "getAtomFeed" | "getSitemap"
+                )
+        });
     if !list {
         return;
     }

@@ -143,6 +143,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    public_changes (seq) {
+        seq -> BigInt,
+        item_id -> Text,
+        kind -> Text,
+        slug -> Text,
+        change -> Text,
+        version -> Nullable<BigInt>,
+        etag -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     public_refs (item_id, target_id) {
         item_id -> Text,
         target_id -> Text,
@@ -234,6 +247,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     public_docs,
     public_doc_tags,
     public_refs,
+    public_changes,
     memberships,
     membership_challenges_used,
     erasures,

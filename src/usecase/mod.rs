@@ -3,10 +3,12 @@
 
 pub mod answers;
 pub mod content;
+pub mod feeds;
 pub mod files;
 pub mod memberships;
 pub mod public_docs;
 pub mod sessions;
 pub mod site;
+pub mod sync;
 pub mod tokens;
 pub mod users;

@@ -162,6 +162,7 @@ fn sync_rows(
     };
     let kind = row.kind()?;
     let mut embedded = BTreeSet::new();
+    let mut timeline = Vec::new();
     for w in row.publication().windows(now) {
         let published_at = match first_published {
             Some(first) if first <= w.from => first,
@@ -181,11 +182,103 @@ fn sync_rows(
                 updated_at: w.from,
                 published_at,
             };
-            insert(conn, item_id, kind, &document, &part, &shown, template)?;
+            let etag = insert(conn, item_id, kind, &document, &part, &shown, template)?;
+            timeline.push(Shown {
+                from,
+                until,
+                slug: document.slug.clone(),
+                version: w.version,
+                etag,
+            });
         }
     }
     let embedded: Vec<String> = embedded.into_iter().collect();
-    db::public::set_refs(conn, item_id, &embedded)
+    db::public::set_refs(conn, item_id, &embedded)?;
+    record_changes(conn, item_id, kind, &timeline)
+}
+
+/// One public answer of an item and when it is served.
+#[derive(Debug, Clone)]
+struct Shown {
+    from: NaiveDateTime,
+    until: Option<NaiveDateTime>,
+    slug: String,
+    version: i64,
+    etag: String,
+}
+
+/// Writes the sync feed's entries for the item's public answers as they now are: what
+/// changed now against what the feed last said, and each change ahead (a scheduled
+/// publication, unpublication, or a target's), replacing those written before. An answer
+/// under another slug is a `delete` of the old one; a new answer (another version, or what
+/// it shows of other items changed) an `upsert`. Runs under the lock of the public rows, and
+/// dates what changes now by the database's clock read under it, so the feed's order is the
+/// order the changes were made in, over every process.
+fn record_changes(
+    conn: &mut AnyConnection,
+    item_id: &str,
+    kind: Kind,
+    timeline: &[Shown],
+) -> AppResult<()> {
+    use db::public::changes::{self, NewChange};
+    let at = changes::clock(conn)?;
+    let said = changes::last_at(conn, item_id, at)?
+        .filter(|c| c.change == "upsert")
+        .map(|c| (c.slug, c.etag.unwrap_or_default()));
+    changes::delete_after(conn, item_id, at)?;
+    let shown_at = |t: NaiveDateTime| {
+        timeline
+            .iter()
+            .find(|p| p.from <= t && p.until.is_none_or(|u| t < u))
+    };
+    let mut points: Vec<NaiveDateTime> = timeline
+        .iter()
+        .flat_map(|p| std::iter::once(p.from).chain(p.until))
+        .filter(|t| *t > at)
+        .collect();
+    points.push(at);
+    points.sort_unstable();
+    points.dedup();
+    let mut state = said;
+    for t in points {
+        let next = shown_at(t);
+        if let Some((slug, _)) = &state
+            && next.is_none_or(|n| n.slug != *slug)
+        {
+            changes::insert(
+                conn,
+                &NewChange {
+                    item_id,
+                    kind: kind.as_str(),
+                    slug,
+                    change: "delete",
+                    version: None,
+                    etag: None,
+                    at: t,
+                },
+            )?;
+        }
+        if let Some(n) = next
+            && state
+                .as_ref()
+                .is_none_or(|(slug, etag)| *slug != n.slug || *etag != n.etag)
+        {
+            changes::insert(
+                conn,
+                &NewChange {
+                    item_id,
+                    kind: kind.as_str(),
+                    slug: &n.slug,
+                    change: "upsert",
+                    version: Some(n.version),
+                    etag: Some(&n.etag),
+                    at: t,
+                },
+            )?;
+        }
+        state = next.map(|n| (n.slug.clone(), n.etag.clone()));
+    }
+    Ok(())
 }
 
 /// The parts of window `w` within which no target's visibility changes.
@@ -255,7 +348,7 @@ fn insert(
     part: &Part,
     shown: &HashMap<String, ItemRef>,
     template: &str,
-) -> AppResult<()> {
+) -> AppResult<String> {
     let files = db::files::public_record(conn, &doc.file_ids())?;
     let terms = search::terms(&[&doc.title, &doc.summary, &doc.body]);
     let title_key = search::fold(&doc.title);
@@ -289,7 +382,7 @@ fn insert(
         &hex::encode(Sha256::digest(item_json.as_bytes()))[..32]
     );
     let position_key = site::position_key(doc.fields.position(), &title_key);
-    db::public::insert(
+    let stored = db::public::insert(
         conn,
         &db::public::NewDoc {
             item_id,
@@ -309,7 +402,8 @@ fn insert(
         },
         // Tags are unique: the document's validation refuses a tag given twice.
         &item.tags,
-    )
+    );
+    stored.map(|()| etag)
 }
 
 fn attachments(doc: &Document, files: &HashMap<String, PublicFile>) -> Vec<PublicFile> {

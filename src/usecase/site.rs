@@ -232,7 +232,7 @@ fn tree(
 }
 
 /// The version of the public rows' shape; raising it rebuilds them at the next start.
-const PUBLIC_MODEL: &str = "2";
+const PUBLIC_MODEL: &str = "3";
 const PUBLIC_MODEL_KEY: &str = "public_model";
 
 /// Start-up work, in one transaction: the home page exists (a draft when new), and the

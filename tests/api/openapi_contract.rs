@@ -9,7 +9,10 @@ use serde_json::Value;
 const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
 /// Operations anyone may call, without a session or a token.
-const PUBLIC: [&str; 9] = [
+const PUBLIC: [&str; 12] = [
+    "GET /api/v1/sync",
+    "GET /api/v1/feed.atom",
+    "GET /sitemap.xml",
     "GET /api/v1/site",
     "GET /api/v1/content",
     "GET /api/v1/content/{kind}/{slug}",

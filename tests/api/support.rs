@@ -607,6 +607,34 @@ impl TestApp {
         }
     }
 
+    /// A second process on the same database: its own pool, answers in memory and jobs,
+    /// and its own admin (`admin2@test.nl`); its files folder is its own.
+    pub async fn sibling(&self) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = Config::for_tests(
+            dir.path().to_path_buf(),
+            self.state.config.database_url.clone(),
+        );
+        let state = actix_web::web::block(move || startup::prepare(config))
+            .await
+            .expect("block")
+            .expect("prepare");
+        let (admin_id, admin_token) =
+            make_staff(&state, "admin2@test.nl", oa_cms::auth::Role::Admin).await;
+        oa_cms::jobs::spawn(&state);
+        state.lifecycle.mark_ready();
+        let transport = Transport::InProcess(in_process(&state).await);
+        Self {
+            backend: self.backend,
+            state,
+            admin_token,
+            admin_id,
+            dir,
+            pg: None,
+            client: Client(Rc::new(transport)),
+        }
+    }
+
     /// Where the served variant listens.
     pub fn addr(&self) -> SocketAddr {
         match &*self.client.0 {

@@ -303,12 +303,24 @@ pub(super) fn item_response(
     etag: HeaderValue,
     body: Bytes,
 ) -> HttpResponse {
+    conditional(state, req, etag, body, "application/json")
+}
+
+/// 304 when the request's `If-None-Match` names `etag`, else `body` as `content_type`, with
+/// the public caching.
+pub(crate) fn conditional(
+    state: &AppState,
+    req: &HttpRequest,
+    etag: HeaderValue,
+    body: Bytes,
+    content_type: &'static str,
+) -> HttpResponse {
     if none_match(req, etag.to_str().unwrap_or_default()) {
         return not_modified(state, etag);
     }
     HttpResponse::Ok()
         .insert_header(cache_control(state))
         .insert_header((header::ETAG, etag))
-        .content_type("application/json")
+        .content_type(content_type)
         .body(body)
 }

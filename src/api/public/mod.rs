@@ -2,4 +2,6 @@
 
 pub mod content;
 pub mod cursor;
+pub mod feeds;
 pub mod site;
+pub mod sync;

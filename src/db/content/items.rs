@@ -170,16 +170,19 @@ pub fn advance(
     }
 }
 
-/// Writes the publication columns and the archive mark. `updated_at` follows the content
-/// only, so it is left alone.
+/// Writes the publication columns and the archive mark; `updated_at` moves to `now`, so a
+/// client syncing the admin list by `updated_since` sees publications, unpublications and
+/// archives too.
 pub fn set_publication(
     conn: &mut AnyConnection,
     id: &str,
     p: &Publication,
     archived_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
 ) -> AppResult<()> {
     diesel::update(content_items::table.find(id))
         .set((
+            content_items::updated_at.eq(now),
             content_items::published_version.eq(p.published_version),
             content_items::published_at.eq(p.published_at),
             content_items::publish_version.eq(p.publish_version),

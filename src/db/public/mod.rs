@@ -1,6 +1,7 @@
 //! The public read model's rows: each publication window of an item as one row holding
 //! its public JSON (built by `usecase::public_docs`), and the queries that serve them.
 
+pub mod changes;
 pub mod query;
 
 use chrono::NaiveDateTime;
@@ -166,4 +167,57 @@ pub fn prune(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<usize> {
         diesel::delete(public_docs::table.filter(public_docs::visible_until.le(now)))
             .execute(conn)?,
     )
+}
+
+/// A published item as the sync feed's first pass lists it.
+#[derive(Queryable)]
+pub struct Listed {
+    pub item_id: String,
+    pub kind: String,
+    pub slug: String,
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Up to `limit` items visible at `now`, by id, after `after`.
+pub fn visible_by_id(
+    conn: &mut AnyConnection,
+    after: Option<&str>,
+    now: NaiveDateTime,
+    limit: i64,
+) -> AppResult<Vec<Listed>> {
+    let mut q = public_docs::table
+        .filter(public_docs::visible_from.le(now))
+        .filter(
+            public_docs::visible_until
+                .is_null()
+                .or(public_docs::visible_until.gt(now)),
+        )
+        .select((
+            public_docs::item_id,
+            public_docs::kind,
+            public_docs::slug,
+            public_docs::version,
+            public_docs::updated_at,
+        ))
+        .order(public_docs::item_id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(a) = after {
+        q = q.filter(public_docs::item_id.gt(a.to_owned()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// How many items are visible at `now`.
+pub fn visible_count(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<i64> {
+    Ok(public_docs::table
+        .filter(public_docs::visible_from.le(now))
+        .filter(
+            public_docs::visible_until
+                .is_null()
+                .or(public_docs::visible_until.gt(now)),
+        )
+        .count()
+        .get_result(conn)?)
 }

@@ -169,7 +169,7 @@ fn apply(
     detail: &serde_json::Value,
 ) -> AppResult<AdminItem> {
     let archived_at = publication.archived.then_some(now);
-    items::set_publication(conn, id, publication, archived_at)?;
+    items::set_publication(conn, id, publication, archived_at, now)?;
     crate::usecase::public_docs::sync_item(conn, id, now)?;
     audit::record(conn, actor, action, "content", Some(id), detail)?;
     load(conn, id)

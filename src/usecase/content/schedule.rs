@@ -68,6 +68,7 @@ fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResul
                         .filter(content_items::publish_at.eq(at)),
                 )
                 .set((
+                    content_items::updated_at.eq(at),
                     content_items::published_version.eq(content_items::publish_version),
                     content_items::published_at.eq(at),
                     content_items::publish_version.eq(None::<i64>),
@@ -88,6 +89,7 @@ fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResul
                         .filter(content_items::unpublish_at.eq(at)),
                 )
                 .set((
+                    content_items::updated_at.eq(at),
                     content_items::published_version.eq(None::<i64>),
                     content_items::published_at.eq(None::<NaiveDateTime>),
                     content_items::unpublish_at.eq(None::<NaiveDateTime>),

@@ -194,6 +194,8 @@ struct ItemState {
     unpublish_at: Option<DateTime<Utc>>,
     archived_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    /// The last save, publication, unpublication (now or when a schedule takes effect),
+    /// archive or unarchive.
     updated_at: DateTime<Utc>,
     updated_by: String,
 }
