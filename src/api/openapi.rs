@@ -99,16 +99,13 @@ const EMPTY_MEANS_ABSENT: [&str; 8] = [
 
 fn admit_empty_values(op: &mut Operation) {
     use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema};
-    let list = op
-        .operation_id
-        .as_deref()
-        .is_some_and(|id| {
-            id.starts_with("list")
-                || matches!(
-                    id,
-                    "exportMemberships" | "syncContent" | "getAtomFeed" | "getSitemap"
-                )
-        });
+    let list = op.operation_id.as_deref().is_some_and(|id| {
+        id.starts_with("list")
+            || matches!(
+                id,
+                "exportMemberships" | "syncContent" | "getAtomFeed" | "getSitemap"
+            )
+    });
     if !list {
         return;
     }
