@@ -56,6 +56,7 @@ async fn the_atom_feed_holds_the_newest_published_news(app: TestApp) {
         "Missie"
     );
     app.get("/api/v1/feed.atom?kind=nieuws").await.problem(422);
+    app.get("/api/v1/feed.atom?kind=%09").await.problem(422);
     let r = send(
         app.request(Method::GET, "/api/v1/feed.atom")
             .header("if-none-match", &etag),
@@ -92,6 +93,7 @@ async fn the_sitemap_lists_every_published_item(app: TestApp) {
     assert!(xml.contains("<lastmod>"));
     app.get("/sitemap.xml?page=2").await.problem(404);
     app.get("/sitemap.xml?page=nul").await.problem(422);
+    app.get("/sitemap.xml?page=%0C").await.problem(422);
     let etag = r.header("etag").unwrap();
     let again = send(
         app.request(Method::GET, "/sitemap.xml")

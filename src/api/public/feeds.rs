@@ -73,7 +73,7 @@ pub async fn atom(state: web::Data<AppState>, req: HttpRequest) -> AppResult<Htt
         return Ok(conditional(&state, &req, etag, hit.body, ATOM));
     }
     let params = parse_query::<FeedParams>(req.query_string())?;
-    let kinds = match params.kind.as_deref().map(str::trim) {
+    let kinds = match params.kind.as_deref() {
         None | Some("") => vec![Kind::News.as_str().to_owned()],
         Some(list) => Kind::parse_list(list)
             .map_err(|m| AppError::Validation(vec![FieldError::new("kind", m)]))?
@@ -134,7 +134,7 @@ pub async fn sitemap(state: web::Data<AppState>, req: HttpRequest) -> AppResult<
         return Ok(conditional(&state, &req, etag, hit.body, XML));
     }
     let params = parse_query::<SitemapParams>(req.query_string())?;
-    let page = match params.page.as_deref().map(str::trim) {
+    let page = match params.page.as_deref() {
         None | Some("") => None,
         Some(p) => Some(p.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
             AppError::Validation(vec![FieldError::new(
