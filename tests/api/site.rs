@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::both_backends;
 use crate::builders::Item;
 use crate::files::unique_pdf;
-use crate::support::{Method, Resp, TestApp, send};
+use crate::support::{Method, Resp, TestApp, send, titles};
 
 both_backends!(
     references_are_checked_and_named,
@@ -228,14 +228,6 @@ async fn position_orders_any_kind_and_pages_by_cursor(app: TestApp) {
     app.location("Ontwikkelplek Amsterdam", "Amsterdam")
         .published()
         .await;
-    let titles = |v: &Value| -> Vec<String> {
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["title"].as_str().unwrap().to_owned())
-            .collect()
-    };
     let all = app
         .get("/api/v1/content?sort=position&kind=page,location")
         .await

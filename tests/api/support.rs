@@ -741,3 +741,13 @@ pub async fn make_staff(
         .await
         .expect("make staff")
 }
+
+/// The titles of a list answer's `items`, in order.
+pub fn titles(v: &Value) -> Vec<String> {
+    v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["title"].as_str().expect("title").to_owned())
+        .collect()
+}

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{create, write};
 use crate::both_backends;
-use crate::support::{Resp, TestApp};
+use crate::support::{Resp, TestApp, titles};
 
 both_backends!(
     filters_and_status,
@@ -61,14 +61,6 @@ async fn filters_and_status(app: TestApp) {
     .await
     .expect(200);
 
-    let titles = |v: &serde_json::Value| -> Vec<String> {
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["title"].as_str().unwrap().to_owned())
-            .collect()
-    };
     let all = app
         .admin_get("/api/v1/admin/content")
         .await
