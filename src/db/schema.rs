@@ -152,6 +152,7 @@ diesel::table! {
         version -> Nullable<BigInt>,
         etag -> Nullable<Text>,
         at -> Timestamp,
+        recorded_at -> Nullable<Timestamp>,
     }
 }
 

@@ -255,6 +255,7 @@ fn record_changes(
                     version: None,
                     etag: None,
                     at: t,
+                    recorded_at: at,
                 },
             )?;
         }
@@ -273,6 +274,7 @@ fn record_changes(
                     version: Some(n.version),
                     etag: Some(&n.etag),
                     at: t,
+                    recorded_at: at,
                 },
             )?;
         }

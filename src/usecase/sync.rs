@@ -116,17 +116,35 @@ fn kind(s: &str) -> AppResult<Kind> {
     Kind::parse(s).ok_or_else(|| AppError::internal("a stored kind is unknown"))
 }
 
-/// A page of at most `limit` entries from `from` (`None`: the beginning). Runs inside a
-/// transaction.
-pub fn read(conn: &mut AnyConnection, from: Option<Position>, limit: i64) -> AppResult<SyncPage> {
-    changes::wait_for_writers(conn)?;
+/// A page of at most `limit` entries from `from` (`None`: the beginning).
+///
+/// With `waited`, it runs inside a transaction and first waits for the writers of public
+/// rows in progress. Without, it reads as it is and gives `None` when that is not enough:
+/// when the page (or the position it starts a client at) holds a change dated ahead of
+/// writers, one of which may still date a change before it; the caller then reads again,
+/// waiting. Changes written as they are made cannot be overtaken that way (each is dated
+/// under the lock that orders them), so most reads need not wait.
+pub fn read(
+    conn: &mut AnyConnection,
+    from: Option<Position>,
+    limit: i64,
+    waited: bool,
+) -> AppResult<Option<SyncPage>> {
+    if waited {
+        changes::wait_for_writers(conn)?;
+    }
     let now = changes::clock(conn)?;
-    let from = match from {
-        Some(p) => p,
-        None => Position::Listing {
+    let from = if let Some(p) = from {
+        p
+    } else {
+        let head = changes::head(conn, now)?;
+        if !waited && head.as_ref().is_some_and(|(_, ahead)| *ahead) {
+            return Ok(None);
+        }
+        Position::Listing {
             after: None,
-            changes: changes::head(conn, now)?.unwrap_or((crate::domain::time::earliest(), 0)),
-        },
+            changes: head.map_or((crate::domain::time::earliest(), 0), |(h, _)| h),
+        }
     };
     let take = usize::try_from(limit).unwrap_or(100);
     match from {
@@ -155,14 +173,17 @@ pub fn read(conn: &mut AnyConnection, from: Option<Position>, limit: i64) -> App
                 })
                 .collect::<AppResult<Vec<_>>>()?;
             let has_more = more || !changes::page(conn, c, now, 1)?.is_empty();
-            Ok(SyncPage {
+            Ok(Some(SyncPage {
                 entries,
                 next_cursor: next.encode(),
                 has_more,
-            })
+            }))
         }
         Position::Changes(after) => {
             let mut rows = changes::page(conn, after, now, limit + 1)?;
+            if !waited && rows.iter().any(|r| r.ahead_of_writers(now)) {
+                return Ok(None);
+            }
             let has_more = rows.len() > take;
             rows.truncate(take);
             let last = rows.last().map_or(after, |r| (r.at, r.seq));
@@ -183,11 +204,11 @@ pub fn read(conn: &mut AnyConnection, from: Option<Position>, limit: i64) -> App
                     })
                 })
                 .collect::<AppResult<Vec<_>>>()?;
-            Ok(SyncPage {
+            Ok(Some(SyncPage {
                 entries,
                 next_cursor: Position::Changes(last).encode(),
                 has_more,
-            })
+            }))
         }
     }
 }

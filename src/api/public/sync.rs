@@ -58,7 +58,20 @@ pub async fn sync_feed(state: web::Data<AppState>, req: HttpRequest) -> AppResul
         .filter(|c| !c.trim().is_empty())
         .map(|c| Position::decode(&c))
         .transpose()?;
-    let page = state.db.tx(move |c| sync::read(c, from, limit)).await?;
+    // Most reads need not wait for writers in progress; those that do read again, waiting.
+    let again = from.clone();
+    let page = match state
+        .db
+        .run(move |c| sync::read(c, from, limit, false))
+        .await?
+    {
+        Some(page) => page,
+        None => state
+            .db
+            .tx(move |c| sync::read(c, again, limit, true))
+            .await?
+            .ok_or_else(|| AppError::internal("a read that waited gave no page"))?,
+    };
     let body = Bytes::from(serde_json::to_vec(&page)?);
     state.answers.put(key, stamp, None, body.clone());
     Ok(response(&state, body))

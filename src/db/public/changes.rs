@@ -20,6 +20,20 @@ pub struct Change {
     pub version: Option<i64>,
     pub etag: Option<String>,
     pub at: NaiveDateTime,
+    /// When it was written (`None`: before this was kept).
+    pub recorded_at: Option<NaiveDateTime>,
+}
+
+impl Change {
+    /// Written ahead of its time (a scheduled change) within the last hour before `now`:
+    /// a writer still in progress may date a change before it.
+    pub fn ahead_of_writers(&self, now: NaiveDateTime) -> bool {
+        dated_ahead(self.at, self.recorded_at, now)
+    }
+}
+
+fn dated_ahead(at: NaiveDateTime, recorded_at: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    recorded_at.is_some_and(|r| at > r) && at > now - chrono::Duration::hours(1)
 }
 
 /// A change to write.
@@ -31,6 +45,7 @@ pub struct NewChange<'a> {
     pub version: Option<i64>,
     pub etag: Option<&'a str>,
     pub at: NaiveDateTime,
+    pub recorded_at: NaiveDateTime,
 }
 
 pub fn insert(conn: &mut AnyConnection, c: &NewChange<'_>) -> AppResult<()> {
@@ -43,6 +58,7 @@ pub fn insert(conn: &mut AnyConnection, c: &NewChange<'_>) -> AppResult<()> {
             public_changes::version.eq(c.version),
             public_changes::etag.eq(c.etag),
             public_changes::at.eq(c.at),
+            public_changes::recorded_at.eq(c.recorded_at),
         ))
         .execute(conn)?;
     Ok(())
@@ -95,17 +111,23 @@ pub fn page(
 }
 
 /// The last change that has happened by `now`: where a client that has everything until
-/// now goes on from.
+/// now goes on from; and whether it was dated ahead of writers (see
+/// [`Change::ahead_of_writers`]).
 pub fn head(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
-) -> AppResult<Option<(NaiveDateTime, i64)>> {
-    Ok(public_changes::table
+) -> AppResult<Option<((NaiveDateTime, i64), bool)>> {
+    let row: Option<(NaiveDateTime, i64, Option<NaiveDateTime>)> = public_changes::table
         .filter(public_changes::at.le(now))
         .order((public_changes::at.desc(), public_changes::seq.desc()))
-        .select((public_changes::at, public_changes::seq))
+        .select((
+            public_changes::at,
+            public_changes::seq,
+            public_changes::recorded_at,
+        ))
         .first(conn)
-        .optional()?)
+        .optional()?;
+    Ok(row.map(|(at, seq, recorded)| ((at, seq), dated_ahead(at, recorded, now))))
 }
 
 /// The time as the database sees it: one clock for every process on PostgreSQL, so that
@@ -134,4 +156,25 @@ pub fn wait_for_writers(conn: &mut AnyConnection) -> AppResult<()> {
         diesel::sql_query("SELECT pg_advisory_xact_lock_shared(7410010)").execute(c)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dated_ahead;
+    use chrono::Duration;
+
+    #[test]
+    fn only_recent_changes_written_ahead_of_their_time_make_a_reader_wait() {
+        let t = chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .unwrap()
+            .naive_utc();
+        // Written as it was made: never.
+        assert!(!dated_ahead(t, Some(t), t + Duration::seconds(1)));
+        // Scheduled a minute ahead, due now: yes.
+        assert!(dated_ahead(t, Some(t - Duration::minutes(1)), t + Duration::seconds(1)));
+        // Due more than an hour ago: no writer runs that long.
+        assert!(!dated_ahead(t, Some(t - Duration::minutes(1)), t + Duration::hours(2)));
+        // Written before this was kept.
+        assert!(!dated_ahead(t, None, t));
+    }
 }

@@ -1,0 +1,1 @@
+ALTER TABLE public_changes DROP COLUMN recorded_at;
