@@ -37,6 +37,17 @@ struct ListedFields {
     author: Option<String>,
 }
 
+/// `s` without the characters XML 1.0 does not allow (control characters other than tab,
+/// line feed and carriage return; U+FFFE and U+FFFF), which a title may hold and which would
+/// make the whole feed unreadable.
+fn xml_text(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
+        .collect()
+}
+
 /// An item's address, absolute.
 pub fn absolute(base: &str, url: &str) -> String {
     if url.starts_with("http://") || url.starts_with("https://") {
@@ -64,6 +75,7 @@ pub fn atom(
         Some((_, json)) => serde_json::from_str::<Titled>(&json)?.title,
         None => "Nieuws".to_owned(),
     };
+    let site_name = xml_text(&site_name);
     let site_name = site_name.as_str();
     let q = query::ListQuery {
         kinds,
@@ -84,7 +96,7 @@ pub fn atom(
         let item: Listed = serde_json::from_str(&row.list_json)?;
         let link = absolute(base, &item.url);
         entries.push(Entry {
-            title: Text::plain(item.title),
+            title: Text::plain(xml_text(&item.title)),
             id: format!("urn:uuid:{}", item.id),
             updated: item.updated_at,
             published: Some(item.published_at),
@@ -93,7 +105,7 @@ pub fn atom(
                 .author
                 .into_iter()
                 .map(|name| Person {
-                    name,
+                    name: xml_text(&name),
                     ..Person::default()
                 })
                 .collect(),
@@ -102,7 +114,7 @@ pub fn atom(
                 rel: "alternate".into(),
                 ..Link::default()
             }],
-            summary: (!item.summary.is_empty()).then(|| Text::plain(item.summary)),
+            summary: (!item.summary.is_empty()).then(|| Text::plain(xml_text(&item.summary))),
             ..Entry::default()
         });
     }

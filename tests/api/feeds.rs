@@ -15,6 +15,8 @@ async fn the_atom_feed_holds_the_newest_published_news(app: TestApp) {
         .field("author", "Joke")
         .published()
         .await;
+    // A control character XML does not allow, pasted into a title, is left out.
+    app.news("Oude\u{b}tekst").published().await;
     app.news("Tweede").tags(["manifest"]).published().await;
     app.news("Concept").draft().await;
     app.page("Missie").published().await;
@@ -26,8 +28,8 @@ async fn the_atom_feed_holds_the_newest_published_news(app: TestApp) {
     let etag = r.header("etag").unwrap();
     let feed = atom_syndication::Feed::read_from(&r.body[..]).expect("valid Atom");
     let titles: Vec<&str> = feed.entries.iter().map(|e| e.title.as_str()).collect();
-    assert_eq!(titles, ["Tweede", "Eerste"]);
-    let first = &feed.entries[1];
+    assert_eq!(titles, ["Tweede", "Oudetekst", "Eerste"]);
+    let first = &feed.entries[2];
     assert!(first.id.starts_with("urn:uuid:"), "{}", first.id);
     assert!(
         first.links[0].href.ends_with("/news/eerste"),
@@ -92,6 +94,16 @@ async fn the_sitemap_lists_every_published_item(app: TestApp) {
     );
     assert!(xml.contains("<lastmod>"));
     app.get("/sitemap.xml?page=2").await.problem(404);
+    // Forwarding headers anyone can send do not decide the addresses.
+    let forged = send(
+        app.request(Method::GET, "/sitemap.xml")
+            .header("x-forwarded-host", "evil.example")
+            .header("forwarded", "host=evil.example"),
+    )
+    .await
+    .expect(200)
+    .text();
+    assert!(!forged.contains("evil.example"), "{forged}");
     app.get("/sitemap.xml?page=nul").await.problem(422);
     app.get("/sitemap.xml?page=%0C").await.problem(422);
     let etag = r.header("etag").unwrap();

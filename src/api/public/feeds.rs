@@ -35,10 +35,29 @@ pub struct SitemapParams {
     page: Option<String>,
 }
 
-/// Where the request came to, as `scheme://host`.
+/// Where the request came to, as `scheme://host`: the connection's scheme and the `Host`
+/// header when it is a plain host name (or address) with an optional port. Forwarding
+/// headers (`X-Forwarded-Host`, `Forwarded`) are not believed: anyone could send one, and a
+/// cache in front would keep a sitemap pointing elsewhere. Behind a proxy, give an absolute
+/// `--public-url-template` so item addresses do not depend on it.
 fn base(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    let scheme = if req.app_config().secure() {
+        "https"
+    } else {
+        "http"
+    };
+    let host = req
+        .headers()
+        .get(actix_web::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .map_or_else(|| req.app_config().host().to_owned(), str::to_owned);
+    format!("{scheme}://{host}")
 }
 
 fn etag_of(body: &[u8]) -> AppResult<HeaderValue> {

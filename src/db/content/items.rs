@@ -38,12 +38,18 @@ pub fn get(conn: &mut AnyConnection, id: &str) -> AppResult<ItemRow> {
 
 /// Reads the item for a write inside a transaction. PostgreSQL locks the row until the
 /// transaction ends; SQLite's `BEGIN IMMEDIATE` has already serialised writers.
+///
+/// The lock is `FOR NO KEY UPDATE`: writers of the same item wait for each other, while
+/// another transaction may still insert rows that refer to it (its public rows, rebuilt
+/// because an item it shows changed). `FOR UPDATE` would make that insert's key check wait
+/// for this lock while this transaction waits for the public rows' lock that one holds: a
+/// deadlock between publishing an item and publishing one it refers to.
 pub fn lock(conn: &mut AnyConnection, id: &str) -> AppResult<ItemRow> {
     let row = match conn {
         AnyConnection::Postgresql(pg) => content_items::table
             .find(id)
             .select(ItemRow::as_select())
-            .for_update()
+            .for_no_key_update()
             .first(pg)
             .optional()?,
         AnyConnection::Sqlite(_) => find(conn, id)?,

@@ -171,9 +171,17 @@ mod tests {
         // Written as it was made: never.
         assert!(!dated_ahead(t, Some(t), t + Duration::seconds(1)));
         // Scheduled a minute ahead, due now: yes.
-        assert!(dated_ahead(t, Some(t - Duration::minutes(1)), t + Duration::seconds(1)));
+        assert!(dated_ahead(
+            t,
+            Some(t - Duration::minutes(1)),
+            t + Duration::seconds(1)
+        ));
         // Due more than an hour ago: no writer runs that long.
-        assert!(!dated_ahead(t, Some(t - Duration::minutes(1)), t + Duration::hours(2)));
+        assert!(!dated_ahead(
+            t,
+            Some(t - Duration::minutes(1)),
+            t + Duration::hours(2)
+        ));
         // Written before this was kept.
         assert!(!dated_ahead(t, None, t));
     }

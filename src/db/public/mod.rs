@@ -13,7 +13,9 @@ use crate::error::AppResult;
 
 /// On PostgreSQL, one writer of public rows at a time (until its transaction ends): the
 /// triggers that keep `public_counts` then never take its rows in two orders at once, so
-/// two publications cannot deadlock. SQLite has one writer anyway.
+/// two publications cannot deadlock (item rows are locked `FOR NO KEY UPDATE`, so the
+/// rebuilt rows of another item may still refer to a locked one; see `content::items::lock`).
+/// SQLite has one writer anyway.
 pub fn lock_public_rows(conn: &mut AnyConnection) -> AppResult<()> {
     if let AnyConnection::Postgresql(c) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7410010)").execute(c)?;
