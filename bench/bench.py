@@ -316,6 +316,9 @@ def write_cases(manifest, tmp):
         cases.append(("search_unique", lines("search_unique", rows), 200))
     # A site's build server catching up: the first page of 1 000 entries of the sync feed.
     cases.append(("sync", lines("sync", [("/api/v1/sync?limit=1000",)]), 200))
+    # Feed readers and search engines.
+    cases.append(("feed_atom", lines("feed_atom", [("/api/v1/feed.atom",)]), 200))
+    cases.append(("sitemap", lines("sitemap", [("/sitemap.xml",)]), 200))
     site = manifest.get("site")
     if site:
         cases.append(("site", lines("site", [(site["site"],)]), 200))

@@ -37,6 +37,8 @@ LABELS = {
     "site": "GET /api/v1/site (sections, queries, navigation)",
     "item_refs": "item with references (video, 3 downloads, 3 pages, links in the text)",
     "sync": "sync feed, a page of 1 000 entries",
+    "feed_atom": "Atom feed, 20 newest news",
+    "sitemap": "sitemap.xml (an index above 50 000 items)",
 }
 # The public reads measured again with no answers in memory (bench.py's DB_PATH_CASES).
 for _name in list(LABELS):
