@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use sha2::Digest;
 use utoipa::openapi::schema::Object;
 use utoipa::{IntoParams, ToSchema};
 
@@ -304,6 +305,37 @@ pub(super) fn item_response(
     body: Bytes,
 ) -> HttpResponse {
     conditional(state, req, etag, body, "application/json")
+}
+
+/// An answer built from the public rows, with an ETag of its bytes, kept in memory under
+/// `key`: served from there while the stamp it was built under holds, else built by `build`
+/// (whose errors are not kept); 304 when `If-None-Match` names its ETag.
+pub(crate) async fn etagged<F, Fut>(
+    state: &AppState,
+    req: &HttpRequest,
+    key: String,
+    content_type: &'static str,
+    build: F,
+) -> AppResult<HttpResponse>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = AppResult<Bytes>>,
+{
+    let stamp = state.answers.stamp(&state.db).await?;
+    if let Some(hit) = state.answers.get(&key, stamp)
+        && let Some(etag) = hit.etag
+    {
+        return Ok(conditional(state, req, etag, hit.body, content_type));
+    }
+    let body = build().await?;
+    let etag = etag_value(&format!(
+        "\"{}\"",
+        &hex::encode(sha2::Sha256::digest(&body))[..32]
+    ))?;
+    state
+        .answers
+        .put(key, stamp, Some(etag.clone()), body.clone());
+    Ok(conditional(state, req, etag, body, content_type))
 }
 
 /// 304 when the request's `If-None-Match` names `etag`, else `body` as `content_type`, with

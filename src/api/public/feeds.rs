@@ -2,15 +2,13 @@
 //! every published item's address for search engines; kept in memory and conditional like
 //! items.
 
-use actix_web::http::header::HeaderValue;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Utc;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
-use super::content::conditional;
+use super::content::etagged;
 use crate::api::extract::parse_query;
 use crate::domain::content::Kind;
 use crate::error::{AppError, AppResult, FieldError, Problem};
@@ -60,11 +58,6 @@ fn base(req: &HttpRequest) -> String {
     format!("{scheme}://{host}")
 }
 
-fn etag_of(body: &[u8]) -> AppResult<HeaderValue> {
-    HeaderValue::from_str(&format!("\"{}\"", &hex::encode(Sha256::digest(body))[..32]))
-        .map_err(|_| AppError::internal("an ETag is not a header"))
-}
-
 /// The newest published items as Atom
 ///
 /// The 20 newest published items (news unless `kind` says otherwise), each with its site
@@ -85,41 +78,33 @@ fn etag_of(body: &[u8]) -> AppResult<HeaderValue> {
 pub async fn atom(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
     let base = base(&req);
     let key = format!("atom {base}?{}", req.query_string());
-    let stamp = state.answers.stamp(&state.db).await?;
-    if let Some(hit) = state.answers.get(&key, stamp)
-        && let Some(etag) = hit.etag
-    {
-        return Ok(conditional(&state, &req, etag, hit.body, ATOM));
-    }
-    let params = parse_query::<FeedParams>(req.query_string())?;
-    let kinds = match params.kind.as_deref() {
-        None | Some("") => vec![Kind::News.as_str().to_owned()],
-        Some(list) => Kind::parse_list(list)
-            .map_err(|m| AppError::Validation(vec![FieldError::new("kind", m)]))?
-            .into_iter()
-            .map(|k| k.as_str().to_owned())
-            .collect(),
-    };
-    let tag = params.tag.filter(|t| !t.is_empty());
-    let self_url = format!(
-        "{base}/api/v1/feed.atom{}",
-        if req.query_string().is_empty() {
-            String::new()
-        } else {
-            format!("?{}", req.query_string())
-        }
-    );
-    let now = Utc::now().naive_utc();
-    let xml = state
-        .db
-        .read(move |c| feeds::atom(c, kinds, tag, now, &base, &self_url))
-        .await?;
-    let body = Bytes::from(xml);
-    let etag = etag_of(&body)?;
-    state
-        .answers
-        .put(key, stamp, Some(etag.clone()), body.clone());
-    Ok(conditional(&state, &req, etag, body, ATOM))
+    etagged(&state, &req, key, ATOM, || async {
+        let params = parse_query::<FeedParams>(req.query_string())?;
+        let kinds = match params.kind.as_deref() {
+            None | Some("") => vec![Kind::News.as_str().to_owned()],
+            Some(list) => Kind::parse_list(list)
+                .map_err(|m| AppError::Validation(vec![FieldError::new("kind", m)]))?
+                .into_iter()
+                .map(|k| k.as_str().to_owned())
+                .collect(),
+        };
+        let tag = params.tag.filter(|t| !t.is_empty());
+        let self_url = format!(
+            "{base}/api/v1/feed.atom{}",
+            if req.query_string().is_empty() {
+                String::new()
+            } else {
+                format!("?{}", req.query_string())
+            }
+        );
+        let now = Utc::now().naive_utc();
+        let xml = state
+            .db
+            .read(move |c| feeds::atom(c, kinds, tag, now, &base, &self_url))
+            .await?;
+        Ok(Bytes::from(xml))
+    })
+    .await
 }
 
 const ATOM: &str = "application/atom+xml";
@@ -146,33 +131,25 @@ const XML: &str = "application/xml";
 pub async fn sitemap(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
     let base = base(&req);
     let key = format!("sitemap {base}?{}", req.query_string());
-    let stamp = state.answers.stamp(&state.db).await?;
-    if let Some(hit) = state.answers.get(&key, stamp)
-        && let Some(etag) = hit.etag
-    {
-        return Ok(conditional(&state, &req, etag, hit.body, XML));
-    }
-    let params = parse_query::<SitemapParams>(req.query_string())?;
-    let page = match params.page.as_deref() {
-        None | Some("") => None,
-        Some(p) => Some(p.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-            AppError::Validation(vec![FieldError::new(
-                "page",
-                "must be a whole number from 1",
-            )])
-        })?),
-    };
-    let sitemap_url = format!("{base}/sitemap.xml");
-    let now = Utc::now().naive_utc();
-    let xml = state
-        .db
-        .run(move |c| feeds::sitemap(c, page, now, &base, &sitemap_url))
-        .await?
-        .ok_or_else(|| AppError::not_found("The sitemap has no such page."))?;
-    let body = Bytes::from(xml);
-    let etag = etag_of(&body)?;
-    state
-        .answers
-        .put(key, stamp, Some(etag.clone()), body.clone());
-    Ok(conditional(&state, &req, etag, body, XML))
+    etagged(&state, &req, key, XML, || async {
+        let params = parse_query::<SitemapParams>(req.query_string())?;
+        let page = match params.page.as_deref() {
+            None | Some("") => None,
+            Some(p) => Some(p.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                AppError::Validation(vec![FieldError::new(
+                    "page",
+                    "must be a whole number from 1",
+                )])
+            })?),
+        };
+        let sitemap_url = format!("{base}/sitemap.xml");
+        let now = Utc::now().naive_utc();
+        let xml = state
+            .db
+            .run(move |c| feeds::sitemap(c, page, now, &base, &sitemap_url))
+            .await?
+            .ok_or_else(|| AppError::not_found("The sitemap has no such page."))?;
+        Ok(Bytes::from(xml))
+    })
+    .await
 }

@@ -1,13 +1,11 @@
 //! `GET /site`: the website's structure in one answer (home page sections with their items,
 //! navigation), kept in memory and conditional like an item.
 
-use actix_web::http::header::HeaderValue;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Utc;
-use sha2::{Digest, Sha256};
 
-use super::content::item_response;
+use super::content::etagged;
 use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
 use crate::usecase::site::{self, Site};
@@ -32,24 +30,14 @@ const KEY: &str = "/api/v1/site";
 )]
 #[get("/site")]
 pub async fn get_site(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
-    let stamp = state.answers.stamp(&state.db).await?;
-    if let Some(hit) = state.answers.get(KEY, stamp)
-        && let Some(etag) = hit.etag
-    {
-        return Ok(item_response(&state, &req, etag, hit.body));
-    }
-    let now = Utc::now().naive_utc();
-    let site = state
-        .db
-        .read(move |c| site::build(c, now))
-        .await?
-        .ok_or_else(|| AppError::not_found("The home page is not published."))?;
-    let body = Bytes::from(serde_json::to_vec(&site)?);
-    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&body))[..32]);
-    let etag =
-        HeaderValue::from_str(&etag).map_err(|_| AppError::internal("an ETag is not a header"))?;
-    state
-        .answers
-        .put(KEY.to_owned(), stamp, Some(etag.clone()), body.clone());
-    Ok(item_response(&state, &req, etag, body))
+    etagged(&state, &req, KEY.to_owned(), "application/json", || async {
+        let now = Utc::now().naive_utc();
+        let site = state
+            .db
+            .read(move |c| site::build(c, now))
+            .await?
+            .ok_or_else(|| AppError::not_found("The home page is not published."))?;
+        Ok(Bytes::from(serde_json::to_vec(&site)?))
+    })
+    .await
 }
