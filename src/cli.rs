@@ -131,6 +131,11 @@ pub struct ServeArgs {
     /// ranges, e.g. `10.0.0.0/8,::1`). From any other peer the header is ignored.
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<String>,
+    /// Hosts webhooks may reach over plain `http` and at loopback, private or link-local
+    /// addresses (comma list, e.g. `127.0.0.1,hooks.internal`); every other webhook URL must
+    /// be `https` and resolve to a public address.
+    #[arg(long, env = "WEBHOOK_ALLOW_HOSTS", value_delimiter = ',')]
+    pub webhook_allow_hosts: Vec<String>,
     /// Sign-ups taken per client address, as `N/minutes`.
     #[arg(long, env = "SIGNUP_LIMIT", default_value = "10/10")]
     pub signup_limit: String,

@@ -37,6 +37,8 @@ pub struct Config {
     pub drain_seconds: u64,
     /// Where items are on the website: `{kind}`, `{slug}` and `{id}` filled in.
     pub public_url_template: String,
+    /// Hosts webhooks may reach over `http` and at non-public addresses.
+    pub webhook_allow_hosts: Vec<String>,
 }
 
 /// The longest public URL template (`--public-url-template`).
@@ -200,6 +202,12 @@ impl Config {
             shutdown_timeout: a.shutdown_timeout,
             metrics_token,
             trusted_proxies: parse_proxies(&a.trusted_proxies)?,
+            webhook_allow_hosts: a
+                .webhook_allow_hosts
+                .iter()
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty())
+                .collect(),
             signup_limit: a
                 .signup_limit
                 .parse()
@@ -238,6 +246,7 @@ impl Config {
             public_url_template: "/{kind}/{slug}".into(),
             metrics_token: None,
             trusted_proxies: Vec::new(),
+            webhook_allow_hosts: Vec::new(),
             signup_limit: RateLimit::new(10, 10),
             login_limit: RateLimit::new(5, 15),
             sqlite_synchronous: SqliteSynchronous::Full,

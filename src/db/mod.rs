@@ -11,6 +11,7 @@ pub mod schema;
 pub mod settings;
 pub mod text;
 pub mod users;
+pub mod webhooks;
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;

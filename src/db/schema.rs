@@ -227,6 +227,48 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(content_versions -> content_items (item_id));
 diesel::joinable!(content_file_refs -> content_items (item_id));
 diesel::joinable!(content_file_refs -> files (file_id));
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        url -> Text,
+        events -> Text,
+        active -> Bool,
+        description -> Nullable<Text>,
+        secret -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        event -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        claimed_until -> Nullable<Timestamp>,
+        claim -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        at -> Timestamp,
+        duration_ms -> BigInt,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+
 diesel::joinable!(content_tags -> content_items (item_id));
 diesel::joinable!(public_docs -> content_items (item_id));
 diesel::joinable!(public_doc_tags -> public_docs (doc_id));
@@ -252,4 +294,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     membership_challenges_used,
     erasures,
+    webhooks,
+    webhook_deliveries,
+    webhook_attempts,
 );

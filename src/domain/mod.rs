@@ -47,3 +47,4 @@ pub mod search;
 pub mod site;
 pub mod time;
 pub mod users;
+pub mod webhooks;

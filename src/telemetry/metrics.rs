@@ -51,6 +51,16 @@ pub fn scheduled_applied(n: u64) {
     SCHEDULED_APPLIED.inc_by(n);
 }
 
+static WEBHOOK_ATTEMPTS: LazyLock<Family<AnswerLabels, Counter>> = LazyLock::new(Family::default);
+
+/// Counts one attempt to deliver a webhook, by whether the receiver took it.
+pub fn webhook_attempt(ok: bool) {
+    let result = if ok { "delivered" } else { "failed" };
+    WEBHOOK_ATTEMPTS
+        .get_or_create(&AnswerLabels { result })
+        .inc();
+}
+
 /// Methods outside this list are counted as `OTHER`, so a client cannot grow the label set.
 fn method_label(method: &str) -> &'static str {
     match method {
@@ -132,6 +142,11 @@ pub fn render(pool: PoolGauges, answers: AnswerCounts) -> String {
         "scheduled_changes_applied",
         "Scheduled publications and unpublications applied",
         SCHEDULED_APPLIED.clone(),
+    );
+    registry.register(
+        "webhook_attempts",
+        "Attempts to deliver a webhook, by result (delivered: a 2xx answer)",
+        WEBHOOK_ATTEMPTS.clone(),
     );
     let served = Family::<AnswerLabels, Counter>::default();
     for (result, n) in [("hit", answers.hits), ("miss", answers.misses)] {

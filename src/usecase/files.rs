@@ -50,6 +50,14 @@ pub fn register_upload(
             "sha256": row.sha256,
         }),
     )?;
+    crate::usecase::webhooks::emit(conn, crate::domain::webhooks::Event::FileUploaded, |_| {
+        Ok(serde_json::json!({
+            "id": row.id,
+            "filename": row.filename,
+            "content_type": row.content_type,
+            "size": row.size,
+        }))
+    })?;
     // Last, so a failed insert leaves no blob; the lock keeps deletes out meanwhile.
     storage.place(staged)?;
     Ok((row, true))

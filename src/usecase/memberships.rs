@@ -96,6 +96,12 @@ pub fn sign_up(
     match member {
         Some(m) if errors.is_empty() => {
             let id = memberships::insert(conn, &m, CONSENT_VERSION, now)?;
+            // Only the id: a delivery carries no personal data.
+            crate::usecase::webhooks::emit(
+                conn,
+                crate::domain::webhooks::Event::MembershipCreated,
+                |_| Ok(json!({ "id": id })),
+            )?;
             Ok(Ok(Outcome::Stored(id)))
         }
         _ => Ok(Err(errors)),

@@ -12,3 +12,4 @@ pub mod site;
 pub mod sync;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;

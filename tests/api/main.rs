@@ -14,6 +14,7 @@ mod builders;
 mod builders_check;
 mod content_fixtures;
 mod process;
+mod receiver;
 mod support;
 
 mod admin_ui;
@@ -40,3 +41,4 @@ mod shapes;
 mod site;
 mod sync;
 mod transport;
+mod webhooks;

@@ -611,10 +611,13 @@ impl TestApp {
     /// and its own admin (`admin2@test.nl`); its files folder is its own.
     pub async fn sibling(&self) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let config = Config::for_tests(
+        let mut config = Config::for_tests(
             dir.path().to_path_buf(),
             self.state.config.database_url.clone(),
         );
+        config
+            .webhook_allow_hosts
+            .clone_from(&self.state.config.webhook_allow_hosts);
         let state = actix_web::web::block(move || startup::prepare(config))
             .await
             .expect("block")

@@ -7,3 +7,4 @@ pub mod memberships;
 pub mod preview;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;

@@ -10,7 +10,9 @@ use crate::db::AnyConnection;
 use crate::db::audit::{self, Actor};
 use crate::db::content::{items, now, versions};
 use crate::domain::content::{Document, Kind, Publication};
+use crate::domain::webhooks::Event;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::usecase::webhooks;
 
 /// Archives the item: it leaves the public API and every schedule is dropped.
 pub fn archive(
@@ -37,7 +39,9 @@ pub fn archive(
     let now = now();
     let detail =
         json!({ "version": row.latest_version, "was_published_version": was.published_version });
-    apply(conn, actor, id, "archive", &cleared, now, &detail)
+    let item = apply(conn, actor, id, "archive", &cleared, now, &detail)?;
+    webhooks::content_event(conn, Event::ContentArchived, id, was.published_version)?;
+    Ok(item)
 }
 
 /// Brings an archived item back as a draft.
@@ -86,6 +90,7 @@ pub fn publish(
     let now = now();
     // Schedules already due count as done; the new action applies on top of them.
     let mut p = row.publication().at(now);
+    let was_published = p.published_version;
     let scheduled = at.filter(|t| *t > now);
     if let Some(t) = scheduled {
         p.publish_version = Some(version);
@@ -97,7 +102,12 @@ pub fn publish(
         p.publish_at = None;
     }
     let detail = json!({ "version": version, "at": scheduled.map(super::view::utc) });
-    apply(conn, actor, id, "publish", &p, now, &detail)
+    let item = apply(conn, actor, id, "publish", &p, now, &detail)?;
+    // A scheduled publication is announced when the scheduler applies it.
+    if scheduled.is_none() && was_published != Some(version) {
+        webhooks::content_event(conn, Event::ContentPublished, id, Some(version))?;
+    }
+    Ok(item)
 }
 
 /// 422 naming each field of version `version` whose file is gone. A file may be deleted
@@ -144,6 +154,7 @@ pub fn unpublish(
     let row = lock_editable(conn, id, if_match)?;
     let now = now();
     let mut p = row.publication().at(now);
+    let was_published = p.published_version;
     let scheduled = at.filter(|t| *t > now);
     if let Some(t) = scheduled {
         p.unpublish_at = Some(t);
@@ -154,7 +165,13 @@ pub fn unpublish(
         };
     }
     let detail = json!({ "at": scheduled.map(super::view::utc) });
-    apply(conn, actor, id, "unpublish", &p, now, &detail)
+    let item = apply(conn, actor, id, "unpublish", &p, now, &detail)?;
+    if scheduled.is_none()
+        && let Some(was) = was_published
+    {
+        webhooks::content_event(conn, Event::ContentUnpublished, id, Some(was))?;
+    }
+    Ok(item)
 }
 
 /// Stores the item's new publication (an archived one archived at `now`), rebuilds its

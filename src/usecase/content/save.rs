@@ -1,5 +1,7 @@
 //! Saving documents: create, edit and restore, each making at most one new version.
 
+use crate::domain::webhooks::Event;
+use crate::usecase::webhooks;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
@@ -139,6 +141,7 @@ pub fn create(
         Some(&id),
         &json!({ "kind": kind, "slug": doc.slug, "version": 1 }),
     )?;
+    webhooks::content_event(conn, Event::ContentUpdated, &id, Some(1))?;
     load(conn, &id)
 }
 
@@ -251,6 +254,7 @@ fn save(
             },
         )?;
         versions::insert(conn, &row.id, next, doc, actor, comment, now)?;
+        webhooks::content_event(conn, Event::ContentUpdated, &row.id, Some(next))?;
         next
     };
     audit::record(

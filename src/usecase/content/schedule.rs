@@ -10,7 +10,9 @@ use diesel::prelude::*;
 
 use crate::db::schema::content_items;
 use crate::db::{AnyConnection, audit, public, transaction};
+use crate::domain::webhooks::Event;
 use crate::error::AppResult;
+use crate::usecase::webhooks;
 
 /// A change that is due.
 #[derive(Debug)]
@@ -54,6 +56,7 @@ fn due(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<Vec<Due>> {
 /// Applies one change if nobody has yet; true when this call applied it.
 fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResult<bool> {
     transaction(conn, |c| {
+        let mut unpublished_version = None;
         let (id, claimed, action, detail) = match change {
             Due::Publish { id, at } => {
                 let version: Option<Option<i64>> = content_items::table
@@ -83,6 +86,12 @@ fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResul
                 )
             }
             Due::Unpublish { id, at } => {
+                unpublished_version = content_items::table
+                    .find(id)
+                    .select(content_items::published_version)
+                    .first::<Option<i64>>(c)
+                    .optional()?
+                    .flatten();
                 let n = diesel::update(
                     content_items::table
                         .find(id)
@@ -113,6 +122,11 @@ fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResul
                 &detail,
             )?;
             crate::usecase::public_docs::sync_item(c, id, now)?;
+            let (event, version) = match change {
+                Due::Publish { .. } => (Event::ContentPublished, detail["version"].as_i64()),
+                Due::Unpublish { .. } => (Event::ContentUnpublished, unpublished_version),
+            };
+            webhooks::content_event(c, event, id, version)?;
         }
         Ok(claimed)
     })

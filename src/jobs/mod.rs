@@ -2,6 +2,8 @@
 //! every minute housekeeping, in whichever processes run; each scheduled change is applied
 //! by exactly one of them.
 
+pub mod webhooks;
+
 use std::time::Duration;
 
 use chrono::Utc;
@@ -16,12 +18,14 @@ pub use crate::usecase::content::schedule::run_once;
 pub fn housekeeping(conn: &mut AnyConnection) -> AppResult<()> {
     crate::db::users::delete_expired_sessions(conn)?;
     crate::db::rate_limit::prune(conn, Utc::now().naive_utc() - chrono::Duration::days(1))?;
+    crate::usecase::webhooks::prune(conn)?;
     Ok(())
 }
 
 /// Runs the scheduler every second, and housekeeping every minute, until the server begins
 /// to shut down (a pass under way finishes its transaction first).
 pub fn spawn(state: &AppState) {
+    webhooks::spawn(state);
     let db = state.db.clone();
     let lifecycle = state.lifecycle.clone();
     actix_web::rt::spawn(async move {
