@@ -14,6 +14,7 @@ const SCREENS = [
   { path: 'leden', label: 'Leden', roles: ['admin', 'membership'], load: () => import('./views/members.js') },
   { path: 'gebruikers', label: 'Gebruikers', roles: ['admin'], load: () => import('./views/users.js') },
   { path: 'tokens', label: 'Tokens', roles: ['admin'], load: () => import('./views/tokens.js') },
+  { path: 'webhooks', label: 'Webhooks', roles: ['admin'], load: () => import('./views/webhooks.js') },
   { path: 'activiteit', label: 'Activiteit', roles: ['admin'], load: () => import('./views/audit.js') },
 ];
 

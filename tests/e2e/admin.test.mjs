@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +53,7 @@ async function startServer() {
   const port = await freePort();
   const child = spawn(binary(), ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' },
   });
   let out = '';
   let err = '';
@@ -736,6 +738,59 @@ describe('admin UI', () => {
     assert.deepEqual(site.sections[0].items.map((it) => it.title), ['Missie', 'Contact']);
     assert.deepEqual(site.sections[1].items.map((it) => it.id), [itemId]);
     assert.match(site.sections[0].body_html, /Lees hoe wij werken\./);
+  });
+
+  it('adds a webhook, sends a test, and shows the delivery log with a retry', async () => {
+    // A receiver on a free loopback port (allowed by WEBHOOK_ALLOW_HOSTS) that keeps what it gets.
+    const got = [];
+    const rx = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        got.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise((r) => rx.listen(0, '127.0.0.1', r));
+    const until = async (n) => {
+      for (let i = 0; i < 100 && got.length < n; i += 1) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(got.length >= n, `${got.length} of ${n} deliveries arrived`);
+    };
+    try {
+      await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByLabel('Adres (URL)').fill('http://example.org/hook');
+      await page.getByRole('button', { name: 'Webhook toevoegen' }).click();
+      await page.locator('.field-error', { hasText: 'https' }).waitFor();
+      await page.getByLabel('Adres (URL)').fill(`http://127.0.0.1:${rx.address().port}/hook`);
+      await page.getByRole('button', { name: 'Webhook toevoegen' }).click();
+      const secret = await page.locator('.webhook-secret').innerText();
+      assert.ok(secret.startsWith('whsec_'), secret);
+      await shot('25-webhook-geheim');
+      await page.getByRole('button', { name: 'Klaar, ik heb het bewaard' }).click();
+      await page.locator('table.webhooks').getByRole('button', { name: 'Test' }).click();
+      await until(1);
+      const ping = JSON.parse(got[0].body);
+      assert.equal(ping.event, 'webhook.ping');
+      const [t, v1] = got[0].headers['x-oa-signature'].split(',').map((p) => p.split('=')[1]);
+      assert.equal(v1, createHmac('sha256', secret).update(`${t}.${got[0].body}`).digest('hex'));
+      assert.equal(got[0].headers['x-oa-delivery'], ping.id);
+      // The log shows it delivered; a publish arrives too; one is sent again by hand.
+      await makeItem({ kind: 'news', title: 'Webhooknieuws', fields: { display_date: '2026-12-01' } }, { publish: true });
+      await until(2);
+      assert.equal(JSON.parse(got[1].body).event, 'content.published');
+      await page.getByRole('button', { name: 'Vernieuwen' }).click();
+      await page.locator('table.deliveries tr', { hasText: 'content.published' }).locator('.delivery-delivered').waitFor();
+      await page.locator('table.deliveries tr', { hasText: 'webhook.ping' }).getByText('antwoord 204').waitFor();
+      await shot('26-webhook-log');
+      await page.locator('table.deliveries tr', { hasText: 'content.published' }).getByRole('button', { name: 'Opnieuw versturen' }).click();
+      await until(3);
+      assert.equal(got[2].headers['x-oa-delivery'], got[1].headers['x-oa-delivery']);
+      assert.equal(got[2].body, got[1].body);
+    } finally {
+      rx.close();
+    }
   });
 
   it('fits the new screens on a phone', async () => {
