@@ -18,6 +18,7 @@ both_backends_with!(
     content_changes_are_delivered_signed_after_commit,
     a_failing_receiver_gets_the_same_delivery_again,
     a_hanging_receiver_is_given_up_on_after_ten_seconds,
+    a_delivery_failing_for_a_day_is_given_up,
     the_log_shows_attempts_and_a_delivery_can_be_sent_again,
     a_scheduled_publication_is_announced_at_its_time,
     urls_events_and_access_are_checked,
@@ -525,4 +526,56 @@ async fn inactive_and_deleted_webhooks_get_nothing_but_a_test(app: TestApp) {
     app.news("Ook dit niet").published().await;
     actix_web::rt::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(rx.received().len(), 1);
+}
+
+async fn a_delivery_failing_for_a_day_is_given_up(app: TestApp) {
+    use diesel::prelude::*;
+    use oa_cms::db::schema::webhook_deliveries as d;
+    let rx = Receiver::start();
+    rx.fail_next(usize::MAX);
+    let (hook_id, _) = hook(&app, &rx.url("/down"), &["content.published"]).await;
+    app.news("Ontvanger ligt eruit").published().await;
+    let log = log_until(&app, &hook_id, 10, |l| {
+        l.first()
+            .is_some_and(|d| !d["attempts"].as_array().unwrap().is_empty())
+    })
+    .await;
+    assert_eq!(log[0]["status"], "pending", "tried again after a pause");
+    let next =
+        chrono::DateTime::parse_from_rfc3339(log[0]["next_attempt_at"].as_str().unwrap()).unwrap();
+    let first = chrono::DateTime::parse_from_rfc3339(log[0]["attempts"][0]["at"].as_str().unwrap())
+        .unwrap();
+    assert_eq!((next - first).num_seconds(), 5);
+    // Made a day ago: the next failure is the last.
+    let day_ago = (Utc::now() - chrono::Duration::hours(24)).naive_utc();
+    app.state
+        .db
+        .run(move |c| {
+            diesel::update(d::table)
+                .set(d::created_at.eq(day_ago))
+                .execute(c)
+                .map_err(Into::into)
+        })
+        .await
+        .unwrap();
+    let id = log[0]["id"].as_str().unwrap();
+    app.admin_json(
+        Method::POST,
+        &format!("/api/v1/admin/webhooks/{hook_id}/deliveries/{id}/retry"),
+        &json!({}),
+    )
+    .await
+    .expect(202);
+    let log = log_until(&app, &hook_id, 10, |l| l[0]["status"] == "failed").await;
+    assert_eq!(log[0]["status"], "failed", "{log:?}");
+    assert!(log[0]["next_attempt_at"].is_null());
+    assert_eq!(log[0]["attempts"].as_array().unwrap().len(), 2);
+    let failed = app
+        .admin_get(&format!(
+            "/api/v1/admin/webhooks/{hook_id}/deliveries?status=failed"
+        ))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(failed["items"].as_array().unwrap().len(), 1);
 }
