@@ -23,6 +23,9 @@ import urllib.parse
 import urllib.request
 
 import report
+import hashlib
+import hmac
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -39,7 +42,10 @@ EMAIL = "benchmark-admin@onderwijsalliantie.local"
 PASSWORD = "bench-wachtwoord-2026"
 # Environment every benchmarked oa-cms server gets on top of the caller's (completed in
 # main). No load balancer watches it, so it stops without draining.
-SERVER_ENV = {"DRAIN_SECONDS": "0"}
+SERVER_ENV = {"DRAIN_SECONDS": "0", "WEBHOOK_ALLOW_HOSTS": "127.0.0.1"}
+# The webhook case: publishes in a row, then how long deliveries may take after the last.
+WEBHOOK_PUBLISHES = 1000
+WEBHOOK_MAX_LAG_S = 10
 
 
 def log(msg):
@@ -171,14 +177,15 @@ class Dataset:
         return json.loads((self.dir / "manifest.json").read_text())
 
 
-def bearer_token(base):
-    """Signs the benchmark editor in and makes an API token, as a build server would."""
+def bearer_token(base, role="editor"):
+    """Signs the benchmark admin in and makes an API token with `role`, as a build server
+    would."""
     status, headers, body = http("POST", base + "/api/v1/auth/login",
                                  {"email": EMAIL, "password": PASSWORD}, {"Origin": base})
     if status != 200:
         return None
     cookie = "; ".join(c.split(";")[0] for c in headers.get_all("Set-Cookie") or [])
-    status, _, body = http("POST", base + "/api/v1/admin/tokens", {"name": "benchmark", "role": "editor"},
+    status, _, body = http("POST", base + "/api/v1/admin/tokens", {"name": f"benchmark {role}", "role": role},
                            {"Cookie": cookie, "Origin": base})
     return json.loads(body)["secret"] if status in (200, 201) else None
 
@@ -486,6 +493,96 @@ def edited_site(base, pid, token, manifest, tmp, args):
     return result
 
 
+class Receiver:
+    """A webhook receiver on a free loopback port: checks each delivery's signature and
+    keeps its id, event and arrival time."""
+
+    def __init__(self):
+        self.secrets = []
+        self.got = []
+        self.bad = 0
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                at = time.monotonic()
+                sig = dict(p.split("=", 1) for p in self.headers.get("X-OA-Signature", "").split(",") if "=" in p)
+                ok = any(hmac.compare_digest(
+                    hmac.new(s.encode(), f"{sig.get('t')}.".encode() + body, hashlib.sha256).hexdigest(),
+                    sig.get("v1", "")) for s in outer.secrets)
+                with outer.lock:
+                    outer.got.append((at, self.headers.get("X-OA-Event"), self.headers.get("X-OA-Delivery")))
+                    outer.bad += 0 if ok else 1
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def of(self, event):
+        with self.lock:
+            return [g for g in self.got if g[1] == event]
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def webhooks(base, pid, token, items, args):
+    """1 000 publishes in a row, each announced to a local receiver: how long after the last
+    commit the last delivery arrives; then admin saves (8 writers) while each save's
+    delivery is sent, as saves/s."""
+    admin = bearer_token(base, "admin")
+    if not WRITERS.exists() or not token or not admin or not items:
+        return None
+    rx = Receiver()
+    auth = {"Authorization": f"Bearer {admin}"}
+
+    def hook(events):
+        status, _, body = http("POST", base + "/api/v1/admin/webhooks",
+                               {"url": rx.url, "events": events}, auth)
+        if status != 201:
+            raise SystemExit(f"webhooks: creating a webhook answered {status} {body[:200]!r}")
+        made = json.loads(body)
+        rx.secrets.append(made["secret"])
+        return made["id"]
+
+    hooks = [hook(["content.published"])]
+    try:
+        settle(pid)
+        argv = [str(WRITERS), "--base", base, "--token", token, "--items", ",".join(items)]
+        subprocess.run(argv + ["--publish", "--count", str(WEBHOOK_PUBLISHES), "--seconds", "600"],
+                       capture_output=True, text=True, check=True)
+        last_commit = time.monotonic()
+        deadline = last_commit + 60
+        while len(rx.of("content.published")) < WEBHOOK_PUBLISHES and time.monotonic() < deadline:
+            time.sleep(0.05)
+        published = rx.of("content.published")
+        ids = [g[2] for g in published]
+        lag = max(0.0, max((g[0] for g in published), default=deadline) - last_commit)
+        # Saves while their deliveries (content.updated) are being sent.
+        hooks.append(hook(["content.updated"]))
+        before = len(rx.of("content.updated"))
+        w = writers(base, pid, token, items, args)
+        time.sleep(2)
+        updated = len(rx.of("content.updated")) - before
+    finally:
+        for h in hooks:
+            http("DELETE", base + f"/api/v1/admin/webhooks/{h}", None, auth)
+        rx.stop()
+    return {**w, "delivered": len(set(ids)), "duplicates": len(ids) - len(set(ids)),
+            "bad_signatures": rx.bad, "lag_s": round(lag, 2), "updated_delivered": updated,
+            "publishes": WEBHOOK_PUBLISHES}
+
+
 def ceiling(args, port):
     srv = Server([str(CEILING), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
                  port)
@@ -532,6 +629,13 @@ def measure_dataset(ds, args, wanted, tmp):
                 result["cases"]["admin_save"] = w
             else:
                 log("admin_save skipped: no editor token or no writer items")
+        if wanted("webhooks"):
+            log(f"{ds.backend} {ds.items}: webhooks")
+            w = webhooks(app.base, app.proc.pid, token, manifest["writer_items"], args)
+            if w:
+                result["cases"]["webhooks"] = w
+            else:
+                log("webhooks skipped: no tokens or no writer items")
         if wanted("edited_site"):
             log(f"{ds.backend} {ds.items}: edited_site")
             e = edited_site(app.base, app.proc.pid, token, manifest, tmp, args)

@@ -6,9 +6,13 @@
 //! saves its item and publishes the new version (`POST .../publish`), so the public rows
 //! change, and every answer kept in memory with them, at that pace.
 //!
+//! With `--count N` the writers stop after N saves in all (the webhook case: N publishes in
+//! a row).
+//!
 //! `cargo run --release --example bench_writers -- --base http://127.0.0.1:8080
 //!  --token SECRET --items ID,ID,... --seconds 15 [--every-ms 1000 --publish]`
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
@@ -34,6 +38,9 @@ struct Args {
     /// Publish each saved version too.
     #[arg(long)]
     publish: bool,
+    /// Stop after this many saves in all (0: run for `--seconds`).
+    #[arg(long, default_value_t = 0)]
+    count: u64,
 }
 
 #[derive(Default)]
@@ -89,7 +96,7 @@ fn fetch(client: &Client, url: &str, token: &str) -> Result<(String, Map<String,
     Ok((tag, editable(&item)))
 }
 
-fn writer(args: &Args, id: &str, until: Instant) -> Result<Tally, String> {
+fn writer(args: &Args, id: &str, until: Instant, left: &AtomicU64) -> Result<Tally, String> {
     let client = Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -109,6 +116,13 @@ fn writer(args: &Args, id: &str, until: Instant) -> Result<Tally, String> {
     let pace = Duration::from_millis(args.every_ms);
     let mut next = Instant::now();
     while Instant::now() < until {
+        if args.count > 0
+            && left
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_err()
+        {
+            break;
+        }
         if !pace.is_zero() {
             std::thread::sleep(next.saturating_duration_since(Instant::now()));
             // A save that ran late moves the next one back, rather than one following
@@ -198,11 +212,12 @@ fn main() {
     let args = Args::parse();
     let started = Instant::now();
     let until = started + Duration::from_secs(args.seconds);
+    let left = AtomicU64::new(args.count);
     let results: Vec<Result<Tally, String>> = std::thread::scope(|s| {
         let handles: Vec<_> = args
             .items
             .iter()
-            .map(|id| s.spawn(|| writer(&args, id, until)))
+            .map(|id| s.spawn(|| writer(&args, id, until, &left)))
             .collect();
         handles
             .into_iter()

@@ -432,37 +432,43 @@ impl Outcome {
     }
 }
 
-/// Records how the attempt at a claimed delivery ended: delivered, due again after a
-/// growing pause, or given up once 24 hours have passed since it was made.
-pub fn finish(
+/// Records how the attempts at claimed deliveries ended, in one transaction: each
+/// delivered, due again after a growing pause, or given up once 24 hours have passed since
+/// it was made. A delivery whose claim lapsed meanwhile (another worker took it over) is
+/// left to that worker.
+pub fn finish_all(
     conn: &mut AnyConnection,
-    claimed: &Delivery,
+    done: &[(Delivery, Outcome)],
     claim: &str,
-    outcome: &Outcome,
 ) -> AppResult<()> {
-    let attempts = claimed.attempts.saturating_add(1);
-    let (status, next) = if outcome.succeeded() {
-        (DeliveryStatus::Delivered, None)
-    } else {
-        let next = outcome.started + retry_delay(attempts);
-        if next > claimed.created_at + GIVE_UP_AFTER {
-            (DeliveryStatus::Failed, None)
-        } else {
-            (DeliveryStatus::Pending, Some(next))
-        }
-    };
-    let attempt = Attempt {
-        id: uuid::Uuid::now_v7().to_string(),
-        delivery_id: claimed.id.clone(),
-        at: outcome.started,
-        duration_ms: outcome.duration_ms,
-        status_code: outcome.status_code.map(i32::from),
-        error: outcome.error.clone(),
-    };
     transaction(conn, |c| {
-        rows::finish_attempt(c, &attempt, claim, status.as_str(), next)
-    })?;
-    Ok(())
+        for (claimed, outcome) in done {
+            let (status, next) = next_step(claimed, outcome);
+            let attempt = Attempt {
+                id: uuid::Uuid::now_v7().to_string(),
+                delivery_id: claimed.id.clone(),
+                at: outcome.started,
+                duration_ms: outcome.duration_ms,
+                status_code: outcome.status_code.map(i32::from),
+                error: outcome.error.clone(),
+            };
+            rows::finish_attempt(c, &attempt, claim, status.as_str(), next)?;
+        }
+        Ok(())
+    })
+}
+
+/// Where a delivery goes after an attempt.
+fn next_step(claimed: &Delivery, outcome: &Outcome) -> (DeliveryStatus, Option<NaiveDateTime>) {
+    if outcome.succeeded() {
+        return (DeliveryStatus::Delivered, None);
+    }
+    let next = outcome.started + retry_delay(claimed.attempts.saturating_add(1));
+    if next > claimed.created_at + GIVE_UP_AFTER {
+        (DeliveryStatus::Failed, None)
+    } else {
+        (DeliveryStatus::Pending, Some(next))
+    }
 }
 
 /// Forgets deliveries older than 30 days that are done.
