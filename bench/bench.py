@@ -323,6 +323,9 @@ def write_cases(manifest, tmp):
         cases.append(("search_unique", lines("search_unique", rows), 200))
     # A site's build server catching up: the first page of 1 000 entries of the sync feed.
     cases.append(("sync", lines("sync", [("/api/v1/sync?limit=1000",)]), 200))
+    # The same as build servers ask for it: their HTTP clients send Accept-Encoding.
+    cases.append(("sync_gzip", lines("sync_gzip", [("/api/v1/sync?limit=1000", "Accept-Encoding",
+                                                    "gzip, deflate")]), 200))
     # Feed readers and search engines.
     cases.append(("feed_atom", lines("feed_atom", [("/api/v1/feed.atom",)]), 200))
     cases.append(("sitemap", lines("sitemap", [("/sitemap.xml",)]), 200))

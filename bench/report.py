@@ -14,6 +14,7 @@ TARGETS = {
     "site": 0.5,
     "item_refs": 0.5,
     "sync": 0.3,
+    "sync_gzip": 0.3,
     # With no answers in memory (bench.py's DB_PATH_CASES), at 100 000 items.
     "item_db": 0.4,
     "item_304_db": 0.4,
@@ -37,6 +38,7 @@ LABELS = {
     "site": "GET /api/v1/site (sections, queries, navigation)",
     "item_refs": "item with references (video, 3 downloads, 3 pages, links in the text)",
     "sync": "sync feed, a page of 1 000 entries",
+    "sync_gzip": "sync feed, a page of 1 000 entries, Accept-Encoding: gzip",
     "feed_atom": "Atom feed, 20 newest news",
     "webhooks": "admin saves (8 writers) while each save's webhook delivery is sent",
     "sitemap": "sitemap.xml (an index above 50 000 items)",

@@ -19,8 +19,9 @@
 //! Answers are built after the stamp is read, so a stored answer is never older than its
 //! stamp. The store is bounded in bytes; the least useful answers make room.
 
+use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::HeaderValue;
@@ -48,6 +49,26 @@ pub struct Answer {
     stamp: Stamp,
     pub etag: Option<HeaderValue>,
     pub body: Bytes,
+    /// The body gzip-compressed, made on the first request that accepts it and shared by
+    /// every copy of this answer.
+    gzip: Arc<OnceLock<Bytes>>,
+}
+
+impl Answer {
+    /// The body compressed with gzip (made once per stored answer).
+    pub fn gzip(&self) -> Bytes {
+        self.gzip
+            .get_or_init(|| {
+                let mut out = flate2::write::GzEncoder::new(
+                    Vec::with_capacity(self.body.len() / 4),
+                    flate2::Compression::default(),
+                );
+                // Writing into a Vec does not fail.
+                let _ = out.write_all(&self.body);
+                out.finish().map(Bytes::from).unwrap_or_default()
+            })
+            .clone()
+    }
 }
 
 #[derive(Clone)]
@@ -182,11 +203,24 @@ impl Answers {
         }
     }
 
-    /// Stores an answer built after `stamp` was read.
-    pub fn put(&self, key: String, stamp: Option<Stamp>, etag: Option<HeaderValue>, body: Bytes) {
-        if let (Some(entries), Some(stamp)) = (&self.entries, stamp) {
-            entries.insert(key, Answer { stamp, etag, body });
-        }
+    /// Stores an answer built after `stamp` was read; answers it as stored, or `None` when
+    /// the store is off or there is no stamp.
+    pub fn put(
+        &self,
+        key: String,
+        stamp: Option<Stamp>,
+        etag: Option<HeaderValue>,
+        body: Bytes,
+    ) -> Option<Answer> {
+        let (entries, stamp) = (self.entries.as_ref()?, stamp?);
+        let answer = Answer {
+            stamp,
+            etag,
+            body,
+            gzip: Arc::default(),
+        };
+        entries.insert(key, answer.clone());
+        Some(answer)
     }
 }
 

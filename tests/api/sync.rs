@@ -14,6 +14,7 @@ both_backends!(
     the_feed_is_complete_while_two_processes_write,
     bad_cursors_and_limits_are_refused,
     admin_updated_at_moves_with_the_publication,
+    big_pages_are_sent_gzipped_to_clients_that_take_it,
 );
 
 /// What a site keeps: the published items by id, with their slugs.
@@ -230,4 +231,51 @@ async fn admin_updated_at_moves_with_the_publication(app: TestApp) {
     let moved =
         chrono::DateTime::parse_from_rfc3339(a.json["updated_at"].as_str().unwrap()).unwrap();
     assert!(moved >= since, "{moved} {since}");
+}
+
+async fn big_pages_are_sent_gzipped_to_clients_that_take_it(app: TestApp) {
+    use std::io::Read;
+    for i in 0..20 {
+        app.news(&format!("Bericht {i}")).published().await;
+    }
+    let get = |path: &'static str, accept: Option<&'static str>| {
+        let app = &app;
+        async move {
+            let mut req = app.request(crate::support::Method::GET, path);
+            if let Some(a) = accept {
+                req = req.header("Accept-Encoding", a);
+            }
+            crate::support::send(req).await.expect(200)
+        }
+    };
+    for path in ["/api/v1/sync?limit=1000", "/api/v1/content?limit=20"] {
+        let plain = get(path, None).await;
+        assert!(plain.header("content-encoding").is_none());
+        assert!(plain.header("vary").unwrap().contains("Accept-Encoding"));
+        // The first request builds and keeps the answer, the second is served from memory:
+        // both compressed, and the same once decompressed.
+        for _ in 0..2 {
+            let zipped = get(path, Some("gzip, deflate, br")).await;
+            assert_eq!(
+                zipped.header("content-encoding").as_deref(),
+                Some("gzip"),
+                "{path}"
+            );
+            assert!(zipped.body.len() < plain.body.len() / 2, "{path}");
+            let mut text = Vec::new();
+            flate2::read::GzDecoder::new(&zipped.body[..])
+                .read_to_end(&mut text)
+                .unwrap();
+            assert_eq!(text, plain.body, "{path}");
+        }
+        // Refused gzip, or asked for another coding only: as it is.
+        for accept in ["gzip;q=0", "br", "identity"] {
+            let r = get(path, Some(accept)).await;
+            assert!(r.header("content-encoding").is_none(), "{accept}");
+            assert_eq!(r.body, plain.body);
+        }
+    }
+    // A small answer is not worth compressing.
+    let small = get("/api/v1/content?limit=1", Some("gzip")).await;
+    assert!(small.header("content-encoding").is_none());
 }

@@ -160,7 +160,12 @@ pub async fn list(state: web::Data<AppState>, req: HttpRequest) -> AppResult<Htt
     let key = format!("?{}", req.query_string());
     let stamp = state.answers.stamp(&state.db).await?;
     if let Some(hit) = state.answers.get(&key, stamp) {
-        return Ok(list_response(&state, hit.body));
+        return Ok(super::json_answer(
+            &state,
+            &req,
+            Some(&hit),
+            hit.body.clone(),
+        ));
     }
     let q = parse_query::<ListParams>(req.query_string())?.into_query()?;
     let ranked = q.q.is_some();
@@ -210,15 +215,8 @@ pub async fn list(state: web::Data<AppState>, req: HttpRequest) -> AppResult<Htt
         total,
     })?;
     let body = Bytes::from(body);
-    state.answers.put(key, stamp, None, body.clone());
-    Ok(list_response(&state, body))
-}
-
-fn list_response(state: &AppState, body: Bytes) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(cache_control(state))
-        .content_type("application/json")
-        .body(body)
+    let kept = state.answers.put(key, stamp, None, body.clone());
+    Ok(super::json_answer(&state, &req, kept.as_ref(), body))
 }
 
 /// Get a published content item

@@ -45,7 +45,12 @@ pub async fn sync_feed(state: web::Data<AppState>, req: HttpRequest) -> AppResul
     let key = format!("sync?{}", req.query_string());
     let stamp = state.answers.stamp(&state.db).await?;
     if let Some(hit) = state.answers.get(&key, stamp) {
-        return Ok(response(&state, hit.body));
+        return Ok(super::json_answer(
+            &state,
+            &req,
+            Some(&hit),
+            hit.body.clone(),
+        ));
     }
     let params = parse_query::<SyncParams>(req.query_string())?;
     let mut errors = Vec::new();
@@ -73,16 +78,6 @@ pub async fn sync_feed(state: web::Data<AppState>, req: HttpRequest) -> AppResul
             .ok_or_else(|| AppError::internal("a read that waited gave no page"))?,
     };
     let body = Bytes::from(serde_json::to_vec(&page)?);
-    state.answers.put(key, stamp, None, body.clone());
-    Ok(response(&state, body))
-}
-
-fn response(state: &AppState, body: Bytes) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((
-            actix_web::http::header::CACHE_CONTROL,
-            state.public_cache_control.clone(),
-        ))
-        .content_type("application/json")
-        .body(body)
+    let kept = state.answers.put(key, stamp, None, body.clone());
+    Ok(super::json_answer(&state, &req, kept.as_ref(), body))
 }
