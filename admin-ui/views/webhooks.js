@@ -23,7 +23,7 @@ export default async function webhooks(root, { parts }) {
   const list = api.itemsOf(data);
   const secretBox = h('div', { 'aria-live': 'polite' });
   const message = h('div', { 'aria-live': 'assertive' });
-  const url = h('input', { type: 'url', placeholder: 'https://www.voorbeeld.nl/api/webhook', autocomplete: 'off' });
+  const url = h('input', { type: 'url', autocomplete: 'off' });
   const description = h('input', { type: 'text', placeholder: 'bijv. website opnieuw bouwen' });
   const boxes = Object.entries(EVENTS).map(([value, label]) => {
     const box = h('input', { type: 'checkbox', value, checked: value.startsWith('content.') && value !== 'content.updated' });
