@@ -99,14 +99,17 @@ export default async function users(root) {
   fill(
     root,
     h('h1', {}, 'Gebruikers'),
-    h('div', { class: 'split' },
+    // The list takes the full width (its buttons never slide under the form); the form follows.
+    h(
+      'div',
+      { class: 'table-scroll' },
       h(
         'table',
         { class: 'list users' },
         h('thead', {}, h('tr', {}, ['E-mail', 'Naam', 'Rol', 'Sinds', ''].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, rows),
       ),
-      form,
     ),
+    h('div', { class: 'add-user' }, form),
   );
 }

@@ -1,0 +1,85 @@
+// The admin UI as staff use it day to day, end to end in Chromium: each test shows one thing
+// that used to get in an editor's way is fixed.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { shots, launch, startServer, login, send, signUp, assertUncovered } from './support.mjs';
+
+describe('admin UI for staff', () => {
+  let server;
+  let browser;
+  let page;
+
+  const shot = async (name, p = page) => {
+    await p.screenshot({ path: join(shots, `staff-${name}.png`), fullPage: true });
+  };
+  const flashText = (p = page) => p.locator('#flash p').last();
+  const menu = (name, p = page) => p.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name, exact: true });
+
+  before(async () => {
+    mkdirSync(shots, { recursive: true });
+    server = await startServer();
+    browser = await launch();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', timezoneId: 'UTC' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await login(page, server);
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.child.kill('SIGTERM');
+    if (server) rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  it('shows every column and button of Gebruikers and Leden at 1280 and 1920 px', async () => {
+    for (const [email, name, role] of [
+      ['hoofdredacteur.digitale.kanalen@onderwijsalliantie.nl', 'Hoofdredacteur Digitale Kanalen', 'editor'],
+      ['ledenadministratie@onderwijsalliantie.nl', 'Ledenadministratie', 'membership'],
+    ]) {
+      const r = await send(page, 'POST', '/api/v1/admin/users', { email, name, role, password: 'een lang en sterk wachtwoord' });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    await signUp(server, {
+      name: 'Bram van den Bosch-Oosterhuis',
+      email: 'bram.vandenbosch-oosterhuis@openbaarprimaironderwijsgroningen.nl',
+      organisation: 'Stichting Openbaar Primair Onderwijs Groningen',
+    });
+    const { body: list } = await send(page, 'GET', '/api/v1/admin/memberships');
+    const bram = list.items[0];
+    const ok = await send(page, 'PATCH', `/api/v1/admin/memberships/${bram.id}`, { status: 'approved' }, `"${bram.id}:${bram.version}"`);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await menu('Gebruikers').click();
+      const rows = page.locator('table.users tbody tr');
+      await rows.nth(2).waitFor();
+      for (let i = 0; i < 3; i += 1) {
+        await assertUncovered(rows.nth(i).getByRole('button', { name: 'Wachtwoord' }), `Wachtwoord in row ${i + 1} at ${width} px`);
+        await assertUncovered(rows.nth(i).getByRole('combobox'), `the role in row ${i + 1} at ${width} px`);
+      }
+      // The signed-in admin cannot remove themselves; the others can be removed.
+      for (let i = 1; i < 3; i += 1) {
+        await assertUncovered(rows.nth(i).getByRole('button', { name: 'Verwijderen' }), `Verwijderen in row ${i + 1} at ${width} px`);
+      }
+      await shot(`gebruikers-${width}`);
+
+      await menu('Leden').click();
+      const row = page.locator('table.members tbody tr', { hasText: 'Bram' });
+      await assertUncovered(row.getByText('goedgekeurd'), `the status at ${width} px`);
+      await assertUncovered(page.locator('table.members th', { hasText: 'Aangemeld' }), `the Aangemeld heading at ${width} px`);
+      await assertUncovered(row.locator('time'), `the sign-up time at ${width} px`);
+      // With a sign-up opened beside the list.
+      await row.getByRole('link', { name: /Bram/ }).click();
+      await page.locator('#member-detail').getByText('Ik verbind scholen in de regio.').waitFor();
+      await assertUncovered(row.getByText('goedgekeurd'), `the status beside the detail at ${width} px`);
+      await assertUncovered(page.locator('table.members th', { hasText: 'Aangemeld' }), `the Aangemeld heading beside the detail at ${width} px`);
+      await assertUncovered(row.locator('time'), `the sign-up time beside the detail at ${width} px`);
+      await shot(`leden-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
