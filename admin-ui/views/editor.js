@@ -11,6 +11,7 @@ import { can, navigate, setLeaveGuard } from '../app.js';
 import { loadItem, itemHeader, itemPath } from './item.js';
 import { kindFields, attachments } from './fields.js';
 import { markdownField } from './markdown.js';
+import { bare, docOf, mergeDocs, keptFromTheirs, labeller, chooseConflicts } from './merge.js';
 
 export default async function editor(root, { id, params }) {
   let item = null;
@@ -172,14 +173,7 @@ export default async function editor(root, { id, params }) {
           h('button', {
             type: 'button',
             class: 'danger overwrite',
-            onclick: async () => {
-              if (!latest) return;
-              if (await confirmDialog('Jouw versie opslaan als nieuwste? De wijzigingen van de ander blijven terug te vinden bij Versies.', { confirm: 'Toch opslaan', danger: true })) {
-                etag = latest.etag;
-                conflictBox.replaceChildren();
-                save();
-              }
-            },
+            onclick: () => latest && saveMerged(latest),
           }, 'Mijn versie toch opslaan'),
           h('a', { href: itemPath(item, 'versies'), target: '_blank', rel: 'noopener' }, 'Versies bekijken (nieuw tabblad)'),
         ),
@@ -188,8 +182,32 @@ export default async function editor(root, { id, params }) {
     conflictBox.querySelector('button').focus();
   };
 
-  const save = async () => {
-    const doc = read();
+  /**
+   * Saves what was typed over the other's save, field by field: their changes to fields
+   * this editor did not touch stay; fields both changed are chosen side by side first.
+   */
+  const saveMerged = async (latest) => {
+    const base = docOf(item);
+    const mine = read();
+    const theirs = docOf(latest.item);
+    const labelOf = labeller(form);
+    const { doc, conflicts } = mergeDocs(base, mine, theirs);
+    if (conflicts.length) {
+      if (!(await chooseConflicts(conflictBox, conflicts, labelOf))) return;
+    } else {
+      const kept = keptFromTheirs(base, mine, theirs, labelOf);
+      const question = kept.length
+        ? `Jouw wijzigingen opslaan als nieuwste? Wat de ander wijzigde in ${kept.join(', ').toLowerCase()} blijft staan.`
+        : 'Jouw versie opslaan als nieuwste? De wijzigingen van de ander blijven terug te vinden bij Versies.';
+      if (!(await confirmDialog(question, { confirm: 'Toch opslaan', danger: true }))) return;
+    }
+    etag = latest.etag;
+    conflictBox.replaceChildren();
+    save(doc);
+  };
+
+  const save = async (merged = null) => {
+    const doc = merged || read();
     summaryBox.replaceChildren();
     clearFieldErrors(form);
     saveButton.disabled = true;
@@ -207,6 +225,8 @@ export default async function editor(root, { id, params }) {
       etag = res.etag || `"${item.id}:${item.version}"`;
       comment.value = '';
       saved();
+      // A merged save holds more than the form shows: show what was saved.
+      if (merged) navigate(itemPath(item), { replace: true });
       fill(header, itemHeader(item, ''));
       flash(res.data.unchanged || item.version === before ? 'Geen wijzigingen: er is geen nieuwe versie gemaakt.' : `Opgeslagen als versie ${item.version}.`);
     } catch (err) {
@@ -259,22 +279,6 @@ export default async function editor(root, { id, params }) {
     item && can('write-content') && (!isHome || item.status === 'archived') ? archiveControls(item, () => etag) : null,
   );
   if (!item) title.focus();
-}
-
-/** Fields as compared for a conflict: nulls, empty texts and lists, derived values left out. */
-function bare(value) {
-  if (Array.isArray(value)) return value.map(bare);
-  if (value && typeof value === 'object') {
-    const out = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = value[k];
-      if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) continue;
-      if (k === 'provider' || k === 'embed_url') continue;
-      out[k] = bare(v);
-    }
-    return out;
-  }
-  return value;
 }
 
 function archiveControls(item, currentEtag) {

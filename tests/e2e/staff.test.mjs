@@ -7,6 +7,19 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { shots, launch, startServer, login, send, signUp, assertUncovered } from './support.mjs';
 
+/** An item's document as PUT takes it. */
+const pick = (item) => ({
+  title: item.title,
+  summary: item.summary,
+  body: item.body,
+  tags: item.tags,
+  attachments: item.attachments,
+  fields: item.fields,
+});
+
+/** The entries of a list answer, a bare array or `{items}`. */
+const listOf = (body) => (Array.isArray(body) ? body : body.items);
+
 describe('admin UI for staff', () => {
   let server;
   let browser;
@@ -81,5 +94,67 @@ describe('admin UI for staff', () => {
       await shot(`leden-${width}`);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('"Mijn versie toch opslaan" keeps the other editor\'s changes and shows fields both changed side by side', async () => {
+    const made = await send(page, 'POST', '/api/v1/admin/content', {
+      kind: 'news',
+      title: 'Open dag',
+      summary: 'Kom langs.',
+      body: 'Om 10:00 begint het.\n\nWe sluiten om 16:00.',
+      fields: { author: 'Redactie' },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const id = made.body.id;
+    await page.goto(`${server.base}/admin/inhoud/${id}`);
+    await page.getByLabel('Titel').fill('Open dag 2027');
+    await page.getByLabel('Tekst (Markdown)').fill('Om 10:30 begint het.\n\nWe sluiten om 16:00.');
+
+    // Meanwhile a colleague saves the summary, the author and the same line of the text.
+    const theirs = await send(page, 'PUT', `/api/v1/admin/content/${id}`, {
+      title: 'Open dag',
+      summary: 'Kom langs, iedereen welkom.',
+      body: 'Om 11:00 begint het.\n\nWe sluiten om 16:00.',
+      tags: [],
+      attachments: [],
+      fields: { author: 'Communicatie' },
+    }, made.etag);
+    assert.equal(theirs.status, 200, JSON.stringify(theirs.body));
+
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    await page.getByText('Iemand anders heeft dit item intussen opgeslagen').waitFor();
+    await page.getByRole('button', { name: 'Mijn versie toch opslaan' }).click();
+    const merge = page.getByRole('region', { name: 'Door jullie allebei gewijzigd' });
+    await merge.waitFor();
+    // Only the text was changed by both; it is shown both ways.
+    assert.deepEqual(await merge.locator('fieldset.merge-field legend').allInnerTexts(), ['Tekst']);
+    await merge.locator('.merge-mine pre', { hasText: 'Om 10:30 begint het.' }).waitFor();
+    await merge.locator('.merge-theirs pre', { hasText: 'Om 11:00 begint het.' }).waitFor();
+    await shot('samenvoegen');
+    await merge.getByRole('button', { name: 'Samengevoegd opslaan' }).click();
+    await flashText().filter({ hasText: 'Opgeslagen als versie 3.' }).waitFor();
+    const { body: saved } = await send(page, 'GET', `/api/v1/admin/content/${id}`);
+    assert.equal(saved.title, 'Open dag 2027');
+    assert.equal(saved.body, 'Om 10:30 begint het.\n\nWe sluiten om 16:00.');
+    assert.equal(saved.summary, 'Kom langs, iedereen welkom.');
+    assert.equal(saved.fields.author, 'Communicatie');
+    // The editor shows what was saved, the colleague's summary included.
+    await page.locator('.latest-version', { hasText: '3' }).waitFor();
+    assert.equal(await page.getByLabel('Samenvatting').inputValue(), 'Kom langs, iedereen welkom.');
+
+    // Choosing the other's version of a field both changed saves theirs for that field.
+    const again = await send(page, 'GET', `/api/v1/admin/content/${id}`);
+    await page.getByLabel('Titel').fill('Open dag voor iedereen');
+    await page.getByLabel('Samenvatting').fill('Kom langs, iedereen is welkom.');
+    const other = await send(page, 'PUT', `/api/v1/admin/content/${id}`, { ...pick(again.body), title: 'Open dag 2027 (nieuw)' }, again.etag);
+    assert.equal(other.status, 200, JSON.stringify(other.body));
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    await page.getByRole('button', { name: 'Mijn versie toch opslaan' }).click();
+    await merge.getByRole('radio', { name: 'Versie van de ander' }).check();
+    await merge.getByRole('button', { name: 'Samengevoegd opslaan' }).click();
+    await flashText().filter({ hasText: 'Opgeslagen als versie 5.' }).waitFor();
+    const { body: last } = await send(page, 'GET', `/api/v1/admin/content/${id}`);
+    assert.equal(last.title, 'Open dag 2027 (nieuw)');
+    assert.equal(last.summary, 'Kom langs, iedereen is welkom.');
   });
 });
