@@ -10,6 +10,26 @@ const roleSelect = (value, attrs = {}) => {
   return el;
 };
 
+/** What each role may do, to say what a change of role changes. */
+const CAN = {
+  admin: 'alles, ook gebruikers, tokens en de activiteit beheren',
+  editor: 'inhoud, homepagina en bestanden bewerken en publiceren',
+  membership: 'alleen de aanmeldingen bij Leden behandelen',
+  read: 'inhoud en bestanden alleen bekijken',
+};
+
+/** The question asked before a role changes: who, from what to what, and what that means. */
+function roleQuestion(u, to, self) {
+  const parts = [
+    `De rol van ${u.email} wijzigen van ${ROLES[u.role]} naar ${ROLES[to]}?`,
+    `Nu: ${CAN[u.role]}. Daarna: ${CAN[to]}.`,
+  ];
+  if (self && to !== 'admin') {
+    parts.push('Dit ben jij: je verliest meteen de toegang tot Gebruikers, Tokens en Activiteit, en kunt dit niet zelf terugdraaien.');
+  }
+  return parts.join(' ');
+}
+
 export default async function users(root) {
   setTitle('Gebruikers');
   const { data } = await api.get('/admin/users');
@@ -51,10 +71,21 @@ export default async function users(root) {
   const rows = list.map((u) => {
     const r = roleSelect(u.role, { 'aria-label': `Rol van ${u.email}` });
     const self = session.me && session.me.id === u.id;
+    // Nothing changes until confirmed: an arrow key on the list only asks.
     r.addEventListener('change', async () => {
+      const to = r.value;
+      if (to === u.role) return;
+      const danger = self || u.role === 'admin';
+      if (!(await confirmDialog(roleQuestion(u, to, self), { confirm: 'Rol wijzigen', danger }))) {
+        r.value = u.role;
+        r.focus();
+        return;
+      }
       try {
-        await api.patch(`/admin/users/${u.id}`, { role: r.value });
-        flash(`${u.email} is nu ${ROLES[r.value]}.`);
+        await api.patch(`/admin/users/${u.id}`, { role: to });
+        u.role = to;
+        flash(`${u.email} is nu ${ROLES[to]}.`);
+        if (self && to !== 'admin') window.location.assign('/admin/');
       } catch (err) {
         r.value = u.role;
         flash(err.message, 'warn');

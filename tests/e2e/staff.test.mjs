@@ -157,4 +157,35 @@ describe('admin UI for staff', () => {
     assert.equal(last.title, 'Open dag 2027 (nieuw)');
     assert.equal(last.summary, 'Kom langs, iedereen is welkom.');
   });
+
+  it('asks before a role changes and says what changes; an arrow key alone changes nothing', async () => {
+    const roleOf = async (email) => listOf((await send(page, 'GET', '/api/v1/admin/users')).body).find((u) => u.email === email).role;
+    const editor = 'hoofdredacteur.digitale.kanalen@onderwijsalliantie.nl';
+    await menu('Gebruikers').click();
+    const select = page.getByRole('combobox', { name: `Rol van ${editor}` });
+    await select.focus();
+    await page.keyboard.press('ArrowDown');
+    const dialog = page.getByRole('dialog', { name: 'Bevestigen' });
+    await dialog.waitFor();
+    const question = await dialog.innerText();
+    assert.match(question, /van redacteur naar ledenbeheer/);
+    assert.match(question, /Daarna: alleen de aanmeldingen bij Leden behandelen/);
+    assert.equal(await roleOf(editor), 'editor');
+    await shot('rol-vragen');
+    await dialog.getByRole('button', { name: 'Annuleren' }).click();
+    assert.equal(await select.inputValue(), 'editor');
+    assert.equal(await roleOf(editor), 'editor');
+
+    await select.selectOption('read');
+    await dialog.getByRole('button', { name: 'Rol wijzigen' }).click();
+    await flashText().filter({ hasText: `${editor} is nu alleen lezen.` }).waitFor();
+    assert.equal(await roleOf(editor), 'read');
+
+    // Demoting oneself says so, and cancelling keeps the role.
+    await page.getByRole('combobox', { name: `Rol van ${server.email}` }).selectOption('editor');
+    await dialog.getByText('Dit ben jij').waitFor();
+    await dialog.getByRole('button', { name: 'Annuleren' }).click();
+    assert.equal(await roleOf(server.email), 'admin');
+    assert.equal(await page.getByRole('combobox', { name: `Rol van ${server.email}` }).inputValue(), 'admin');
+  });
 });
