@@ -5,7 +5,7 @@
 import * as api from '../api.js';
 import {
   h, fill, field, KINDS, setTitle, flash, errorBox, showFieldErrors, clearFieldErrors,
-  confirmDialog, formatTime,
+  confirmDialog, formatTime, errorText,
 } from '../ui.js';
 import { can, navigate, setLeaveGuard } from '../app.js';
 import { loadItem, itemHeader, itemPath } from './item.js';
@@ -240,7 +240,7 @@ export default async function editor(root, { id, params }) {
             'div',
             { class: 'error-box', role: 'alert' },
             h('strong', {}, err.status === 409 ? 'Dat bestaat al. ' : 'Niet opgeslagen: controleer de gemarkeerde velden.'),
-            orphans.length ? h('ul', {}, orphans.map((o) => h('li', {}, `${o.field}: ${o.message}`))) : null,
+            orphans.length ? h('ul', {}, orphans.map((o) => h('li', {}, `${o.field}: ${errorText(o)}`))) : null,
           ),
         );
       } else {

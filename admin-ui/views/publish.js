@@ -2,7 +2,7 @@
 // sent as UTC), or take the item offline now or at a time.
 
 import * as api from '../api.js';
-import { h, fill, setTitle, flash, errorBox, amsterdamToUtc, formatTime, showFieldErrors } from '../ui.js';
+import { h, fill, setTitle, flash, errorBox, amsterdamToUtc, formatTime, showFieldErrors, errorText } from '../ui.js';
 import { can, navigate } from '../app.js';
 import { loadItem, itemHeader, itemPath } from './item.js';
 
@@ -62,7 +62,7 @@ export default async function publish(root, { id }) {
         // Errors of the version itself (a file deleted since) have no field here: list them.
         const orphans = err.errors.length ? showFieldErrors(form, err.errors) : [];
         const box = errorBox(err);
-        if (orphans.length) box.append(h('ul', {}, orphans.map((o) => h('li', {}, `${o.field}: ${o.message}`))));
+        if (orphans.length) box.append(h('ul', {}, orphans.map((o) => h('li', {}, `${o.field}: ${errorText(o)}`))));
         fill(message, box);
       }
     }

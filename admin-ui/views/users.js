@@ -1,7 +1,7 @@
 // Gebruikers (admin): staff users with their roles; add, change role, reset password, remove.
 
 import * as api from '../api.js';
-import { h, fill, field, ROLES, setTitle, flash, errorBox, timeEl, showFieldErrors, clearFieldErrors, confirmDialog } from '../ui.js';
+import { h, fill, field, ROLES, setTitle, flash, errorBox, timeEl, showFieldErrors, clearFieldErrors, confirmDialog, errorText } from '../ui.js';
 import { session, navigate } from '../app.js';
 
 const roleSelect = (value, attrs = {}) => {
@@ -98,7 +98,7 @@ export default async function users(root) {
         await api.patch(`/admin/users/${u.id}`, { password: pw });
         flash('Het wachtwoord is gewijzigd.');
       } catch (err) {
-        flash(err.errors.length ? err.errors.map((x) => x.message).join(' ') : err.message, 'warn');
+        flash(err.errors.length ? err.errors.map(errorText).join(' ') : err.message, 'warn');
       }
     };
     const remove = async () => {

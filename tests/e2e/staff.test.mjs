@@ -172,7 +172,7 @@ describe('admin UI for staff', () => {
     assert.match(question, /Daarna: alleen de aanmeldingen bij Leden behandelen/);
     assert.equal(await roleOf(editor), 'editor');
     await shot('rol-vragen');
-    await dialog.getByRole('button', { name: 'Annuleren' }).click();
+    await dialog.getByRole('button', { name: 'Annuleren', exact: true }).click();
     assert.equal(await select.inputValue(), 'editor');
     assert.equal(await roleOf(editor), 'editor');
 
@@ -184,8 +184,27 @@ describe('admin UI for staff', () => {
     // Demoting oneself says so, and cancelling keeps the role.
     await page.getByRole('combobox', { name: `Rol van ${server.email}` }).selectOption('editor');
     await dialog.getByText('Dit ben jij').waitFor();
-    await dialog.getByRole('button', { name: 'Annuleren' }).click();
+    await dialog.getByRole('button', { name: 'Annuleren', exact: true }).click();
     assert.equal(await roleOf(server.email), 'admin');
     assert.equal(await page.getByRole('combobox', { name: `Rol van ${server.email}` }).inputValue(), 'admin');
+  });
+
+  it('shows problems with a field in Dutch, from the stable code the server gives', async () => {
+    await page.goto(`${server.base}/admin/inhoud/nieuw?soort=download`);
+    await page.getByLabel('Titel').fill('Werkboek zonder bestand');
+    await page.getByRole('button', { name: 'Aanmaken' }).click();
+    const fileError = page.locator('.field-error[data-error-for="fields.file_id"]');
+    await fileError.waitFor();
+    assert.match(await fileError.innerText(), /^Kies een bestand/);
+    await shot('fout-nederlands');
+
+    await page.goto(`${server.base}/admin/gebruikers`);
+    await page.getByLabel('E-mailadres').fill('kort@onderwijsalliantie.nl');
+    await page.getByLabel('Wachtwoord').fill('kort');
+    await page.getByRole('button', { name: 'Toevoegen' }).click();
+    const pwError = page.locator('.field-error[data-error-for="password"]');
+    await pwError.waitFor();
+    assert.equal(await pwError.innerText(), 'Te kort: minstens 10 tekens.');
+    assert.doesNotMatch(await page.locator('main').innerText(), /must be|characters|uploaded file/);
   });
 });

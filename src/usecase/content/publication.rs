@@ -11,7 +11,7 @@ use crate::db::audit::{self, Actor};
 use crate::db::content::{items, now, versions};
 use crate::domain::content::{Document, Kind, Publication};
 use crate::domain::webhooks::Event;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::usecase::webhooks;
 
 /// Archives the item: it leaves the public API and every schedule is dropped.
@@ -80,6 +80,7 @@ pub fn publish(
     if !(1..=row.latest_version).contains(&version) {
         return Err(AppError::field(
             "version",
+            ErrorCode::OutOfRange,
             format!(
                 "must be a version of this item (1 to {})",
                 row.latest_version
@@ -129,6 +130,7 @@ fn files_present(conn: &mut AnyConnection, kind: Kind, id: &str, version: i64) -
         .map(|(path, _)| {
             FieldError::new(
                 path,
+                ErrorCode::UnknownFile,
                 format!(
                     "the file of version {version} has been deleted: choose another file \
                      and save a new version before publishing"

@@ -13,7 +13,7 @@ use crate::api::extract::{OtherParams, unknown_params, words_schema};
 use crate::auth::{Auth, policy::Members};
 use crate::db::memberships::{self as db, Membership};
 use crate::domain::memberships::spreadsheet_safe;
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError, Problem};
 use crate::state::AppState;
 
 /// The byte-order mark that makes spreadsheet programs read the file as UTF-8.
@@ -147,6 +147,7 @@ pub async fn export(
             Err(_) => {
                 errors.push(FieldError::new(
                     "delimiter",
+                    ErrorCode::InvalidChoice,
                     "must be one of: comma, semicolon",
                 ));
                 b','
