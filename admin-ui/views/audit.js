@@ -9,6 +9,7 @@ const ACTIONS = {
   delete: 'verwijderd',
   publish: 'gepubliceerd',
   unpublish: 'offline gehaald',
+  unschedule: 'planning geannuleerd',
   restore: 'versie teruggezet',
   archive: 'gearchiveerd',
   unarchive: 'teruggezet',

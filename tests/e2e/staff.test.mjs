@@ -207,4 +207,68 @@ describe('admin UI for staff', () => {
     assert.equal(await pwError.innerText(), 'Te kort: minstens 10 tekens.');
     assert.doesNotMatch(await page.locator('main').innerText(), /must be|characters|uploaded file/);
   });
+
+  it('cancels a planned publication, says what unpublishing did, warns about a past time and asks before going offline', async () => {
+    const made = await send(page, 'POST', '/api/v1/admin/content', { kind: 'news', title: 'Gepland bericht', fields: {} });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const id = made.body.id;
+    const read = async () => (await send(page, 'GET', `/api/v1/admin/content/${id}`)).body;
+    const dialog = page.getByRole('dialog', { name: 'Bevestigen' });
+    await page.goto(`${server.base}/admin/inhoud/${id}/publiceren`);
+    const publishAt = async (local) => {
+      await page.locator('#publish-later').check();
+      await page.locator('#publish-at').fill(local);
+      await page.getByRole('button', { name: 'Publiceren', exact: true }).click();
+    };
+
+    // Planned, then cancelled: the item stays a draft.
+    await publishAt('2030-01-01T10:00');
+    await flashText().filter({ hasText: 'Publicatie gepland op' }).waitFor();
+    await page.getByRole('button', { name: 'Geplande publicatie annuleren' }).click();
+    await dialog.getByRole('button', { name: 'Ja, annuleren' }).click();
+    await flashText().filter({ hasText: 'De geplande publicatie is geannuleerd.' }).waitFor();
+    let item = await read();
+    assert.equal(item.publish_at, null);
+    assert.equal(item.status, 'draft');
+    assert.equal(await page.getByRole('button', { name: 'Geplande publicatie annuleren' }).count(), 0);
+
+    // "Offline halen" on a planned item that never was live says so, after asking.
+    await publishAt('2030-01-01T10:00');
+    await flashText().filter({ hasText: 'Publicatie gepland op' }).waitFor();
+    await page.getByRole('button', { name: 'Offline halen', exact: true }).click();
+    await dialog.getByText('De geplande publicatie vervalt.').waitFor();
+    await dialog.getByRole('button', { name: 'Offline halen', exact: true }).click();
+    await flashText().filter({ hasText: 'De geplande publicatie is geschrapt; het item stond nog niet live.' }).waitFor();
+    assert.equal((await read()).publish_at, null);
+
+    // A time in the past asks first; cancelling publishes nothing.
+    await publishAt('2020-01-01T10:00');
+    await dialog.getByText('is al voorbij: het item gaat dan meteen live').waitFor();
+    await shot('publiceren-verleden');
+    await dialog.getByRole('button', { name: 'Annuleren', exact: true }).click();
+    assert.equal((await read()).published_version, null);
+    await page.getByRole('button', { name: 'Publiceren', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Nu live' }).click();
+    await flashText().filter({ hasText: 'Versie 1 staat live.' }).waitFor();
+
+    // Unpublishing asks; cancelled, the item stays live.
+    await page.locator('#unpublish-now').check();
+    await page.getByRole('button', { name: 'Offline halen', exact: true }).click();
+    await dialog.getByText('Het verdwijnt meteen van de website.').waitFor();
+    await dialog.getByRole('button', { name: 'Annuleren', exact: true }).click();
+    assert.equal((await read()).status, 'published');
+
+    // A planned unpublish can be cancelled too; the item stays live.
+    await page.locator('#unpublish-later').check();
+    await page.locator('#unpublish-at').fill('2030-07-01T12:00');
+    await page.getByRole('button', { name: 'Offline halen', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Offline halen plannen' }).click();
+    await flashText().filter({ hasText: 'Gaat offline op' }).waitFor();
+    await page.getByRole('button', { name: 'Gepland offline halen annuleren' }).click();
+    await dialog.getByRole('button', { name: 'Ja, annuleren' }).click();
+    await flashText().filter({ hasText: 'Het geplande offline halen is geannuleerd.' }).waitFor();
+    item = await read();
+    assert.equal(item.unpublish_at, null);
+    assert.equal(item.status, 'published');
+  });
 });

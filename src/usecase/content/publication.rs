@@ -193,3 +193,42 @@ fn apply(
     audit::record(conn, actor, action, "content", Some(id), detail)?;
     load(conn, id)
 }
+
+/// A change planned for later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Planned {
+    Publish,
+    Unpublish,
+}
+
+/// Drops the planned publish or unpublish; what is live now stays. Nothing planned is a
+/// 422 naming `change`.
+pub fn unschedule(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: &str,
+    if_match: &[i64],
+    change: Planned,
+) -> AppResult<AdminItem> {
+    let row = lock_editable(conn, id, if_match)?;
+    let now = now();
+    // Schedules already due count as done: only a change still ahead can be cancelled.
+    let mut p = row.publication().at(now);
+    let (dropped, what) = match change {
+        Planned::Publish => {
+            p.publish_version = None;
+            (p.publish_at.take(), "publish")
+        }
+        Planned::Unpublish => (p.unpublish_at.take(), "unpublish"),
+    };
+    let Some(at) = dropped else {
+        return Err(AppError::field(
+            "change",
+            ErrorCode::NotFound,
+            format!("no {what} is planned for this item"),
+        ));
+    };
+    let detail = json!({ "change": what, "at": super::view::utc(at) });
+    apply(conn, actor, id, "unschedule", &p, now, &detail)
+}
