@@ -356,6 +356,21 @@ export function confirmDialog(message, { confirm = 'Ja', cancel = 'Annuleren', d
   });
 }
 
+/**
+ * Brings an opened detail (a sign-up, a file) into view with its heading focused, so on a
+ * phone it does not open out of sight below the list.
+ */
+export function revealDetail(detail) {
+  if (detail.hidden) return;
+  const top = detail.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.6) detail.scrollIntoView({ block: 'start' });
+  const heading = detail.querySelector('h2');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
+}
+
 export function setTitle(text) {
   document.title = `${text} · Beheer · Onderwijs Alliantie`;
 }

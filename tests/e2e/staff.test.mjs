@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { shots, launch, startServer, login, send, signUp, assertUncovered } from './support.mjs';
+import { shots, launch, startServer, login, send, signUp, assertUncovered, assertFitsWidth } from './support.mjs';
 
 /** An item's document as PUT takes it. */
 const pick = (item) => ({
@@ -270,5 +270,41 @@ describe('admin UI for staff', () => {
     item = await read();
     assert.equal(item.unpublish_at, null);
     assert.equal(item.status, 'published');
+  });
+
+  it('on a phone, opens a sign-up and a file in view, under a short header', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'nl-NL', timezoneId: 'UTC' });
+    const p = await phone.newPage();
+    await login(p, server);
+    const header = await p.locator('header.top').boundingBox();
+    assert.ok(header.height <= 110, `the header is ${header.height} px high`);
+    await assertFitsWidth(p);
+    /** The element's top is on screen (not above it, not below the fold). */
+    const onScreen = async (locator, what) => {
+      const top = await locator.evaluate((el) => el.getBoundingClientRect().top);
+      const height = await p.evaluate(() => window.innerHeight);
+      assert.ok(top >= 0 && top < height - 100, `${what} starts at ${Math.round(top)} px in an ${height} px window`);
+    };
+
+    await p.goto(`${server.base}/admin/leden`);
+    await p.getByRole('link', { name: /Bram/ }).click();
+    const member = p.locator('#member-detail h2', { hasText: 'Bram' });
+    await member.waitFor();
+    await onScreen(member, 'the sign-up');
+    await shot('leden-telefoon', p);
+
+    const upload = await p.evaluate(async () => {
+      const form = new FormData();
+      form.append('file', new Blob(['Jaarverslag 2026\n'], { type: 'text/plain' }), 'jaarverslag-2026.txt');
+      return (await fetch('/api/v1/admin/files', { method: 'POST', body: form })).status;
+    });
+    assert.equal(upload, 201);
+    await p.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Bestanden' }).click();
+    await p.getByRole('link', { name: 'jaarverslag-2026.txt' }).click();
+    const file = p.locator('#file-detail h2', { hasText: 'jaarverslag-2026.txt' });
+    await file.waitFor();
+    await onScreen(file, 'the file');
+    await shot('bestand-telefoon', p);
+    await phone.close();
   });
 });
