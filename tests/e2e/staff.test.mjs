@@ -307,4 +307,34 @@ describe('admin UI for staff', () => {
     await shot('bestand-telefoon', p);
     await phone.close();
   });
+
+  it('names records by title in the activity log, says details in words and filters by person', async () => {
+    const made = await send(page, 'POST', '/api/v1/admin/content', { kind: 'news', title: 'Logboekbericht', fields: {} });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const same = await send(page, 'PUT', `/api/v1/admin/content/${made.body.id}`, pick(made.body), made.etag);
+    assert.equal(same.status, 200, JSON.stringify(same.body));
+    assert.equal(same.body.unchanged, true);
+
+    await page.goto(`${server.base}/admin/activiteit`);
+    const table = page.locator('table.audit');
+    const rows = table.locator('tbody tr', { hasText: 'Logboekbericht' });
+    await rows.nth(1).waitFor();
+    assert.deepEqual(await rows.locator('td[data-label="Wat"]').allInnerTexts(), ['opgeslagen, niets gewijzigd', 'aangemaakt']);
+    await table.getByRole('link', { name: 'Logboekbericht' }).first().waitFor();
+    // No raw detail, and no ids where a name is known.
+    await page.locator('.record-name').last().waitFor();
+    await page.waitForFunction(() => !document.querySelector('table.audit').innerText.includes('…'));
+    const text = await table.innerText();
+    assert.doesNotMatch(text, /restored_from|unchanged|null|false|sha256/);
+    assert.doesNotMatch(text, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/);
+    await assertFitsWidth(page);
+    await shot('activiteit');
+
+    // "Door" offers the staff by name.
+    await page.getByLabel('Door').selectOption({ label: `Beheerder (${server.email})` });
+    await page.waitForFunction((email) => {
+      const cells = [...document.querySelectorAll('table.audit td[data-label="Wie"]')];
+      return cells.length > 0 && cells.every((c) => c.textContent === email);
+    }, server.email);
+  });
 });
