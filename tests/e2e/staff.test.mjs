@@ -337,4 +337,29 @@ describe('admin UI for staff', () => {
       return cells.length > 0 && cells.every((c) => c.textContent === email);
     }, server.email);
   });
+
+  it('draws no frame around the page when focus moves to it after navigating', async () => {
+    const frame = () => page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return { id: el.id, boxShadow: style.boxShadow, outline: style.outlineStyle };
+    });
+    // By keyboard (where :focus-visible applies) and by mouse.
+    await page.goto(`${server.base}/admin/inhoud`);
+    await page.locator('h1', { hasText: 'Inhoud' }).waitFor();
+    await menu('Bestanden').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/admin\/bestanden$/);
+    await page.waitForFunction(() => document.activeElement.id === 'main');
+    assert.deepEqual(await frame(), { id: 'main', boxShadow: 'none', outline: 'none' });
+    await menu('Leden').click();
+    await page.waitForURL(/\/admin\/leden$/);
+    await page.waitForFunction(() => document.activeElement.id === 'main');
+    assert.deepEqual(await frame(), { id: 'main', boxShadow: 'none', outline: 'none' });
+    // Other elements keep their focus ring.
+    await menu('Inhoud').focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    assert.notEqual((await frame()).boxShadow, 'none');
+  });
 });
