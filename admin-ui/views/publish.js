@@ -27,7 +27,13 @@ function when(prefix, legend) {
       h('legend', {}, legend),
       h('div', { class: 'choice' }, now, h('label', { for: `${prefix}-now` }, 'Nu')),
       h('div', { class: 'choice' }, later, h('label', { for: `${prefix}-later` }, 'Op datum en tijd')),
-      h('div', { class: 'field' }, at, h('p', { class: 'hint', id: `${prefix}-tz` }, 'Tijd in Nederland (Europe/Amsterdam).')),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: `${prefix}-at` }, 'Datum en tijd'),
+        at,
+        h('p', { class: 'hint', id: `${prefix}-tz` }, 'Tijd in Nederland (Europe/Amsterdam).'),
+      ),
     ),
     /** undefined for now, a UTC ISO string, or null when the time is missing or invalid. */
     value: () => (later.checked ? amsterdamToUtc(at.value) : undefined),

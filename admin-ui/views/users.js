@@ -137,7 +137,7 @@ export default async function users(root) {
       h(
         'table',
         { class: 'list users' },
-        h('thead', {}, h('tr', {}, ['E-mail', 'Naam', 'Rol', 'Sinds', ''].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, ['E-mail', 'Naam', 'Rol', 'Sinds', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'sr-only' }, 'Acties'))))),
         h('tbody', {}, rows),
       ),
     ),

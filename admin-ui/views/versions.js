@@ -109,7 +109,7 @@ export default async function versions(root, { id }) {
     h(
       'table',
       { class: 'list versions' },
-      h('thead', {}, h('tr', {}, ['Versie', 'Opgeslagen', 'Door', 'Opmerking', 'Titel', 'Live', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['Versie', 'Opgeslagen', 'Door', 'Opmerking', 'Titel', 'Live', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'sr-only' }, 'Acties'))))),
       h(
         'tbody',
         {},
