@@ -362,4 +362,15 @@ describe('admin UI for staff', () => {
     await page.keyboard.press('Tab');
     assert.notEqual((await frame()).boxShadow, 'none');
   });
+
+  it('exports sign-ups as a CSV file that Dutch Excel splits: semicolons and a byte-order mark', async () => {
+    await page.goto(`${server.base}/admin/leden`);
+    const href = await page.locator('#export-csv').getAttribute('href');
+    const bytes = await page.evaluate(async (u) => [...new Uint8Array(await (await fetch(u)).arrayBuffer())], href);
+    assert.deepEqual(bytes.slice(0, 3), [0xef, 0xbb, 0xbf]);
+    const text = Buffer.from(bytes.slice(3)).toString('utf8');
+    const [header, row] = text.split('\r\n');
+    assert.equal(header.split(';').length, 14, header);
+    assert.match(row, /;Bram van den Bosch-Oosterhuis;/);
+  });
 });
