@@ -12,6 +12,7 @@ import { loadItem, itemHeader, itemPath } from './item.js';
 import { kindFields, attachments } from './fields.js';
 import { markdownField } from './markdown.js';
 import { bare, docOf, mergeDocs, keptFromTheirs, labeller, chooseConflicts } from './merge.js';
+import { draftKeeper, restoring } from './draft.js';
 
 export default async function editor(root, { id, params }) {
   let item = null;
@@ -27,24 +28,27 @@ export default async function editor(root, { id, params }) {
   setTitle(item ? item.title : `Nieuw: ${KINDS[kind]}`);
 
   const dis = { disabled: readOnly };
-  const title = h('input', { type: 'text', maxlength: 200, value: item?.title ?? '', ...dis });
-  const slug = h('input', { type: 'text', value: item?.slug ?? '', pattern: '[a-z0-9]+(-[a-z0-9]+)*', ...dis });
+  // A draft kept in this browser, chosen to be restored: the form starts from it.
+  const restored = readOnly ? null : restoring(item, kind);
+  const src = restored ? { ...(item || {}), ...restored, body_html: undefined } : item;
+  const title = h('input', { type: 'text', maxlength: 200, value: src?.title ?? '', ...dis });
+  const slug = h('input', { type: 'text', value: src?.slug ?? '', pattern: '[a-z0-9]+(-[a-z0-9]+)*', ...dis });
   const summary = h('textarea', { rows: 3, maxlength: 1000, ...dis });
-  summary.value = item?.summary ?? '';
-  const tags = h('input', { type: 'text', value: (item?.tags || []).join(', '), ...dis });
+  summary.value = src?.summary ?? '';
+  const tags = h('input', { type: 'text', value: (src?.tags || []).join(', '), ...dis });
   // The home page shows its intro, not a body: it has no body field here.
   const md = isHome
     ? null
-    : markdownField('Tekst (Markdown)', item?.body, {
+    : markdownField('Tekst (Markdown)', src?.body, {
         name: 'body',
         previewId: 'preview',
         readOnly,
         selfId: item?.id,
-        initialHtml: item?.body_html,
+        initialHtml: src?.body_html,
       });
   const body = md && md.textarea;
-  const own = kindFields(kind, item?.fields || {}, readOnly, { selfId: item?.id, isNew: !item });
-  const atts = attachments(item?.attachments || [], readOnly);
+  const own = kindFields(kind, src?.fields || {}, readOnly, { selfId: item?.id, isNew: !item });
+  const atts = attachments(src?.attachments || [], readOnly);
   const comment = h('input', { type: 'text', maxlength: 500, placeholder: 'Wat heb je veranderd?', ...dis });
   const summaryBox = h('div', { class: 'form-errors', 'aria-live': 'assertive' });
   const conflictBox = h('div', { class: 'conflict-box', 'aria-live': 'assertive' });
@@ -254,17 +258,22 @@ export default async function editor(root, { id, params }) {
     e.preventDefault();
     save();
   });
-  // Typed but not saved: leaving asks first.
-  let dirty = false;
+  // Typed but not saved: leaving asks first, and the form is kept in this browser.
+  const keeper = draftKeeper(item, kind, read, restored ? null : read());
+  let dirty = Boolean(restored);
+  if (restored) keeper.changed();
   form.addEventListener('input', () => {
     dirty = true;
+    keeper.changed();
   });
   form.addEventListener('change', () => {
     dirty = true;
+    keeper.changed();
   });
   setLeaveGuard(() => dirty);
   const saved = () => {
     dirty = false;
+    keeper.clear();
   };
 
   const header = h('div');
@@ -274,6 +283,7 @@ export default async function editor(root, { id, params }) {
     root,
     header,
     readOnly && item && item.status === 'archived' ? h('p', { class: 'warn-box' }, 'Dit item is gearchiveerd; zet het terug om het te bewerken.') : null,
+    readOnly || restored ? null : keeper.offer(() => navigate(location.pathname + location.search, { replace: true })),
     form,
     // The home page is not archived from here (the site needs it); an archived one comes back.
     item && can('write-content') && (!isHome || item.status === 'archived') ? archiveControls(item, () => etag) : null,

@@ -373,4 +373,40 @@ describe('admin UI for staff', () => {
     assert.equal(header.split(';').length, 14, header);
     assert.match(row, /;Bram van den Bosch-Oosterhuis;/);
   });
+
+  it('keeps typed text in the browser until saved and offers it back after a crash', async () => {
+    const made = await send(page, 'POST', '/api/v1/admin/content', { kind: 'news', title: 'Concept', body: 'Begin.', fields: { author: 'Redactie' } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const url = `${server.base}/admin/inhoud/${made.body.id}`;
+    await page.goto(url);
+    await page.getByLabel('Titel').fill('Concept, half af');
+    await page.getByLabel('Tekst (Markdown)').fill('Begin.\n\nEen alinea die nog niet is opgeslagen.');
+    await page.getByLabel('Auteur').fill('Anna');
+    await page.waitForFunction((id) => localStorage.getItem(`oa-cms:concept:${id}`)?.includes('half af'), made.body.id);
+
+    // The tab crashes; the item is opened again in a new one.
+    const again = await page.context().newPage();
+    await again.goto(url);
+    const offer = again.getByRole('region', { name: 'Niet-opgeslagen wijzigingen' });
+    await offer.waitFor();
+    assert.equal(await again.getByLabel('Titel').inputValue(), 'Concept');
+    await shot('concept-terug', again);
+    await offer.getByRole('button', { name: 'Terugzetten' }).click();
+    await again.locator('#preview p', { hasText: 'Een alinea die nog niet is opgeslagen.' }).waitFor();
+    assert.equal(await again.getByLabel('Titel').inputValue(), 'Concept, half af');
+    assert.equal(await again.getByLabel('Auteur').inputValue(), 'Anna');
+
+    // Saved: the kept draft is gone, and nothing is offered any more.
+    await again.getByRole('button', { name: 'Opslaan' }).click();
+    await again.locator('#flash p', { hasText: 'Opgeslagen als versie 2.' }).waitFor();
+    const saved = (await send(again, 'GET', `/api/v1/admin/content/${made.body.id}`)).body;
+    assert.equal(saved.title, 'Concept, half af');
+    assert.equal(saved.fields.author, 'Anna');
+    assert.equal(await again.evaluate((id) => localStorage.getItem(`oa-cms:concept:${id}`), made.body.id), null);
+    await again.close();
+    await page.goto(`${server.base}/admin/inhoud`);
+    await page.goto(url);
+    await page.getByLabel('Titel').waitFor();
+    assert.equal(await page.getByRole('region', { name: 'Niet-opgeslagen wijzigingen' }).count(), 0);
+  });
 });
