@@ -409,4 +409,29 @@ describe('admin UI for staff', () => {
     await page.getByLabel('Titel').waitFor();
     assert.equal(await page.getByRole('region', { name: 'Niet-opgeslagen wijzigingen' }).count(), 0);
   });
+
+  it('reads an old version in full and compares two word by word, side by side', async () => {
+    const made = await send(page, 'POST', '/api/v1/admin/content', { kind: 'news', title: 'Inloop', body: 'De inloop begint om 10:00 uur.\n\nKoffie staat **klaar**.', fields: {} });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const next = await send(page, 'PUT', `/api/v1/admin/content/${made.body.id}`, { ...pick(made.body), body: 'De inloop begint om 10:30 uur.\n\nKoffie staat **klaar**.' }, made.etag);
+    assert.equal(next.status, 200, JSON.stringify(next.body));
+    await page.goto(`${server.base}/admin/inhoud/${made.body.id}/versies`);
+
+    await page.getByRole('button', { name: 'Versie 1 bekijken' }).click();
+    const old = page.getByRole('region', { name: 'Versie 1: Inloop' });
+    await old.locator('strong', { hasText: 'klaar' }).waitFor();
+    assert.match(await old.innerText(), /10:00 uur/);
+
+    await page.locator('#diff-from').selectOption('1');
+    await page.locator('#diff-to').selectOption('2');
+    await page.getByRole('button', { name: 'Vergelijken' }).click();
+    const body = page.locator('#word-diff tr[data-field="body"]');
+    await body.waitFor();
+    // One word changed, not the line: only "10:00" is struck out, only "10:30" added.
+    assert.deepEqual(await body.locator('td').nth(0).locator('del').allInnerTexts(), ['10:00']);
+    assert.deepEqual(await body.locator('td').nth(1).locator('ins').allInnerTexts(), ['10:30']);
+    assert.match(await body.locator('td').nth(0).innerText(), /^De inloop begint om 10:00 uur\./);
+    assert.match(await body.locator('td').nth(1).innerText(), /^De inloop begint om 10:30 uur\./);
+    await shot('versies-woorden');
+  });
 });
