@@ -434,4 +434,48 @@ describe('admin UI for staff', () => {
     assert.match(await body.locator('td').nth(1).innerText(), /^De inloop begint om 10:30 uur\./);
     await shot('versies-woorden');
   });
+
+  it('sorts the list by a column and publishes several items at once, reporting each that failed', async () => {
+    const ids = {};
+    for (const title of ['Bulk Bravo', 'Bulk Alfa', 'Bulk Charlie']) {
+      const r = await send(page, 'POST', '/api/v1/admin/content', { kind: 'news', title, fields: {} });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      ids[title] = r.body;
+    }
+    const c = ids['Bulk Charlie'];
+    assert.equal((await send(page, 'DELETE', `/api/v1/admin/content/${c.id}`, null, `"${c.id}:1"`)).status, 200);
+
+    await page.goto(`${server.base}/admin/inhoud?q=Bulk`);
+    const titles = () => page.locator('table.content-list tbody td[data-label="Titel"] a').allInnerTexts();
+    await page.locator('table.content-list tbody tr').nth(2).waitFor();
+    await page.getByRole('button', { name: 'Titel' }).click();
+    await page.locator('th[aria-sort="ascending"]', { hasText: 'Titel' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('table.content-list tbody td[data-label="Titel"] a')?.textContent === 'Bulk Alfa');
+    assert.deepEqual(await titles(), ['Bulk Alfa', 'Bulk Bravo', 'Bulk Charlie']);
+    assert.match(page.url(), /sort=title/);
+    await page.getByRole('button', { name: 'Bijgewerkt' }).click();
+    await page.locator('th[aria-sort="descending"]', { hasText: 'Bijgewerkt' }).waitFor();
+    assert.equal((await titles())[0], 'Bulk Charlie');
+
+    await page.getByRole('checkbox', { name: 'Alle getoonde items kiezen' }).check();
+    await page.getByRole('group', { name: 'Met de gekozen items' }).getByText('3 gekozen:').waitFor();
+    await page.getByRole('group', { name: 'Met de gekozen items' }).getByRole('button', { name: 'Publiceren' }).click();
+    await page.getByRole('dialog', { name: 'Bevestigen' }).getByRole('button', { name: 'Publiceren' }).click();
+    await flashText().filter({ hasText: '2 van 3 gepubliceerd.' }).waitFor();
+    const failed = page.locator('.bulk-report li');
+    await failed.first().waitFor();
+    assert.deepEqual(await failed.allInnerTexts(), ['Bulk Charlie: gearchiveerd of in gebruik']);
+    await shot('inhoud-bulk');
+    for (const title of ['Bulk Alfa', 'Bulk Bravo']) {
+      assert.equal((await send(page, 'GET', `/api/v1/admin/content/${ids[title].id}`)).body.status, 'published', title);
+    }
+
+    // Taken offline together again, each with its own new ETag.
+    await page.getByRole('checkbox', { name: 'Bulk Alfa kiezen' }).check();
+    await page.getByRole('checkbox', { name: 'Bulk Bravo kiezen' }).check();
+    await page.getByRole('group', { name: 'Met de gekozen items' }).getByRole('button', { name: 'Offline halen' }).click();
+    await page.getByRole('dialog', { name: 'Bevestigen' }).getByRole('button', { name: 'Offline halen' }).click();
+    await flashText().filter({ hasText: '2 van 2 offline gehaald.' }).waitFor();
+    assert.equal((await send(page, 'GET', `/api/v1/admin/content/${ids['Bulk Alfa'].id}`)).body.status, 'draft');
+  });
 });
