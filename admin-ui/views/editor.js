@@ -258,6 +258,15 @@ export default async function editor(root, { id, params }) {
     e.preventDefault();
     save();
   });
+  // Keyboard: Ctrl+S (Cmd+S) saves; Enter in a one-line field does not.
+  form.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+      e.preventDefault();
+      if (!readOnly && !saveButton.disabled) save();
+    } else if (e.key === 'Enter' && e.target instanceof HTMLInputElement && !['button', 'submit', 'checkbox', 'radio'].includes(e.target.type)) {
+      e.preventDefault();
+    }
+  });
   // Typed but not saved: leaving asks first, and the form is kept in this browser.
   const keeper = draftKeeper(item, kind, read, restored ? null : read());
   let dirty = Boolean(restored);

@@ -478,4 +478,22 @@ describe('admin UI for staff', () => {
     await flashText().filter({ hasText: '2 van 2 offline gehaald.' }).waitFor();
     assert.equal((await send(page, 'GET', `/api/v1/admin/content/${ids['Bulk Alfa'].id}`)).body.status, 'draft');
   });
+
+  it('saves with Ctrl+S, and Enter in the title does not save', async () => {
+    const made = await send(page, 'POST', '/api/v1/admin/content', { kind: 'news', title: 'Toetsenbord', fields: {} });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    await page.goto(`${server.base}/admin/inhoud/${made.body.id}`);
+    const title = page.getByLabel('Titel');
+    await title.fill('Toetsenbord en sneltoetsen');
+    await title.press('Enter');
+    await page.waitForTimeout(500);
+    assert.equal((await send(page, 'GET', `/api/v1/admin/content/${made.body.id}`)).body.version, 1);
+    assert.equal(await page.locator('#flash p').count(), 0);
+    await page.getByLabel('Tekst (Markdown)').fill('Met **Ctrl+S** opgeslagen.');
+    await page.keyboard.press('Control+s');
+    await flashText().filter({ hasText: 'Opgeslagen als versie 2.' }).waitFor();
+    const { body } = await send(page, 'GET', `/api/v1/admin/content/${made.body.id}`);
+    assert.equal(body.title, 'Toetsenbord en sneltoetsen');
+    assert.equal(body.body, 'Met **Ctrl+S** opgeslagen.');
+  });
 });
