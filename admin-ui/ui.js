@@ -246,6 +246,7 @@ export function errorText(e) {
     case 'in_use':
       return 'Dit is nog in gebruik.';
     case 'not_allowed':
+      if (/url/.test(field)) return 'Dit adres mag niet: gebruik https, en geen intern of lokaal adres.';
       return 'Dit is hier niet toegestaan.';
     default:
       return e.message;
