@@ -67,6 +67,7 @@ describe('accessibility of every screen', () => {
     ['gebruikers', '/admin/gebruikers', 'table.users', true],
     ['tokens', '/admin/tokens', 'table.tokens', true],
     ['activiteit', '/admin/activiteit', 'table.audit', true],
+    ['webhooks', '/admin/webhooks', 'h1', true],
   ];
 
   for (const width of WIDTHS) {
