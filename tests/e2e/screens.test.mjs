@@ -1,5 +1,6 @@
 // Every screen of the admin through axe-core, at a laptop's and a phone's width: no critical
-// and no serious violations, and no empty table header. Each screen at each width leaves a screenshot in screenshots/.
+// and no serious violations, and no empty table header. Each screen at each width leaves a screenshot in screenshots/
+// (run after admin.test.mjs, which empties that folder first).
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
