@@ -198,6 +198,61 @@ export function errorBox(err) {
   );
 }
 
+/** Numbers in the server's English message (limits such as "at most 200 characters"). */
+const numbersIn = (message) => (String(message || '').match(/\d+/g) || []).map(Number);
+
+/**
+ * A problem's `errors[]` entry in Dutch, from its stable `code` (the English `message`
+ * only lends its numbers); an entry without a known code keeps its message.
+ */
+export function errorText(e) {
+  const [a, b] = numbersIn(e.message);
+  const field = String(e.field || '');
+  switch (e.code) {
+    case 'required':
+      return /file_id|file$/.test(field) ? 'Kies een bestand.' : 'Vul dit in; het is verplicht.';
+    case 'too_short':
+      return a ? `Te kort: minstens ${a} tekens.` : 'Te kort.';
+    case 'too_long':
+      return a ? `Te lang: hoogstens ${a} ${/bytes/.test(e.message) ? 'bytes' : 'tekens'}.` : 'Te lang.';
+    case 'too_many':
+      return a ? `Te veel: hoogstens ${a}.` : 'Te veel.';
+    case 'out_of_range':
+      return b !== undefined ? `Kies een heel getal van ${a} tot en met ${b}.` : 'Dit getal kan hier niet.';
+    case 'invalid_choice':
+      return 'Kies een van de mogelijke waarden.';
+    case 'invalid_format':
+      if (/email/.test(field)) return 'Vul een geldig e-mailadres in.';
+      if (/url/.test(field)) return 'Vul een volledige link in, beginnend met https://.';
+      if (/date/.test(field)) return 'Vul een datum in.';
+      if (/slug/.test(field)) return 'Alleen kleine letters en cijfers, in woorden met één streepje ertussen.';
+      return 'Dit heeft niet de juiste vorm.';
+    case 'unknown_field':
+      return 'Dit veld hoort hier niet.';
+    case 'duplicate':
+      return 'Dit staat er meer dan eens in.';
+    case 'unknown_file':
+      return 'Kies een bestand uit de bestanden; dit bestand bestaat niet (meer).';
+    case 'unknown_item':
+      return 'Dit item bestaat niet (meer); kies een ander.';
+    case 'wrong_kind':
+      return 'Dit item is van een andere soort; kies een ander.';
+    case 'self_reference':
+      return 'Een item kan niet naar zichzelf verwijzen.';
+    case 'not_found':
+      return 'Dat bestaat niet.';
+    case 'taken':
+      return /slug/.test(field) ? 'Een ander item heeft dit adres al.' : 'Dit is al in gebruik; kies iets anders.';
+    case 'in_use':
+      return 'Dit is nog in gebruik.';
+    case 'not_allowed':
+      if (/url/.test(field)) return 'Dit adres mag niet: gebruik https, en geen intern of lokaal adres.';
+      return 'Dit is hier niet toegestaan.';
+    default:
+      return e.message;
+  }
+}
+
 /** The closest element that shows a field's error: `tags[3]` falls back to `tags`. */
 function fieldTarget(form, field) {
   let name = field;
@@ -237,7 +292,7 @@ export function showFieldErrors(form, errors) {
     const control = target.matches('input, select, textarea')
       ? target
       : target.querySelector('input, select, textarea, button');
-    const message = h('p', { class: 'field-error', id, 'data-error-for': e.field }, e.message);
+    const message = h('p', { class: 'field-error', id, 'data-error-for': e.field }, errorText(e));
     if (control) {
       control.setAttribute('aria-invalid', 'true');
       control.setAttribute('aria-describedby', id);
@@ -300,6 +355,21 @@ export function confirmDialog(message, { confirm = 'Ja', cancel = 'Annuleren', d
     document.body.append(dialog);
     dialog.showModal();
   });
+}
+
+/**
+ * Brings an opened detail (a sign-up, a file) into view with its heading focused, so on a
+ * phone it does not open out of sight below the list.
+ */
+export function revealDetail(detail) {
+  if (detail.hidden) return;
+  const top = detail.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.6) detail.scrollIntoView({ block: 'start' });
+  const heading = detail.querySelector('h2');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
 }
 
 export function setTitle(text) {

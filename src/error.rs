@@ -6,19 +6,63 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// What is wrong with a field, as a stable machine code: clients show their own text for
+/// it (the admin UI in Dutch); `message` says the same in English and may be reworded.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Missing or empty, but needed.
+    Required,
+    /// Shorter than allowed.
+    TooShort,
+    /// Longer than allowed (characters or bytes).
+    TooLong,
+    /// A list with more entries than allowed.
+    TooMany,
+    /// A number, version or count outside its allowed range.
+    OutOfRange,
+    /// Not one of the allowed values.
+    InvalidChoice,
+    /// Not of the right shape or type: a date, an e-mail address, a URL, a slug, JSON.
+    InvalidFormat,
+    /// A field, parameter or part the request may not have.
+    UnknownField,
+    /// Given more than once, or an entry that appears twice.
+    Duplicate,
+    /// Not the id of an uploaded file (or its file was deleted).
+    UnknownFile,
+    /// Not the id of a content item.
+    UnknownItem,
+    /// A content item of another kind than this field takes.
+    WrongKind,
+    /// Refers to the item itself, directly or through its parents.
+    SelfReference,
+    /// Something that does not exist, such as a version of this item.
+    NotFound,
+    /// Already used by another record (a slug, an e-mail address).
+    Taken,
+    /// Still used elsewhere, so it cannot go.
+    InUse,
+    /// Valid on its own, but not allowed here (a rule of the service).
+    NotAllowed,
+}
+
 /// One field that failed validation.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct FieldError {
     /// The field, as a path into the request: `title`, `fields.url`, `tags[3]`.
     pub field: String,
-    /// What is wrong with it, in plain words.
+    /// What is wrong with it, as a stable code.
+    pub code: ErrorCode,
+    /// What is wrong with it, in plain English words.
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
+            code,
             message: message.into(),
         }
     }
@@ -93,18 +137,18 @@ impl AppError {
     }
 
     /// One field error as a 422.
-    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError::new(field, message)])
+    pub fn field(field: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, code, message)])
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound(what.into())
     }
 
-    pub fn conflict(field: &str, detail: impl Into<String>) -> Self {
+    pub fn conflict(field: &str, code: ErrorCode, detail: impl Into<String>) -> Self {
         let detail = detail.into();
         Self::Conflict {
-            errors: vec![FieldError::new(field, detail.clone())],
+            errors: vec![FieldError::new(field, code, detail.clone())],
             detail,
         }
     }
@@ -251,7 +295,7 @@ impl From<diesel::result::Error> for AppError {
                 detail: "A record with the same unique value exists already.".into(),
                 errors: info
                     .column_name()
-                    .map(|c| vec![FieldError::new(c, "is already taken")])
+                    .map(|c| vec![FieldError::new(c, ErrorCode::Taken, "is already taken")])
                     .unwrap_or_default(),
             },
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {

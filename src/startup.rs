@@ -19,7 +19,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
 use crate::db::{Backend, Db};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::ops::data_lock::{DataDirLock, LockError};
 use crate::ops::lifecycle;
 use crate::state::AppState;
@@ -95,10 +95,9 @@ pub fn build_app(
     let (app, mut doc) = routes(
         App::new()
             .app_data(web::Data::new(state.clone()))
-            .app_data(
-                web::QueryConfig::default()
-                    .error_handler(|e, _| AppError::field("query", e.to_string()).into()),
-            )
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                AppError::field("query", ErrorCode::InvalidFormat, e.to_string()).into()
+            }))
             .app_data(
                 web::PathConfig::default()
                     .error_handler(|_, _| AppError::not_found("No such resource.").into()),

@@ -9,6 +9,7 @@ import {
 import { can, navigate } from '../app.js';
 import { loadItem } from './item.js';
 import { itemInfo } from './refs.js';
+import { bulkBar } from './bulk.js';
 
 export default async function content(root, ctx) {
   const [id, tab] = ctx.parts;
@@ -43,11 +44,24 @@ async function list(root, { params }) {
 
   let cursor = null;
   let seq = 0;
+  // Sorted by the server (so "Meer laden" continues the same order): newest first unless chosen.
+  let sort = ['title', 'updated_at', '-updated_at'].includes(params.get('sort')) ? params.get('sort') : '-updated_at';
+  const writable = can('write-content');
+  const bulk = writable ? bulkBar(() => [...results.querySelectorAll('input.pick:checked')].map((c) => ({ id: c.value, title: c.dataset.title })), () => load(false)) : null;
+  const listing = {
+    writable,
+    sort: () => sort,
+    onSort: (s) => {
+      sort = s;
+      load(false);
+    },
+    onTick: () => bulk && bulk.refresh(),
+  };
   const load = async (more = false) => {
     const mine = (seq += 1);
     const filters = { kind: kind.value, status: status.value, tag: tag.value.trim(), q: q.value.trim() };
     if (!more) {
-      const shown = api.query(filters);
+      const shown = api.query({ ...filters, sort: sort === '-updated_at' ? '' : sort });
       history.replaceState(null, '', `/admin/inhoud${shown}`);
       cursor = null;
     }
@@ -58,10 +72,11 @@ async function list(root, { params }) {
         if (mine === seq) renderOrder(results, filters.kind, items, reload);
         return;
       }
-      const { data } = await api.get(`/admin/content${api.query({ ...filters, sort: '-updated_at', limit: 50, cursor: more ? cursor : '' })}`);
+      const { data } = await api.get(`/admin/content${api.query({ ...filters, sort, limit: 50, cursor: more ? cursor : '' })}`);
       if (mine !== seq) return;
       cursor = data && data.next_cursor;
-      renderRows(results, api.itemsOf(data), data && data.total, more, () => load(true), cursor);
+      renderRows(results, api.itemsOf(data), data && data.total, more, () => load(true), cursor, listing);
+      listing.onTick();
       if (positioned && !more) {
         results.prepend(h('p', { class: 'hint order-hint' }, 'Om de volgorde te wijzigen: kies alleen de soort, zonder status, tag of zoekterm.'));
       }
@@ -99,22 +114,65 @@ async function list(root, { params }) {
         : null,
     ),
     filterForm,
+    bulk ? bulk.el : null,
     results,
   );
   await load(false);
 }
 
-function renderRows(results, items, total, more, loadMore, cursor) {
+/**
+ * A column heading that sorts the list; `ways` are its sorts as [sort, 'ascending' or
+ * 'descending'], the first chosen first, a click on the active one taking the next.
+ */
+function sortHeading(label, listing, ways) {
+  const now = listing.sort();
+  const at = ways.findIndex(([s]) => s === now);
+  const next = ways[(at + 1) % ways.length][0];
+  const direction = at >= 0 ? ways[at][1] : null;
+  return h(
+    'th',
+    { scope: 'col', 'aria-sort': direction },
+    h('button', { type: 'button', class: 'sort', onclick: () => listing.onSort(next) }, label, direction ? (direction === 'ascending' ? ' ▲' : ' ▼') : ''),
+  );
+}
+
+function renderRows(results, items, total, more, loadMore, cursor, listing) {
   let table = results.querySelector('table');
   if (!more || !table) {
     if (!items.length) {
       fill(results, h('p', { class: 'empty' }, 'Geen items gevonden.'));
       return;
     }
+    const all = listing.writable
+      ? h('input', {
+        type: 'checkbox',
+        class: 'pick-all',
+        'aria-label': 'Alle getoonde items kiezen',
+        onchange: (e) => {
+          results.querySelectorAll('input.pick').forEach((c) => {
+            c.checked = e.target.checked;
+          });
+          listing.onTick();
+        },
+      })
+      : null;
     table = h(
       'table',
       { class: 'list content-list' },
-      h('thead', {}, h('tr', {}, ['Titel', 'Soort', 'Status', 'Bijgewerkt', 'Door'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          all ? h('th', { scope: 'col', class: 'pick-col' }, all) : null,
+          sortHeading('Titel', listing, [['title', 'ascending']]),
+          h('th', { scope: 'col' }, 'Soort'),
+          h('th', { scope: 'col' }, 'Status'),
+          sortHeading('Bijgewerkt', listing, [['-updated_at', 'descending'], ['updated_at', 'ascending']]),
+          h('th', { scope: 'col' }, 'Door'),
+        ),
+      ),
       h('tbody'),
     );
     fill(results, total !== undefined && total !== null ? h('p', { class: 'muted count' }, `${total} item${total === 1 ? '' : 's'}`) : null, table);
@@ -125,6 +183,9 @@ function renderRows(results, items, total, more, loadMore, cursor) {
       h(
         'tr',
         { dataset: { id: item.id } },
+        listing.writable
+          ? h('td', { class: 'pick-col' }, h('input', { type: 'checkbox', class: 'pick', value: item.id, dataset: { title: item.title || '' }, 'aria-label': `${item.title || 'Item'} kiezen`, onchange: listing.onTick }))
+          : null,
         h('td', { 'data-label': 'Titel' }, h('a', { href: `/admin/inhoud/${item.id}` }, item.title || '(zonder titel)'), h('div', { class: 'muted small' }, item.slug)),
         h('td', { 'data-label': 'Soort' }, KINDS[item.kind] || item.kind),
         h('td', { 'data-label': 'Status' }, statusBadge(item.status), item.unpublish_at ? h('span', { class: 'muted small' }, ' (gaat offline)') : null),

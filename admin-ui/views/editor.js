@@ -5,12 +5,14 @@
 import * as api from '../api.js';
 import {
   h, fill, field, KINDS, setTitle, flash, errorBox, showFieldErrors, clearFieldErrors,
-  confirmDialog, formatTime,
+  confirmDialog, formatTime, errorText,
 } from '../ui.js';
 import { can, navigate, setLeaveGuard } from '../app.js';
 import { loadItem, itemHeader, itemPath } from './item.js';
 import { kindFields, attachments } from './fields.js';
 import { markdownField } from './markdown.js';
+import { bare, docOf, mergeDocs, keptFromTheirs, labeller, chooseConflicts } from './merge.js';
+import { draftKeeper, restoring } from './draft.js';
 
 export default async function editor(root, { id, params }) {
   let item = null;
@@ -26,24 +28,27 @@ export default async function editor(root, { id, params }) {
   setTitle(item ? item.title : `Nieuw: ${KINDS[kind]}`);
 
   const dis = { disabled: readOnly };
-  const title = h('input', { type: 'text', maxlength: 200, value: item?.title ?? '', ...dis });
-  const slug = h('input', { type: 'text', value: item?.slug ?? '', pattern: '[a-z0-9]+(-[a-z0-9]+)*', ...dis });
+  // A draft kept in this browser, chosen to be restored: the form starts from it.
+  const restored = readOnly ? null : restoring(item, kind);
+  const src = restored ? { ...(item || {}), ...restored, body_html: undefined } : item;
+  const title = h('input', { type: 'text', maxlength: 200, value: src?.title ?? '', ...dis });
+  const slug = h('input', { type: 'text', value: src?.slug ?? '', pattern: '[a-z0-9]+(-[a-z0-9]+)*', ...dis });
   const summary = h('textarea', { rows: 3, maxlength: 1000, ...dis });
-  summary.value = item?.summary ?? '';
-  const tags = h('input', { type: 'text', value: (item?.tags || []).join(', '), ...dis });
+  summary.value = src?.summary ?? '';
+  const tags = h('input', { type: 'text', value: (src?.tags || []).join(', '), ...dis });
   // The home page shows its intro, not a body: it has no body field here.
   const md = isHome
     ? null
-    : markdownField('Tekst (Markdown)', item?.body, {
+    : markdownField('Tekst (Markdown)', src?.body, {
         name: 'body',
         previewId: 'preview',
         readOnly,
         selfId: item?.id,
-        initialHtml: item?.body_html,
+        initialHtml: src?.body_html,
       });
   const body = md && md.textarea;
-  const own = kindFields(kind, item?.fields || {}, readOnly, { selfId: item?.id, isNew: !item });
-  const atts = attachments(item?.attachments || [], readOnly);
+  const own = kindFields(kind, src?.fields || {}, readOnly, { selfId: item?.id, isNew: !item });
+  const atts = attachments(src?.attachments || [], readOnly);
   const comment = h('input', { type: 'text', maxlength: 500, placeholder: 'Wat heb je veranderd?', ...dis });
   const summaryBox = h('div', { class: 'form-errors', 'aria-live': 'assertive' });
   const conflictBox = h('div', { class: 'conflict-box', 'aria-live': 'assertive' });
@@ -172,14 +177,7 @@ export default async function editor(root, { id, params }) {
           h('button', {
             type: 'button',
             class: 'danger overwrite',
-            onclick: async () => {
-              if (!latest) return;
-              if (await confirmDialog('Jouw versie opslaan als nieuwste? De wijzigingen van de ander blijven terug te vinden bij Versies.', { confirm: 'Toch opslaan', danger: true })) {
-                etag = latest.etag;
-                conflictBox.replaceChildren();
-                save();
-              }
-            },
+            onclick: () => latest && saveMerged(latest),
           }, 'Mijn versie toch opslaan'),
           h('a', { href: itemPath(item, 'versies'), target: '_blank', rel: 'noopener' }, 'Versies bekijken (nieuw tabblad)'),
         ),
@@ -188,8 +186,32 @@ export default async function editor(root, { id, params }) {
     conflictBox.querySelector('button').focus();
   };
 
-  const save = async () => {
-    const doc = read();
+  /**
+   * Saves what was typed over the other's save, field by field: their changes to fields
+   * this editor did not touch stay; fields both changed are chosen side by side first.
+   */
+  const saveMerged = async (latest) => {
+    const base = docOf(item);
+    const mine = read();
+    const theirs = docOf(latest.item);
+    const labelOf = labeller(form);
+    const { doc, conflicts } = mergeDocs(base, mine, theirs);
+    if (conflicts.length) {
+      if (!(await chooseConflicts(conflictBox, conflicts, labelOf))) return;
+    } else {
+      const kept = keptFromTheirs(base, mine, theirs, labelOf);
+      const question = kept.length
+        ? `Jouw wijzigingen opslaan als nieuwste? Wat de ander wijzigde in ${kept.join(', ').toLowerCase()} blijft staan.`
+        : 'Jouw versie opslaan als nieuwste? De wijzigingen van de ander blijven terug te vinden bij Versies.';
+      if (!(await confirmDialog(question, { confirm: 'Toch opslaan', danger: true }))) return;
+    }
+    etag = latest.etag;
+    conflictBox.replaceChildren();
+    save(doc);
+  };
+
+  const save = async (merged = null) => {
+    const doc = merged || read();
     summaryBox.replaceChildren();
     clearFieldErrors(form);
     saveButton.disabled = true;
@@ -207,6 +229,8 @@ export default async function editor(root, { id, params }) {
       etag = res.etag || `"${item.id}:${item.version}"`;
       comment.value = '';
       saved();
+      // A merged save holds more than the form shows: show what was saved.
+      if (merged) navigate(itemPath(item), { replace: true });
       fill(header, itemHeader(item, ''));
       flash(res.data.unchanged || item.version === before ? 'Geen wijzigingen: er is geen nieuwe versie gemaakt.' : `Opgeslagen als versie ${item.version}.`);
     } catch (err) {
@@ -220,7 +244,7 @@ export default async function editor(root, { id, params }) {
             'div',
             { class: 'error-box', role: 'alert' },
             h('strong', {}, err.status === 409 ? 'Dat bestaat al. ' : 'Niet opgeslagen: controleer de gemarkeerde velden.'),
-            orphans.length ? h('ul', {}, orphans.map((o) => h('li', {}, `${o.field}: ${o.message}`))) : null,
+            orphans.length ? h('ul', {}, orphans.map((o) => h('li', {}, `${o.field}: ${errorText(o)}`))) : null,
           ),
         );
       } else {
@@ -234,17 +258,31 @@ export default async function editor(root, { id, params }) {
     e.preventDefault();
     save();
   });
-  // Typed but not saved: leaving asks first.
-  let dirty = false;
+  // Keyboard: Ctrl+S (Cmd+S) saves; Enter in a one-line field does not.
+  form.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+      e.preventDefault();
+      if (!readOnly && !saveButton.disabled) save();
+    } else if (e.key === 'Enter' && e.target instanceof HTMLInputElement && !['button', 'submit', 'checkbox', 'radio'].includes(e.target.type)) {
+      e.preventDefault();
+    }
+  });
+  // Typed but not saved: leaving asks first, and the form is kept in this browser.
+  const keeper = draftKeeper(item, kind, read, restored ? null : read());
+  let dirty = Boolean(restored);
+  if (restored) keeper.changed();
   form.addEventListener('input', () => {
     dirty = true;
+    keeper.changed();
   });
   form.addEventListener('change', () => {
     dirty = true;
+    keeper.changed();
   });
   setLeaveGuard(() => dirty);
   const saved = () => {
     dirty = false;
+    keeper.clear();
   };
 
   const header = h('div');
@@ -254,27 +292,12 @@ export default async function editor(root, { id, params }) {
     root,
     header,
     readOnly && item && item.status === 'archived' ? h('p', { class: 'warn-box' }, 'Dit item is gearchiveerd; zet het terug om het te bewerken.') : null,
+    readOnly || restored ? null : keeper.offer(() => navigate(location.pathname + location.search, { replace: true })),
     form,
     // The home page is not archived from here (the site needs it); an archived one comes back.
     item && can('write-content') && (!isHome || item.status === 'archived') ? archiveControls(item, () => etag) : null,
   );
   if (!item) title.focus();
-}
-
-/** Fields as compared for a conflict: nulls, empty texts and lists, derived values left out. */
-function bare(value) {
-  if (Array.isArray(value)) return value.map(bare);
-  if (value && typeof value === 'object') {
-    const out = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = value[k];
-      if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) continue;
-      if (k === 'provider' || k === 'embed_url') continue;
-      out[k] = bare(v);
-    }
-    return out;
-  }
-  return value;
 }
 
 function archiveControls(item, currentEtag) {

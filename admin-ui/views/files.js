@@ -3,7 +3,7 @@
 // refuses while a live item uses the file, and says which).
 
 import * as api from '../api.js';
-import { h, fill, setTitle, flash, errorBox, timeEl, formatSize, debounce, KINDS, confirmDialog } from '../ui.js';
+import { h, fill, setTitle, flash, errorBox, timeEl, formatSize, debounce, KINDS, confirmDialog, revealDetail } from '../ui.js';
 import { can, navigate } from '../app.js';
 import { uploadWithProgress, fileUrl, remember } from './picker.js';
 
@@ -173,5 +173,8 @@ export default async function files(root, { parts }) {
     h('div', { class: 'split' }, results, detail),
   );
   await load();
-  if (selected) await showDetail(selected);
+  if (selected) {
+    await showDetail(selected);
+    revealDetail(detail);
+  }
 }

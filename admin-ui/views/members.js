@@ -3,7 +3,7 @@
 
 import * as api from '../api.js';
 import {
-  h, fill, field, setTitle, flash, errorBox, timeEl, debounce, MEMBER_STATUSES, MEMBER_ROLES, SECTORS, confirmDialog,
+  h, fill, field, setTitle, flash, errorBox, timeEl, debounce, MEMBER_STATUSES, MEMBER_ROLES, SECTORS, confirmDialog, revealDetail,
 } from '../ui.js';
 import { navigate } from '../app.js';
 
@@ -209,5 +209,8 @@ export default async function members(root, { parts, params }) {
     h('div', { class: 'split' }, results, detail),
   );
   await load();
-  if (selected) await showDetail(selected);
+  if (selected) {
+    await showDetail(selected);
+    revealDetail(detail);
+  }
 }

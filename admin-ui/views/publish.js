@@ -2,7 +2,9 @@
 // sent as UTC), or take the item offline now or at a time.
 
 import * as api from '../api.js';
-import { h, fill, setTitle, flash, errorBox, amsterdamToUtc, formatTime, showFieldErrors } from '../ui.js';
+import {
+  h, fill, setTitle, flash, errorBox, amsterdamToUtc, formatTime, showFieldErrors, errorText, confirmDialog, parseUtc,
+} from '../ui.js';
 import { can, navigate } from '../app.js';
 import { loadItem, itemHeader, itemPath } from './item.js';
 
@@ -25,11 +27,23 @@ function when(prefix, legend) {
       h('legend', {}, legend),
       h('div', { class: 'choice' }, now, h('label', { for: `${prefix}-now` }, 'Nu')),
       h('div', { class: 'choice' }, later, h('label', { for: `${prefix}-later` }, 'Op datum en tijd')),
-      h('div', { class: 'field' }, at, h('p', { class: 'hint', id: `${prefix}-tz` }, 'Tijd in Nederland (Europe/Amsterdam).')),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: `${prefix}-at` }, 'Datum en tijd'),
+        at,
+        h('p', { class: 'hint', id: `${prefix}-tz` }, 'Tijd in Nederland (Europe/Amsterdam).'),
+      ),
     ),
     /** undefined for now, a UTC ISO string, or null when the time is missing or invalid. */
     value: () => (later.checked ? amsterdamToUtc(at.value) : undefined),
   };
+}
+
+/** A chosen time that has passed already: the change would happen at once, so ask. */
+async function pastTimeOk(at, what) {
+  if (!at || parseUtc(at).getTime() > Date.now()) return true;
+  return confirmDialog(`${formatTime(at)} is al voorbij: het item gaat dan meteen ${what}. Toch doorgaan?`, { confirm: `Nu ${what}` });
 }
 
 export default async function publish(root, { id }) {
@@ -62,7 +76,7 @@ export default async function publish(root, { id }) {
         // Errors of the version itself (a file deleted since) have no field here: list them.
         const orphans = err.errors.length ? showFieldErrors(form, err.errors) : [];
         const box = errorBox(err);
-        if (orphans.length) box.append(h('ul', {}, orphans.map((o) => h('li', {}, `${o.field}: ${o.message}`))));
+        if (orphans.length) box.append(h('ul', {}, orphans.map((o) => h('li', {}, `${o.field}: ${errorText(o)}`))));
         fill(message, box);
       }
     }
@@ -76,13 +90,14 @@ export default async function publish(root, { id }) {
     pubWhen.el,
     h('button', { type: 'submit', class: 'primary' }, 'Publiceren'),
   );
-  publishForm.addEventListener('submit', (e) => {
+  publishForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const at = pubWhen.value();
     if (at === null) {
       showFieldErrors(publishForm, [{ field: 'at', message: 'Kies een datum en tijd.' }]);
       return;
     }
+    if (!(await pastTimeOk(at, 'live'))) return;
     const body = { version: Number(version.value) };
     if (at) body.at = at;
     send(publishForm, `/admin/content/${id}/publish`, body, (it) =>
@@ -100,17 +115,59 @@ export default async function publish(root, { id }) {
     unpubWhen.el,
     h('button', { type: 'submit', class: 'danger' }, 'Offline halen'),
   );
-  unpublishForm.addEventListener('submit', (e) => {
+  unpublishForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const at = unpubWhen.value();
     if (at === null) {
       showFieldErrors(unpublishForm, [{ field: 'at', message: 'Kies een datum en tijd.' }]);
       return;
     }
-    send(unpublishForm, `/admin/content/${id}/unpublish`, at ? { at } : {}, (it) =>
-      it && it.unpublish_at ? `Gaat offline op ${formatTime(it.unpublish_at)}.` : 'Het item staat niet meer live.',
-    );
+    const future = at && parseUtc(at).getTime() > Date.now();
+    if (at && !future) {
+      if (!(await pastTimeOk(at, 'offline'))) return;
+    } else {
+      const question = future
+        ? `Dit item op ${formatTime(at)} offline halen? Het verdwijnt dan van de website.`
+        : `Dit item nu offline halen?${item.published_version ? ' Het verdwijnt meteen van de website.' : ''}${item.publish_at ? ' De geplande publicatie vervalt.' : ''}`;
+      if (!(await confirmDialog(question, { confirm: future ? 'Offline halen plannen' : 'Offline halen', danger: true }))) return;
+    }
+    send(unpublishForm, `/admin/content/${id}/unpublish`, at ? { at } : {}, (it) => {
+      if (it && it.unpublish_at) return `Gaat offline op ${formatTime(it.unpublish_at)}.`;
+      // What was true before: live, or only planned (then nothing was ever on the site).
+      if (item.published_version) return 'Het item staat niet meer live.';
+      return item.publish_at ? 'De geplande publicatie is geschrapt; het item stond nog niet live.' : 'Het item stond niet live.';
+    });
   });
+
+  /** Drops a planned publication or unpublication; what is live now stays as it is. */
+  const cancel = (change, question, done) =>
+    h('button', {
+      type: 'button',
+      class: `cancel-${change}`,
+      onclick: async () => {
+        if (!(await confirmDialog(question, { confirm: 'Ja, annuleren', cancel: 'Nee' }))) return;
+        message.replaceChildren();
+        try {
+          await api.post(`/admin/content/${id}/unschedule`, { change }, { etag });
+          flash(done);
+          navigate(itemPath(item, 'publiceren'), { replace: true });
+        } catch (err) {
+          fill(message, err.status === 412 ? h('div', { class: 'warn-box', role: 'alert' }, 'Iemand anders heeft dit item intussen gewijzigd. ', h('a', { href: itemPath(item, 'publiceren') }, 'Opnieuw laden')) : errorBox(err));
+        }
+      },
+    }, change === 'publish' ? 'Geplande publicatie annuleren' : 'Gepland offline halen annuleren');
+  const planned = writable && (item.publish_at || item.unpublish_at)
+    ? h(
+      'div',
+      { class: 'actions planned' },
+      item.publish_at
+        ? cancel('publish', `De publicatie van ${formatTime(item.publish_at)} annuleren?${item.published_version ? ' Wat nu live staat, blijft live.' : ' Het item blijft offline.'}`, 'De geplande publicatie is geannuleerd.')
+        : null,
+      item.unpublish_at
+        ? cancel('unpublish', `Het offline halen op ${formatTime(item.unpublish_at)} annuleren? Het item blijft dan live.`, 'Het geplande offline halen is geannuleerd.')
+        : null,
+    )
+    : null;
 
   const live = item.published_version
     ? item.published_version === item.version
@@ -121,6 +178,7 @@ export default async function publish(root, { id }) {
     root,
     itemHeader(item, 'publiceren'),
     h('p', { class: 'glance' }, live),
+    planned,
     message,
     writable
       ? h('div', { class: 'publish-grid' }, h('section', {}, publishForm), h('section', {}, unpublishForm))

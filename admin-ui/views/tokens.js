@@ -85,7 +85,7 @@ export default async function tokens(root) {
         ? h(
             'table',
             { class: 'list tokens' },
-            h('thead', {}, h('tr', {}, ['Naam', 'Rol', 'Van', 'Gemaakt', 'Laatst gebruikt', ''].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', {}, h('tr', {}, ['Naam', 'Rol', 'Van', 'Gemaakt', 'Laatst gebruikt', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'sr-only' }, 'Acties'))))),
             h(
               'tbody',
               {},

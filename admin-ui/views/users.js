@@ -1,7 +1,7 @@
 // Gebruikers (admin): staff users with their roles; add, change role, reset password, remove.
 
 import * as api from '../api.js';
-import { h, fill, field, ROLES, setTitle, flash, errorBox, timeEl, showFieldErrors, clearFieldErrors, confirmDialog } from '../ui.js';
+import { h, fill, field, ROLES, setTitle, flash, errorBox, timeEl, showFieldErrors, clearFieldErrors, confirmDialog, errorText } from '../ui.js';
 import { session, navigate } from '../app.js';
 
 const roleSelect = (value, attrs = {}) => {
@@ -9,6 +9,26 @@ const roleSelect = (value, attrs = {}) => {
   el.value = value;
   return el;
 };
+
+/** What each role may do, to say what a change of role changes. */
+const CAN = {
+  admin: 'alles, ook gebruikers, tokens en de activiteit beheren',
+  editor: 'inhoud, homepagina en bestanden bewerken en publiceren',
+  membership: 'alleen de aanmeldingen bij Leden behandelen',
+  read: 'inhoud en bestanden alleen bekijken',
+};
+
+/** The question asked before a role changes: who, from what to what, and what that means. */
+function roleQuestion(u, to, self) {
+  const parts = [
+    `De rol van ${u.email} wijzigen van ${ROLES[u.role]} naar ${ROLES[to]}?`,
+    `Nu: ${CAN[u.role]}. Daarna: ${CAN[to]}.`,
+  ];
+  if (self && to !== 'admin') {
+    parts.push('Dit ben jij: je verliest meteen de toegang tot Gebruikers, Tokens en Activiteit, en kunt dit niet zelf terugdraaien.');
+  }
+  return parts.join(' ');
+}
 
 export default async function users(root) {
   setTitle('Gebruikers');
@@ -51,10 +71,21 @@ export default async function users(root) {
   const rows = list.map((u) => {
     const r = roleSelect(u.role, { 'aria-label': `Rol van ${u.email}` });
     const self = session.me && session.me.id === u.id;
+    // Nothing changes until confirmed: an arrow key on the list only asks.
     r.addEventListener('change', async () => {
+      const to = r.value;
+      if (to === u.role) return;
+      const danger = self || u.role === 'admin';
+      if (!(await confirmDialog(roleQuestion(u, to, self), { confirm: 'Rol wijzigen', danger }))) {
+        r.value = u.role;
+        r.focus();
+        return;
+      }
       try {
-        await api.patch(`/admin/users/${u.id}`, { role: r.value });
-        flash(`${u.email} is nu ${ROLES[r.value]}.`);
+        await api.patch(`/admin/users/${u.id}`, { role: to });
+        u.role = to;
+        flash(`${u.email} is nu ${ROLES[to]}.`);
+        if (self && to !== 'admin') window.location.assign('/admin/');
       } catch (err) {
         r.value = u.role;
         flash(err.message, 'warn');
@@ -67,7 +98,7 @@ export default async function users(root) {
         await api.patch(`/admin/users/${u.id}`, { password: pw });
         flash('Het wachtwoord is gewijzigd.');
       } catch (err) {
-        flash(err.errors.length ? err.errors.map((x) => x.message).join(' ') : err.message, 'warn');
+        flash(err.errors.length ? err.errors.map(errorText).join(' ') : err.message, 'warn');
       }
     };
     const remove = async () => {
@@ -99,14 +130,17 @@ export default async function users(root) {
   fill(
     root,
     h('h1', {}, 'Gebruikers'),
-    h('div', { class: 'split' },
+    // The list takes the full width (its buttons never slide under the form); the form follows.
+    h(
+      'div',
+      { class: 'table-scroll' },
       h(
         'table',
         { class: 'list users' },
-        h('thead', {}, h('tr', {}, ['E-mail', 'Naam', 'Rol', 'Sinds', ''].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, ['E-mail', 'Naam', 'Rol', 'Sinds', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'sr-only' }, 'Acties'))))),
         h('tbody', {}, rows),
       ),
-      form,
     ),
+    h('div', { class: 'add-user' }, form),
   );
 }

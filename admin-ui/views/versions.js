@@ -4,6 +4,7 @@ import * as api from '../api.js';
 import { h, fill, setTitle, flash, errorBox, timeEl } from '../ui.js';
 import { can, navigate } from '../app.js';
 import { loadItem, itemHeader, itemPath } from './item.js';
+import { sideBySide, readVersion } from './worddiff.js';
 
 const FIELD_LABELS = {
   title: 'Titel',
@@ -81,10 +82,13 @@ export default async function versions(root, { id }) {
   from.value = String(Math.max(1, newest - 1));
   to.value = String(newest);
   const diffOut = h('div');
+  const reader = h('div', { 'aria-live': 'polite' });
+  const version = async (n) => (await api.get(`/admin/content/${encodeURIComponent(id)}/versions/${n}`)).data;
   const compare = async () => {
     try {
       const r = await api.get(`/admin/content/${encodeURIComponent(id)}/diff${api.query({ from: from.value, to: to.value })}`);
-      fill(diffOut, renderDiff(r.data));
+      const [a, b] = await Promise.all([version(from.value), version(to.value)]);
+      fill(diffOut, sideBySide(a, b), renderDiff(r.data));
     } catch (err) {
       fill(diffOut, errorBox(err));
     }
@@ -109,7 +113,7 @@ export default async function versions(root, { id }) {
     h(
       'table',
       { class: 'list versions' },
-      h('thead', {}, h('tr', {}, ['Versie', 'Opgeslagen', 'Door', 'Opmerking', 'Titel', 'Live', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['Versie', 'Opgeslagen', 'Door', 'Opmerking', 'Titel', 'Live', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'sr-only' }, 'Acties'))))),
       h(
         'tbody',
         {},
@@ -125,7 +129,9 @@ export default async function versions(root, { id }) {
             h('td', { 'data-label': 'Live', class: 'live-marker' }, v.version === item.published_version ? 'live' : ''),
             h(
               'td',
-              {},
+              { class: 'version-actions' },
+              h('button', { type: 'button', class: 'read', onclick: () => readVersion(reader, id, v.version), 'aria-label': `Versie ${v.version} bekijken` }, 'Bekijken'),
+              ' ',
               writable && v.version !== newest
                 ? h('button', { type: 'button', class: 'restore', onclick: () => restore(v.version), 'aria-label': `Versie ${v.version} terugzetten`, title: `Maakt versie ${newest + 1} met de inhoud van versie ${v.version}` }, 'Terugzetten')
                 : null,
@@ -145,6 +151,7 @@ export default async function versions(root, { id }) {
           h('button', { type: 'submit', class: 'primary' }, 'Vergelijken'),
         )
       : h('p', { class: 'muted' }, 'Er is nog maar één versie.'),
+    reader,
     diffOut,
   );
 }

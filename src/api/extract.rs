@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, ErrorCode, FieldError};
 use crate::state::AppState;
 
 /// Whether the request declares a JSON body (`application/json` or a `+json` type).
@@ -80,7 +80,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if first.is_some_and(|b| *b != b'{') {
         return Err(
             match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-                Ok(_) => AppError::field("body", "must be a JSON object"),
+                Ok(_) => AppError::field("body", ErrorCode::InvalidFormat, "must be a JSON object"),
                 Err(e) => syntax_error(&e),
             },
         );
@@ -91,7 +91,11 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             .as_ref()
             .and_then(nul_path)
     {
-        return Err(AppError::field(field, NUL_MESSAGE));
+        return Err(AppError::field(
+            field,
+            ErrorCode::InvalidFormat,
+            NUL_MESSAGE,
+        ));
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -107,7 +111,11 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     // Free-form objects (an item's `fields`) keep the last of two equal keys without a
     // word; the client meant one of them, so neither is taken.
     if let Some(field) = duplicate_key(body) {
-        return Err(AppError::field(field, "is given more than once"));
+        return Err(AppError::field(
+            field,
+            ErrorCode::Duplicate,
+            "is given more than once",
+        ));
     }
     Ok(value)
 }
@@ -258,16 +266,16 @@ fn shape_error(path: &str, msg: &str) -> FieldError {
             })
     };
     if let Some(field) = named("unknown field `") {
-        return FieldError::new(field, "is not a known field");
+        return FieldError::new(field, ErrorCode::UnknownField, "is not a known field");
     }
     if let Some(field) = named("missing field `") {
-        return FieldError::new(field, "is required");
+        return FieldError::new(field, ErrorCode::Required, "is required");
     }
     if let Some(field) = named("duplicate field `") {
-        return FieldError::new(field, "is given more than once");
+        return FieldError::new(field, ErrorCode::Duplicate, "is given more than once");
     }
     let field = if parent.is_empty() { "body" } else { parent };
-    FieldError::new(field, plain_words(msg))
+    FieldError::new(field, ErrorCode::InvalidFormat, plain_words(msg))
 }
 
 /// serde's message in the words of a JSON document: `struct CreateContent with 9
@@ -342,16 +350,18 @@ pub type OtherParams = std::collections::BTreeMap<String, String>;
 pub fn parse_query<T: DeserializeOwned>(query_string: &str) -> Result<T, AppError> {
     web::Query::<T>::from_query(query_string)
         .map(web::Query::into_inner)
-        .map_err(|e| AppError::field("query", e.to_string()))
+        .map_err(|e| AppError::field("query", ErrorCode::InvalidFormat, e.to_string()))
 }
 
 /// One "is not a known parameter" error per parameter in `other`.
 pub fn unknown_params(other: &OtherParams, errors: &mut Vec<FieldError>) {
-    errors.extend(
-        other
-            .keys()
-            .map(|k| FieldError::new(k.clone(), "is not a known parameter")),
-    );
+    errors.extend(other.keys().map(|k| {
+        FieldError::new(
+            k.clone(),
+            ErrorCode::UnknownField,
+            "is not a known parameter",
+        )
+    }));
 }
 
 /// A page size: `default` when absent or empty, else a whole number from 1 to `max` (no
@@ -364,6 +374,7 @@ pub fn limit(value: Option<&str>, default: i64, max: i64, errors: &mut Vec<Field
             _ => {
                 errors.push(FieldError::new(
                     "limit",
+                    ErrorCode::OutOfRange,
                     format!("must be a whole number from 1 to {max}"),
                 ));
                 default

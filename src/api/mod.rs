@@ -52,6 +52,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(admin::content::restore::restore)
         .service(admin::content::publish::publish)
         .service(admin::content::unpublish::unpublish)
+        .service(admin::content::unschedule::unschedule)
         .service(admin::preview::preview)
         .service(files::download::download)
         .service(admin::files::upload::create)

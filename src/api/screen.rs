@@ -9,7 +9,7 @@ use actix_web::http::Method;
 use actix_web::middleware::Next;
 
 use crate::api::extract::NUL_MESSAGE;
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, ErrorCode, FieldError};
 
 /// The longest path and query we read, in bytes; longer ones are answered 414. (A URL of
 /// 64 KiB or more cannot be parsed by the HTTP layer, which answers a bare 400 before any of
@@ -55,6 +55,7 @@ fn refusal(req: &HttpRequest) -> Option<AppError> {
                     } else {
                         name
                     },
+                    ErrorCode::InvalidFormat,
                     NUL_MESSAGE,
                 )
             })

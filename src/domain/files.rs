@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::cursor;
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 
 pub const MAX_LABEL_CHARS: usize = 200;
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -126,12 +126,14 @@ pub fn parse_label(raw: &str) -> Result<Option<String>, FieldError> {
     if label.chars().any(char::is_control) {
         return Err(FieldError::new(
             "label",
+            ErrorCode::InvalidFormat,
             "must not contain control characters",
         ));
     }
     if label.chars().count() > MAX_LABEL_CHARS {
         return Err(FieldError::new(
             "label",
+            ErrorCode::TooLong,
             format!("must be at most {MAX_LABEL_CHARS} characters"),
         ));
     }
@@ -170,6 +172,7 @@ pub fn parse_type_filter(value: &str) -> Result<TypeFilter, FieldError> {
         }
         _ => Err(FieldError::new(
             "type",
+            ErrorCode::InvalidFormat,
             "must be a media type such as `application/pdf` or a major type such as `image`",
         )),
     }

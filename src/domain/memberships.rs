@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::domain::users::valid_email;
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 
 /// The version of the consent text ("Gegevensverwerking") a sign-up agreed to. Change it
 /// whenever that text changes, so each record says which text was accepted.
@@ -133,7 +133,7 @@ fn required<'a>(
 ) -> Option<&'a str> {
     let v = value.map(str::trim).filter(|v| !v.is_empty());
     let Some(v) = v else {
-        errors.push(FieldError::new(field, "is required"));
+        errors.push(FieldError::new(field, ErrorCode::Required, "is required"));
         return None;
     };
     within(v, field, max, multiline, errors).then_some(v)
@@ -150,6 +150,7 @@ pub(crate) fn within(
     if v.chars().count() > max {
         errors.push(FieldError::new(
             field,
+            ErrorCode::TooLong,
             format!("must be at most {max} characters"),
         ));
         ok = false;
@@ -160,6 +161,7 @@ pub(crate) fn within(
     if bad_control {
         errors.push(FieldError::new(
             field,
+            ErrorCode::InvalidFormat,
             "must not contain control characters",
         ));
         ok = false;
@@ -175,12 +177,16 @@ fn choice<T>(
     errors: &mut Vec<FieldError>,
 ) -> Option<T> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        errors.push(FieldError::new(field, "is required"));
+        errors.push(FieldError::new(field, ErrorCode::Required, "is required"));
         return None;
     };
     let parsed = parse(v);
     if parsed.is_none() {
-        errors.push(FieldError::new(field, format!("must be one of: {choices}")));
+        errors.push(FieldError::new(
+            field,
+            ErrorCode::InvalidChoice,
+            format!("must be one of: {choices}"),
+        ));
     }
     parsed
 }
@@ -192,7 +198,11 @@ pub fn parse_answer(
 ) -> Option<i64> {
     let answer = match value {
         None | Some(serde_json::Value::Null) => {
-            errors.push(FieldError::new("challenge_answer", "is required"));
+            errors.push(FieldError::new(
+                "challenge_answer",
+                ErrorCode::Required,
+                "is required",
+            ));
             return None;
         }
         Some(serde_json::Value::Number(n)) => n.as_i64(),
@@ -202,6 +212,7 @@ pub fn parse_answer(
     if answer.is_none() {
         errors.push(FieldError::new(
             "challenge_answer",
+            ErrorCode::OutOfRange,
             "must be a whole number",
         ));
     }
@@ -218,13 +229,17 @@ pub fn check_member_fields(form: &SignUpForm, errors: &mut Vec<FieldError>) -> O
         .filter(|e| !e.is_empty())
     {
         None => {
-            errors.push(FieldError::new("email", "is required"));
+            errors.push(FieldError::new("email", ErrorCode::Required, "is required"));
             None
         }
         Some(e) => {
             let e = e.to_lowercase();
             if e.chars().count() > MAX_EMAIL || !valid_email(&e) {
-                errors.push(FieldError::new("email", "must be a valid e-mail address"));
+                errors.push(FieldError::new(
+                    "email",
+                    ErrorCode::InvalidFormat,
+                    "must be a valid e-mail address",
+                ));
                 None
             } else {
                 Some(e)
@@ -262,6 +277,7 @@ pub fn check_member_fields(form: &SignUpForm, errors: &mut Vec<FieldError>) -> O
     if form.consent != Some(true) {
         errors.push(FieldError::new(
             "consent",
+            ErrorCode::Required,
             "must be true: the data can only be stored with consent",
         ));
     }

@@ -1,7 +1,7 @@
 //! Staff users: the rules for e-mail, password, name and role.
 
 use crate::domain::credentials::Role;
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 
 pub const MIN_PASSWORD: usize = 10;
 
@@ -23,7 +23,11 @@ pub fn valid_email(email: &str) -> bool {
 pub fn check_email(email: &str, errors: &mut Vec<FieldError>) -> String {
     let e = email.trim().to_lowercase();
     if !valid_email(&e) {
-        errors.push(FieldError::new("email", "must be a valid e-mail address"));
+        errors.push(FieldError::new(
+            "email",
+            ErrorCode::InvalidFormat,
+            "must be a valid e-mail address",
+        ));
     }
     e
 }
@@ -32,17 +36,26 @@ pub fn check_password(password: &str, errors: &mut Vec<FieldError>) {
     if password.chars().count() < MIN_PASSWORD {
         errors.push(FieldError::new(
             "password",
+            ErrorCode::TooShort,
             format!("must be at least {MIN_PASSWORD} characters"),
         ));
     }
     if password.len() > 1024 {
-        errors.push(FieldError::new("password", "must be at most 1024 bytes"));
+        errors.push(FieldError::new(
+            "password",
+            ErrorCode::TooLong,
+            "must be at most 1024 bytes",
+        ));
     }
 }
 
 pub fn check_name(name: Option<&str>, errors: &mut Vec<FieldError>) {
     if name.is_some_and(|n| n.chars().count() > 200) {
-        errors.push(FieldError::new("name", "must be at most 200 characters"));
+        errors.push(FieldError::new(
+            "name",
+            ErrorCode::TooLong,
+            "must be at most 200 characters",
+        ));
     }
 }
 
@@ -52,6 +65,7 @@ pub fn check_role(role: &str, errors: &mut Vec<FieldError>) -> Option<Role> {
     if r.is_none() {
         errors.push(FieldError::new(
             "role",
+            ErrorCode::InvalidChoice,
             format!("must be one of {}", Role::choices()),
         ));
     }

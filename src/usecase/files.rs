@@ -5,7 +5,7 @@ use chrono::{SubsecRound, Utc};
 use crate::db::AnyConnection;
 use crate::db::audit::{self, Actor};
 use crate::db::files::{self, FileRow};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::storage::{Staged, Storage};
 
 /// Adds a staged upload to the media library, in the caller's transaction: bytes already
@@ -90,7 +90,7 @@ pub fn delete(
             ),
             errors: names
                 .into_iter()
-                .map(|n| FieldError::new("used_by", format!("used by {n}")))
+                .map(|n| FieldError::new("used_by", ErrorCode::InUse, format!("used by {n}")))
                 .collect(),
         });
     }

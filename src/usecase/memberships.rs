@@ -12,7 +12,7 @@ use crate::domain::memberships::erasure::Erasure;
 use crate::domain::memberships::{
     CONSENT_VERSION, Change, SignUpForm, Status, challenge, check_member_fields, etag, parse_answer,
 };
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::storage::erasures::Ledger;
 
 /// The signing key of the challenge, made on first use and shared by every process.
@@ -59,7 +59,11 @@ pub fn sign_up(
         return Ok(Ok(Outcome::Ignored));
     }
     let Some(token) = token else {
-        errors.push(FieldError::new("challenge_token", "is required"));
+        errors.push(FieldError::new(
+            "challenge_token",
+            ErrorCode::Required,
+            "is required",
+        ));
         return Ok(Err(errors));
     };
     let key = challenge_key(conn)?;
@@ -68,6 +72,7 @@ pub fn sign_up(
         Err(e) => {
             errors.push(FieldError::new(
                 "challenge_token",
+                ErrorCode::NotAllowed,
                 match e {
                     challenge::TokenError::Invalid => "is not a valid challenge token",
                     challenge::TokenError::Expired => "has expired: ask for a new challenge",
@@ -80,6 +85,7 @@ pub fn sign_up(
     if wrong {
         errors.push(FieldError::new(
             "challenge_answer",
+            ErrorCode::NotAllowed,
             "is not the right answer",
         ));
     }
@@ -90,6 +96,7 @@ pub fn sign_up(
     {
         errors.push(FieldError::new(
             "challenge_token",
+            ErrorCode::NotAllowed,
             "has been used already: ask for a new challenge",
         ));
     }

@@ -7,7 +7,7 @@ use crate::config::RateLimit;
 
 use crate::db::{AnyConnection, audit, rate_limit, users};
 use crate::domain::credentials;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
@@ -42,6 +42,7 @@ pub fn login(
     if email.chars().count() > MAX_EMAIL_CHARS {
         return Err(AppError::field(
             "email",
+            ErrorCode::TooLong,
             format!("must be at most {MAX_EMAIL_CHARS} characters"),
         ));
     }

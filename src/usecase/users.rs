@@ -3,7 +3,7 @@
 use crate::db::{AnyConnection, Db, audit, users};
 use crate::domain::credentials::{self, Role};
 use crate::domain::users::{check_email, check_name, check_password};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Creates a user after validating it; a taken e-mail is a 409 naming `email`.
 pub fn create(
@@ -39,6 +39,7 @@ pub fn create_hashed(
     if users::find_by_email(conn, email)?.is_some() {
         return Err(AppError::conflict(
             "email",
+            ErrorCode::Taken,
             "A user with this e-mail exists already.",
         ));
     }
@@ -96,6 +97,7 @@ pub fn update(
     if change.role.is_some_and(|r| r != Role::Admin) && is_last_admin(conn, &user)? {
         return Err(AppError::conflict(
             "role",
+            ErrorCode::NotAllowed,
             "The last admin cannot be demoted.",
         ));
     }
@@ -133,6 +135,7 @@ pub fn delete(conn: &mut AnyConnection, actor: &audit::Actor, id: &str) -> AppRe
     if is_last_admin(conn, &user)? {
         return Err(AppError::conflict(
             "id",
+            ErrorCode::NotAllowed,
             "The last admin cannot be removed.",
         ));
     }

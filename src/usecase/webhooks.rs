@@ -13,7 +13,7 @@ use crate::db::webhooks::{self as rows, Attempt, Claimed, Delivery, Webhook};
 use crate::db::{AnyConnection, settings, transaction};
 use crate::domain::credentials;
 use crate::domain::webhooks::{AllowHosts, DeliveryStatus, Event, GIVE_UP_AFTER, retry_delay};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 
 /// The most webhooks one site has.
 pub const MAX_WEBHOOKS: i64 = 50;
@@ -60,13 +60,22 @@ pub struct Draft {
     pub description: Option<Option<String>>,
 }
 
+/// The code of a refused webhook URL: an address it may not reach, or a malformed one.
+fn url_code(message: &str) -> ErrorCode {
+    if message.contains("loopback") || message.starts_with("must use https") {
+        ErrorCode::NotAllowed
+    } else {
+        ErrorCode::InvalidFormat
+    }
+}
+
 /// Fills `hook` from `draft`, collecting every field error.
 fn check(hook: &mut Webhook, draft: Draft, allow: &AllowHosts) -> AppResult<()> {
     let mut errors = Vec::new();
     if let Some(url) = draft.url {
         match crate::domain::webhooks::check_url(&url, allow) {
             Ok(u) => hook.url = u.to_string(),
-            Err(m) => errors.push(FieldError::new("url", m)),
+            Err(m) => errors.push(FieldError::new("url", url_code(m), m)),
         }
     }
     if let Some(names) = draft.events {
@@ -74,15 +83,24 @@ fn check(hook: &mut Webhook, draft: Draft, allow: &AllowHosts) -> AppResult<()> 
         for (i, name) in names.iter().enumerate() {
             match Event::parse(name).filter(|e| *e != Event::Ping) {
                 Some(e) if !events.contains(&e) => events.push(e),
-                Some(_) => errors.push(FieldError::new(format!("events[{i}]"), "is listed twice")),
+                Some(_) => errors.push(FieldError::new(
+                    format!("events[{i}]"),
+                    ErrorCode::Duplicate,
+                    "is listed twice",
+                )),
                 None => errors.push(FieldError::new(
                     format!("events[{i}]"),
+                    ErrorCode::InvalidChoice,
                     format!("must be one of: {}", Event::choices()),
                 )),
             }
         }
         if names.is_empty() {
-            errors.push(FieldError::new("events", "must name at least one event"));
+            errors.push(FieldError::new(
+                "events",
+                ErrorCode::Required,
+                "must name at least one event",
+            ));
         }
         hook.events = serde_json::to_string(&events)?;
     }
@@ -98,6 +116,7 @@ fn check(hook: &mut Webhook, draft: Draft, allow: &AllowHosts) -> AppResult<()> 
         {
             errors.push(FieldError::new(
                 "description",
+                ErrorCode::TooLong,
                 "must be at most 500 characters",
             ));
         }
@@ -123,10 +142,14 @@ pub fn create(
 ) -> AppResult<(WebhookOut, String)> {
     let mut missing = Vec::new();
     if draft.url.is_none() {
-        missing.push(FieldError::new("url", "is required"));
+        missing.push(FieldError::new("url", ErrorCode::Required, "is required"));
     }
     if draft.events.is_none() {
-        missing.push(FieldError::new("events", "is required"));
+        missing.push(FieldError::new(
+            "events",
+            ErrorCode::Required,
+            "is required",
+        ));
     }
     if !missing.is_empty() {
         return Err(AppError::Validation(missing));

@@ -22,6 +22,7 @@ mod auth;
 mod cli;
 mod content;
 mod demo;
+mod error_codes;
 mod feeds;
 mod files;
 mod hardening;

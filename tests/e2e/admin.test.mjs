@@ -385,6 +385,7 @@ describe('admin UI', () => {
     await page.locator('#unpublish-later').check();
     await page.locator('#unpublish-at').fill('2030-07-01T12:00');
     await page.getByRole('button', { name: 'Offline halen' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Offline halen plannen' }).click();
     // 12:00 in Amsterdam in summer is 10:00 UTC (the browser itself runs in UTC here).
     await page.locator('.pending', { hasText: 'Gaat offline op' }).waitFor();
     assert.match(await page.locator('.pending').innerText(), /1 jul 2030.*12:00/);

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::extract::limit;
 use crate::auth::{Auth, policy::AdminOnly};
 use crate::db::audit::{self, AuditEntry, AuditFilter};
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError, Problem};
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -45,7 +45,7 @@ fn time(name: &str, v: Option<&str>, errors: &mut Vec<FieldError>) -> Option<Nai
     let v = v?;
     crate::domain::time::parse_rfc3339(v)
         .map(|t| t.naive_utc())
-        .map_err(|m| errors.push(FieldError::new(name, m)))
+        .map_err(|m| errors.push(FieldError::new(name, ErrorCode::InvalidFormat, m)))
         .ok()
 }
 

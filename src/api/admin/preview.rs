@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::api::extract::ApiJson;
 use crate::auth::{Auth, policy::Content};
 use crate::domain::content::document::MAX_BODY;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, Problem};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -48,6 +48,7 @@ pub async fn preview(
     if markdown.chars().count() > MAX_BODY {
         return Err(AppError::field(
             "body",
+            ErrorCode::TooLong,
             format!("must be at most {MAX_BODY} characters"),
         ));
     }

@@ -10,7 +10,7 @@ use crate::api::extract::ApiJson;
 use crate::auth::{Auth, Role, policy::AdminOnly};
 use crate::db::users;
 use crate::domain::users as rules;
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError, Problem};
 use crate::state::AppState;
 use crate::usecase::tokens as usecase;
 
@@ -94,7 +94,11 @@ pub async fn create(
     let mut errors = Vec::new();
     let name = b.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("name", "must be 1 to 100 characters"));
+        errors.push(FieldError::new(
+            "name",
+            ErrorCode::TooLong,
+            "must be 1 to 100 characters",
+        ));
     }
     let role = match b.role.as_deref() {
         None => Some(staff.role),
@@ -102,6 +106,7 @@ pub async fn create(
             Some(r) if !staff.role.covers(r) => {
                 errors.push(FieldError::new(
                     "role",
+                    ErrorCode::NotAllowed,
                     "may not be wider than your own role",
                 ));
                 None

@@ -17,7 +17,7 @@ use crate::api::extract::{limit, parse_query, words_schema};
 use crate::db::public::query::{self, After, Key, ListQuery};
 use crate::domain::content::{Kind, Sort};
 use crate::domain::search;
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError, Problem};
 use crate::state::AppState;
 use crate::usecase::public_docs::PublicItem;
 
@@ -86,6 +86,7 @@ impl ListParams {
         if let Some(bad) = kinds.iter().find(|k| Kind::parse(k).is_none()) {
             errors.push(FieldError::new(
                 "kind",
+                ErrorCode::InvalidChoice,
                 format!("'{bad}' is not a kind; use {}", Kind::choices()),
             ));
         }
@@ -96,6 +97,7 @@ impl ListParams {
                 .unwrap_or_else(|| {
                     errors.push(FieldError::new(
                         "sort",
+                        ErrorCode::InvalidChoice,
                         "must be -published_at, published_at, title, -updated_at or position",
                     ));
                     Sort::PublishedDesc
@@ -104,7 +106,13 @@ impl ListParams {
         let updated_since = self.updated_since.and_then(|v| {
             crate::domain::time::parse_rfc3339(&v)
                 .map(|t| t.naive_utc())
-                .map_err(|m| errors.push(FieldError::new("updated_since", m)))
+                .map_err(|m| {
+                    errors.push(FieldError::new(
+                        "updated_since",
+                        ErrorCode::InvalidFormat,
+                        m,
+                    ));
+                })
                 .ok()
         });
         let limit = limit(self.limit.as_deref(), 20, 100, &mut errors);
@@ -115,7 +123,11 @@ impl ListParams {
             .filter(|q| !q.is_empty())
             .map(|q| {
                 if q.chars().count() > 200 {
-                    errors.push(FieldError::new("q", "must be at most 200 characters"));
+                    errors.push(FieldError::new(
+                        "q",
+                        ErrorCode::TooLong,
+                        "must be at most 200 characters",
+                    ));
                 }
                 search::query_stems(q)
             });

@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 use super::content::etagged;
 use crate::api::extract::parse_query;
 use crate::domain::content::Kind;
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError, Problem};
 use crate::state::AppState;
 use crate::usecase::feeds;
 
@@ -83,7 +83,9 @@ pub async fn atom(state: web::Data<AppState>, req: HttpRequest) -> AppResult<Htt
         let kinds = match params.kind.as_deref() {
             None | Some("") => vec![Kind::News.as_str().to_owned()],
             Some(list) => Kind::parse_list(list)
-                .map_err(|m| AppError::Validation(vec![FieldError::new("kind", m)]))?
+                .map_err(|m| {
+                    AppError::Validation(vec![FieldError::new("kind", ErrorCode::InvalidChoice, m)])
+                })?
                 .into_iter()
                 .map(|k| k.as_str().to_owned())
                 .collect(),
@@ -138,6 +140,7 @@ pub async fn sitemap(state: web::Data<AppState>, req: HttpRequest) -> AppResult<
             Some(p) => Some(p.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
                 AppError::Validation(vec![FieldError::new(
                     "page",
+                    ErrorCode::OutOfRange,
                     "must be a whole number from 1",
                 )])
             })?),

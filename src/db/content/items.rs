@@ -10,10 +10,14 @@ use super::ItemRow;
 use crate::db::AnyConnection;
 use crate::db::schema::content_items;
 use crate::domain::content::{Kind, Publication};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 fn slug_conflict() -> AppError {
-    AppError::conflict("slug", "Another item of this kind has this slug.")
+    AppError::conflict(
+        "slug",
+        ErrorCode::Taken,
+        "Another item of this kind has this slug.",
+    )
 }
 
 /// A unique violation on `content_items` can only be the (kind, slug) pair.

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::fields::{self, Fields};
 use super::{Kind, slug};
 use crate::domain::markdown::{self, Target};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 
 /// What validation asks the database: which files and items exist.
 pub trait Lookup {
@@ -181,6 +181,7 @@ pub struct DocumentInput {
 fn too_long(path: &str, max: usize, errors: &mut Vec<FieldError>) {
     errors.push(FieldError::new(
         path,
+        ErrorCode::TooLong,
         format!("must be at most {max} characters"),
     ));
 }
@@ -199,7 +200,11 @@ pub fn validate(
     let mut errors = Vec::new();
     let title = input.title.trim().to_owned();
     if title.is_empty() {
-        errors.push(FieldError::new("title", "must not be empty"));
+        errors.push(FieldError::new(
+            "title",
+            ErrorCode::Required,
+            "must not be empty",
+        ));
     } else if title.chars().count() > MAX_TITLE {
         too_long("title", MAX_TITLE, &mut errors);
     }
@@ -208,6 +213,7 @@ pub fn validate(
             if !slug::is_valid(s) {
                 errors.push(FieldError::new(
                     "slug",
+                    ErrorCode::InvalidFormat,
                     format!(
                         "must be lowercase letters and digits in words joined by single hyphens \
                          (at most {} characters)",
@@ -222,6 +228,7 @@ pub fn validate(
             if !title.is_empty() {
                 errors.push(FieldError::new(
                     "slug",
+                    ErrorCode::Required,
                     "cannot be derived from the title; give one",
                 ));
             }
@@ -241,6 +248,7 @@ pub fn validate(
     if raw_tags.len() > MAX_TAGS {
         errors.push(FieldError::new(
             "tags",
+            ErrorCode::TooMany,
             format!("must hold at most {MAX_TAGS} tags"),
         ));
     }
@@ -248,11 +256,15 @@ pub fn validate(
         let t = t.trim();
         let path = format!("tags[{i}]");
         if t.is_empty() {
-            errors.push(FieldError::new(path, "must not be empty"));
+            errors.push(FieldError::new(
+                path,
+                ErrorCode::Required,
+                "must not be empty",
+            ));
         } else if t.chars().count() > MAX_TAG {
             too_long(&path, MAX_TAG, &mut errors);
         } else if tags.iter().any(|x: &String| x == t) {
-            errors.push(FieldError::new(path, "appears twice"));
+            errors.push(FieldError::new(path, ErrorCode::Duplicate, "appears twice"));
         } else {
             tags.push(t.to_owned());
         }
@@ -261,6 +273,7 @@ pub fn validate(
     if attachments.len() > MAX_ATTACHMENTS {
         errors.push(FieldError::new(
             "attachments",
+            ErrorCode::TooMany,
             format!("must hold at most {MAX_ATTACHMENTS} files"),
         ));
     }
@@ -322,6 +335,7 @@ pub fn validate(
         if let Some(scheme) = bad {
             errors.push(FieldError::new(
                 path,
+                ErrorCode::InvalidFormat,
                 format!("a link to {scheme}: must name its id (a UUID)"),
             ));
         }
@@ -335,7 +349,11 @@ pub fn validate(
         let found = lookup.existing_files(&ids)?;
         for (path, id) in &file_paths {
             if !found.contains(id) {
-                errors.push(FieldError::new(path.clone(), "no file with this id exists"));
+                errors.push(FieldError::new(
+                    path.clone(),
+                    ErrorCode::UnknownFile,
+                    "no file with this id exists",
+                ));
             }
         }
     }
@@ -350,13 +368,19 @@ pub fn validate(
             match kinds.get(id) {
                 None => errors.push(FieldError::new(
                     path.clone(),
+                    ErrorCode::UnknownItem,
                     format!("no content item with the id {id} exists"),
                 )),
-                Some(_) if is_field && self_id == Some(id.as_str()) => errors.push(
-                    FieldError::new(path.clone(), "must not refer to the item itself"),
-                ),
+                Some(_) if is_field && self_id == Some(id.as_str()) => {
+                    errors.push(FieldError::new(
+                        path.clone(),
+                        ErrorCode::SelfReference,
+                        "must not refer to the item itself",
+                    ));
+                }
                 Some(k) if want.is_some_and(|w| w != *k) => errors.push(FieldError::new(
                     path.clone(),
+                    ErrorCode::WrongKind,
                     format!(
                         "must be a {} item, not a {k}",
                         want.map_or("", Kind::as_str)

@@ -10,7 +10,7 @@ pub use super::kinds::{
     Reference, Section, SectionQuery, VideoFields,
 };
 use super::video;
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 
 pub const MAX_URL: usize = 2000;
 pub const MAX_REFERENCES: usize = 200;
@@ -120,12 +120,17 @@ pub fn check_link(
     if s.len() > MAX_URL {
         errors.push(FieldError::new(
             path,
+            ErrorCode::TooLong,
             format!("must be at most {MAX_URL} characters"),
         ));
         return None;
     }
     let Ok(u) = Url::parse(s) else {
-        errors.push(FieldError::new(path, "must be an absolute URL"));
+        errors.push(FieldError::new(
+            path,
+            ErrorCode::InvalidFormat,
+            "must be an absolute URL",
+        ));
         return None;
     };
     let ok_scheme = if https_only {
@@ -136,6 +141,7 @@ pub fn check_link(
     if !ok_scheme {
         errors.push(FieldError::new(
             path,
+            ErrorCode::InvalidFormat,
             if https_only {
                 "must be an https URL"
             } else {
@@ -145,7 +151,11 @@ pub fn check_link(
         return None;
     }
     if u.host_str().is_none_or(str::is_empty) {
-        errors.push(FieldError::new(path, "must name a host"));
+        errors.push(FieldError::new(
+            path,
+            ErrorCode::InvalidFormat,
+            "must name a host",
+        ));
         return None;
     }
     Some(u)
@@ -153,13 +163,22 @@ pub fn check_link(
 
 fn check_text(path: &str, v: &Value, max: usize, nonblank: bool, errors: &mut Vec<FieldError>) {
     match v.as_str() {
-        None => errors.push(FieldError::new(path, "must be a string")),
+        None => errors.push(FieldError::new(
+            path,
+            ErrorCode::InvalidFormat,
+            "must be a string",
+        )),
         Some(s) if nonblank && s.trim().is_empty() => {
-            errors.push(FieldError::new(path, "must not be empty"));
+            errors.push(FieldError::new(
+                path,
+                ErrorCode::Required,
+                "must not be empty",
+            ));
         }
         Some(s) if s.chars().count() > max => {
             errors.push(FieldError::new(
                 path,
+                ErrorCode::TooLong,
                 format!("must be at most {max} characters"),
             ));
         }
@@ -171,8 +190,22 @@ fn check_text(path: &str, v: &Value, max: usize, nonblank: bool, errors: &mut Ve
 pub fn check_file_id(path: &str, v: &Value, errors: &mut Vec<FieldError>) {
     match v.as_str() {
         Some(s) if uuid::Uuid::parse_str(s).is_ok() => {}
-        Some(_) => errors.push(FieldError::new(path, "must be the id of an uploaded file")),
-        None => errors.push(FieldError::new(path, "must be a string (a file id)")),
+        // No file chosen: say so, rather than that "" is no file's id.
+        Some("") => errors.push(FieldError::new(
+            path,
+            ErrorCode::Required,
+            "is required: choose an uploaded file",
+        )),
+        Some(_) => errors.push(FieldError::new(
+            path,
+            ErrorCode::UnknownFile,
+            "must be the id of an uploaded file",
+        )),
+        None => errors.push(FieldError::new(
+            path,
+            ErrorCode::InvalidFormat,
+            "must be a string (a file id)",
+        )),
     }
 }
 
@@ -181,18 +214,27 @@ pub fn check_file_id(path: &str, v: &Value, errors: &mut Vec<FieldError>) {
 fn check_ref(path: &str, v: &Value, errors: &mut Vec<FieldError>) {
     match v.as_str() {
         Some(s) if uuid::Uuid::parse_str(s).is_ok() => {}
-        _ => errors.push(FieldError::new(path, "must be the id of a content item")),
+        _ => errors.push(FieldError::new(
+            path,
+            ErrorCode::UnknownItem,
+            "must be the id of a content item",
+        )),
     }
 }
 
 fn check_refs(path: &str, v: &Value, errors: &mut Vec<FieldError>) {
     let Some(list) = v.as_array() else {
-        errors.push(FieldError::new(path, "must be a list of content item ids"));
+        errors.push(FieldError::new(
+            path,
+            ErrorCode::UnknownItem,
+            "must be a list of content item ids",
+        ));
         return;
     };
     if list.len() > MAX_ITEM_REFS {
         errors.push(FieldError::new(
             path,
+            ErrorCode::TooMany,
             format!("must hold at most {MAX_ITEM_REFS} items"),
         ));
     }
@@ -200,7 +242,7 @@ fn check_refs(path: &str, v: &Value, errors: &mut Vec<FieldError>) {
         let p = format!("{path}[{i}]");
         check_ref(&p, r, errors);
         if list[..i].contains(r) {
-            errors.push(FieldError::new(p, "appears twice"));
+            errors.push(FieldError::new(p, ErrorCode::Duplicate, "appears twice"));
         }
     }
 }
@@ -211,6 +253,7 @@ fn only_keys(base: &str, obj: &Map<String, Value>, known: &[&str], errors: &mut 
         if !known.contains(&key.as_str()) {
             errors.push(FieldError::new(
                 format!("{base}.{key}"),
+                ErrorCode::UnknownField,
                 "is not a known field",
             ));
         }
@@ -221,6 +264,7 @@ fn check_query(base: &str, v: &Value, errors: &mut Vec<FieldError>) {
     let Some(obj) = v.as_object() else {
         errors.push(FieldError::new(
             base,
+            ErrorCode::InvalidFormat,
             "must be an object {kind?, tag?, sort?, limit?}",
         ));
         return;
@@ -234,6 +278,7 @@ fn check_query(base: &str, v: &Value, errors: &mut Vec<FieldError>) {
                 .is_some_and(|k| k != Kind::Home) => {}
         Some(_) => errors.push(FieldError::new(
             format!("{base}.kind"),
+            ErrorCode::InvalidChoice,
             "must be one of news, manifest, download, video, page, location",
         )),
     }
@@ -254,6 +299,7 @@ fn check_query(base: &str, v: &Value, errors: &mut Vec<FieldError>) {
                 .is_some_and(|s| super::Sort::PUBLIC.contains(&s)) => {}
         Some(_) => errors.push(FieldError::new(
             format!("{base}.sort"),
+            ErrorCode::InvalidChoice,
             format!(
                 "must be one of {}",
                 super::Sort::names(&super::Sort::PUBLIC)
@@ -265,6 +311,7 @@ fn check_query(base: &str, v: &Value, errors: &mut Vec<FieldError>) {
         Some(n) if n.as_i64().is_some_and(|n| (1..=100).contains(&n)) => {}
         Some(_) => errors.push(FieldError::new(
             format!("{base}.limit"),
+            ErrorCode::OutOfRange,
             "must be a whole number from 1 to 100",
         )),
     }
@@ -272,12 +319,17 @@ fn check_query(base: &str, v: &Value, errors: &mut Vec<FieldError>) {
 
 fn check_sections(v: &Value, errors: &mut Vec<FieldError>) {
     let Some(list) = v.as_array() else {
-        errors.push(FieldError::new("fields.sections", "must be a list"));
+        errors.push(FieldError::new(
+            "fields.sections",
+            ErrorCode::InvalidFormat,
+            "must be a list",
+        ));
         return;
     };
     if list.len() > MAX_SECTIONS {
         errors.push(FieldError::new(
             "fields.sections",
+            ErrorCode::TooMany,
             format!("must hold at most {MAX_SECTIONS} sections"),
         ));
     }
@@ -287,6 +339,7 @@ fn check_sections(v: &Value, errors: &mut Vec<FieldError>) {
         let Some(obj) = s.as_object() else {
             errors.push(FieldError::new(
                 base,
+                ErrorCode::InvalidFormat,
                 "must be an object {key, heading?, body?, items?, query?}",
             ));
             continue;
@@ -300,12 +353,17 @@ fn check_sections(v: &Value, errors: &mut Vec<FieldError>) {
         match obj.get("key").and_then(Value::as_str) {
             Some(k) if super::slug::is_valid(k) => {
                 if keys.contains(&k) {
-                    errors.push(FieldError::new(format!("{base}.key"), "appears twice"));
+                    errors.push(FieldError::new(
+                        format!("{base}.key"),
+                        ErrorCode::Duplicate,
+                        "appears twice",
+                    ));
                 }
                 keys.push(k);
             }
             _ => errors.push(FieldError::new(
                 format!("{base}.key"),
+                ErrorCode::Required,
                 "is required: lowercase letters and digits in words joined by single hyphens",
             )),
         }
@@ -326,12 +384,17 @@ fn check_sections(v: &Value, errors: &mut Vec<FieldError>) {
 
 fn check_references(v: &Value, errors: &mut Vec<FieldError>) {
     let Some(list) = v.as_array() else {
-        errors.push(FieldError::new("fields.references", "must be a list"));
+        errors.push(FieldError::new(
+            "fields.references",
+            ErrorCode::InvalidFormat,
+            "must be a list",
+        ));
         return;
     };
     if list.len() > MAX_REFERENCES {
         errors.push(FieldError::new(
             "fields.references",
+            ErrorCode::TooMany,
             format!("must hold at most {MAX_REFERENCES} references"),
         ));
     }
@@ -340,6 +403,7 @@ fn check_references(v: &Value, errors: &mut Vec<FieldError>) {
         let Some(obj) = r.as_object() else {
             errors.push(FieldError::new(
                 base,
+                ErrorCode::InvalidFormat,
                 "must be an object {label, citation, url?}",
             ));
             continue;
@@ -348,6 +412,7 @@ fn check_references(v: &Value, errors: &mut Vec<FieldError>) {
             if !matches!(key.as_str(), "label" | "citation" | "url") {
                 errors.push(FieldError::new(
                     format!("{base}.{key}"),
+                    ErrorCode::UnknownField,
                     "is not a known field",
                 ));
             }
@@ -355,7 +420,11 @@ fn check_references(v: &Value, errors: &mut Vec<FieldError>) {
         for (name, max) in [("label", 200), ("citation", 1000)] {
             match obj.get(name) {
                 None | Some(Value::Null) => {
-                    errors.push(FieldError::new(format!("{base}.{name}"), "is required"));
+                    errors.push(FieldError::new(
+                        format!("{base}.{name}"),
+                        ErrorCode::Required,
+                        "is required",
+                    ));
                 }
                 Some(v) => check_text(&format!("{base}.{name}"), v, max, false, errors),
             }
@@ -365,7 +434,11 @@ fn check_references(v: &Value, errors: &mut Vec<FieldError>) {
             Some(Value::String(s)) => {
                 check_link(&format!("{base}.url"), s, false, errors);
             }
-            Some(_) => errors.push(FieldError::new(format!("{base}.url"), "must be a string")),
+            Some(_) => errors.push(FieldError::new(
+                format!("{base}.url"),
+                ErrorCode::InvalidFormat,
+                "must be a string",
+            )),
         }
     }
 }
@@ -374,7 +447,11 @@ fn check_references(v: &Value, errors: &mut Vec<FieldError>) {
 /// (with video's derived values filled in) when they are all fine.
 pub fn validate(kind: Kind, v: &Value, errors: &mut Vec<FieldError>) -> Option<Fields> {
     let Some(obj) = v.as_object() else {
-        errors.push(FieldError::new("fields", "must be an object"));
+        errors.push(FieldError::new(
+            "fields",
+            ErrorCode::InvalidFormat,
+            "must be an object",
+        ));
         return None;
     };
     let before = errors.len();
@@ -383,6 +460,7 @@ pub fn validate(kind: Kind, v: &Value, errors: &mut Vec<FieldError>) -> Option<F
         if !specs.iter().any(|s| s.name == key) {
             errors.push(FieldError::new(
                 format!("fields.{key}"),
+                ErrorCode::UnknownField,
                 format!("is not a known field of a {kind}"),
             ));
         }
@@ -393,7 +471,7 @@ pub fn validate(kind: Kind, v: &Value, errors: &mut Vec<FieldError>) -> Option<F
         let value = obj.get(spec.name).filter(|v| !v.is_null());
         let Some(value) = value else {
             if spec.required {
-                errors.push(FieldError::new(path, "is required"));
+                errors.push(FieldError::new(path, ErrorCode::Required, "is required"));
             }
             continue;
         };
@@ -405,7 +483,11 @@ pub fn validate(kind: Kind, v: &Value, errors: &mut Vec<FieldError>) -> Option<F
                     .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
                     .is_none()
                 {
-                    errors.push(FieldError::new(path, "must be a date (YYYY-MM-DD)"));
+                    errors.push(FieldError::new(
+                        path,
+                        ErrorCode::InvalidFormat,
+                        "must be a date (YYYY-MM-DD)",
+                    ));
                 }
             }
             Ty::FileId => check_file_id(&path, value, errors),
@@ -413,12 +495,17 @@ pub fn validate(kind: Kind, v: &Value, errors: &mut Vec<FieldError>) -> Option<F
                 Some(s) => {
                     check_link(&path, s, https_only, errors);
                 }
-                None => errors.push(FieldError::new(path, "must be a string (a URL)")),
+                None => errors.push(FieldError::new(
+                    path,
+                    ErrorCode::InvalidFormat,
+                    "must be a string (a URL)",
+                )),
             },
             Ty::Position => {
                 if value.as_i64().is_none_or(|n| !(0..=1_000_000).contains(&n)) {
                     errors.push(FieldError::new(
                         path,
+                        ErrorCode::OutOfRange,
                         "must be a whole number from 0 to 1000000",
                     ));
                 }
@@ -453,7 +540,11 @@ pub fn validate(kind: Kind, v: &Value, errors: &mut Vec<FieldError>) -> Option<F
     match Fields::from_stored(kind, Value::Object(clean)) {
         Ok(f) => Some(f),
         Err(e) => {
-            errors.push(FieldError::new("fields", e.to_string()));
+            errors.push(FieldError::new(
+                "fields",
+                ErrorCode::InvalidFormat,
+                e.to_string(),
+            ));
             None
         }
     }

@@ -1,7 +1,7 @@
 //! What staff may change on a sign-up: its status and note.
 
 use super::{MAX_NOTE, Status, within};
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 
 /// A change staff make to a record.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +28,7 @@ pub fn check_change(
         if parsed.is_none() {
             errors.push(FieldError::new(
                 "status",
+                ErrorCode::InvalidChoice,
                 format!("must be one of: {}", Status::choices()),
             ));
         }

@@ -5,7 +5,7 @@ use crate::db::AnyConnection;
 use crate::db::content::{items, now, versions};
 use crate::domain::content::diff::{self, VersionDiff};
 use crate::domain::content::{Document, Kind};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Every version, newest first, without their content.
 pub fn list(conn: &mut AnyConnection, id: &str) -> AppResult<VersionList> {
@@ -52,7 +52,11 @@ fn document(
 ) -> AppResult<Document> {
     match versions::get(conn, id, n) {
         Ok(v) => Document::from_json(kind, &v.content),
-        Err(AppError::NotFound(_)) => Err(AppError::field(field, "this item has no such version")),
+        Err(AppError::NotFound(_)) => Err(AppError::field(
+            field,
+            ErrorCode::NotFound,
+            "this item has no such version",
+        )),
         Err(e) => Err(e),
     }
 }

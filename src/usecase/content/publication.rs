@@ -11,7 +11,7 @@ use crate::db::audit::{self, Actor};
 use crate::db::content::{items, now, versions};
 use crate::domain::content::{Document, Kind, Publication};
 use crate::domain::webhooks::Event;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use crate::usecase::webhooks;
 
 /// Archives the item: it leaves the public API and every schedule is dropped.
@@ -80,6 +80,7 @@ pub fn publish(
     if !(1..=row.latest_version).contains(&version) {
         return Err(AppError::field(
             "version",
+            ErrorCode::OutOfRange,
             format!(
                 "must be a version of this item (1 to {})",
                 row.latest_version
@@ -129,6 +130,7 @@ fn files_present(conn: &mut AnyConnection, kind: Kind, id: &str, version: i64) -
         .map(|(path, _)| {
             FieldError::new(
                 path,
+                ErrorCode::UnknownFile,
                 format!(
                     "the file of version {version} has been deleted: choose another file \
                      and save a new version before publishing"
@@ -190,4 +192,43 @@ fn apply(
     crate::usecase::public_docs::sync_item(conn, id, now)?;
     audit::record(conn, actor, action, "content", Some(id), detail)?;
     load(conn, id)
+}
+
+/// A change planned for later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Planned {
+    Publish,
+    Unpublish,
+}
+
+/// Drops the planned publish or unpublish; what is live now stays. Nothing planned is a
+/// 422 naming `change`.
+pub fn unschedule(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: &str,
+    if_match: &[i64],
+    change: Planned,
+) -> AppResult<AdminItem> {
+    let row = lock_editable(conn, id, if_match)?;
+    let now = now();
+    // Schedules already due count as done: only a change still ahead can be cancelled.
+    let mut p = row.publication().at(now);
+    let (dropped, what) = match change {
+        Planned::Publish => {
+            p.publish_version = None;
+            (p.publish_at.take(), "publish")
+        }
+        Planned::Unpublish => (p.unpublish_at.take(), "unpublish"),
+    };
+    let Some(at) = dropped else {
+        return Err(AppError::field(
+            "change",
+            ErrorCode::NotFound,
+            format!("no {what} is planned for this item"),
+        ));
+    };
+    let detail = json!({ "change": what, "at": super::view::utc(at) });
+    apply(conn, actor, id, "unschedule", &p, now, &detail)
 }

@@ -12,7 +12,7 @@ use crate::db::audit::{self, Actor};
 use crate::db::content::{ItemRow, items, now, versions};
 use crate::domain::content::document::{self, DocumentInput};
 use crate::domain::content::{Document, Fields, Kind};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 
 /// 412 unless the caller's `If-Match` named the item's current version.
 fn check_version(row: &ItemRow, if_match: &[i64]) -> AppResult<()> {
@@ -90,6 +90,7 @@ fn validate(
         if input.slug.as_deref().is_some_and(|s| s.trim() != HOME_SLUG) {
             return Err(AppError::Validation(vec![FieldError::new(
                 "slug",
+                ErrorCode::NotAllowed,
                 "the home page's slug is always home",
             )]));
         }
@@ -114,7 +115,11 @@ pub fn create(
     if kind == Kind::Home && items::find_by_slug(conn, kind, HOME_SLUG)?.is_some() {
         return Err(AppError::Conflict {
             detail: "There is one home page already; edit it instead.".into(),
-            errors: vec![FieldError::new("kind", "the home page exists already")],
+            errors: vec![FieldError::new(
+                "kind",
+                ErrorCode::Taken,
+                "the home page exists already",
+            )],
         });
     }
     let (doc, comment) = validate(conn, kind, input, None)?;
@@ -204,6 +209,7 @@ fn no_parent_loop(conn: &mut AnyConnection, id: &str, doc: &Document) -> AppResu
         if parent == id {
             return Err(AppError::Validation(vec![FieldError::new(
                 "fields.parent",
+                ErrorCode::SelfReference,
                 "would put the page under itself: it is above that page already",
             )]));
         }
@@ -216,6 +222,7 @@ fn no_parent_loop(conn: &mut AnyConnection, id: &str, doc: &Document) -> AppResu
     }
     Err(AppError::Validation(vec![FieldError::new(
         "fields.parent",
+        ErrorCode::NotAllowed,
         format!("pages may sit at most {MAX_DEPTH} levels deep"),
     )]))
 }

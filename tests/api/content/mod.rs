@@ -5,6 +5,7 @@ mod crud;
 mod history;
 mod listing;
 mod state;
+mod unschedule;
 mod validation;
 
 use crate::support::Method;

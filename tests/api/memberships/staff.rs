@@ -215,7 +215,7 @@ async fn bad_filters_are_named(app: TestApp) {
     assert_eq!(Resp::fields(&p), ["status", "role"]);
     // The export checks the same filters, and its delimiter.
     let p = app
-        .admin_get("/api/v1/admin/memberships/export.csv?sector=x&delimiter=tab")
+        .admin_get("/api/v1/admin/memberships/export.csv?sector=x&delimiter=pipe")
         .await
         .problem(422);
     assert_eq!(Resp::fields(&p), ["sector", "delimiter"]);
@@ -469,7 +469,8 @@ async fn export_is_csv_that_round_trips(app: TestApp) {
         Some("attachment; filename=\"aanmeldingen.csv\"")
     );
     assert!(r.body.starts_with(b"\xEF\xBB\xBF"), "UTF-8 byte-order mark");
-    let rows = parse(&r.body[3..], b',');
+    // Semicolons by default, which spreadsheets in Dutch settings split into columns.
+    let rows = parse(&r.body[3..], b';');
     let header = &rows[0];
     assert_eq!(header[0], "id");
     let col = |n: &str| header.iter().position(|h| h == n).unwrap();
@@ -501,30 +502,41 @@ async fn export_is_csv_that_round_trips(app: TestApp) {
         .admin_get("/api/v1/admin/memberships/export.csv?role=koploper")
         .await
         .expect(200);
-    let rows = parse(&r.body[3..], b',');
+    let rows = parse(&r.body[3..], b';');
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1][col("name")], "Formule");
     let r = app
         .admin_get("/api/v1/admin/memberships/export.csv?q=zo%C3%AB")
         .await
         .expect(200);
-    let rows = parse(&r.body[3..], b',');
+    let rows = parse(&r.body[3..], b';');
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1][col("name")], tricky);
-    // Semicolons for spreadsheets in Dutch settings.
-    let r = app
-        .admin_get("/api/v1/admin/memberships/export.csv?delimiter=semicolon&role=verbinder")
-        .await
-        .expect(200);
-    let rows = parse(&r.body[3..], b';');
-    assert_eq!(rows.len(), 3);
-    assert_eq!(rows[1][col("name")], tricky);
+    // Another delimiter on request (or the default when left empty), the BOM always.
+    for (param, delimiter) in [
+        ("comma", b','),
+        ("tab", b'\t'),
+        ("semicolon", b';'),
+        ("", b';'),
+    ] {
+        let r = app
+            .admin_get(&format!(
+                "/api/v1/admin/memberships/export.csv?delimiter={param}&role=verbinder"
+            ))
+            .await
+            .expect(200);
+        assert!(r.body.starts_with(b"\xEF\xBB\xBF"), "BOM with {param:?}");
+        let rows = parse(&r.body[3..], delimiter);
+        assert_eq!(rows.len(), 3, "{param:?}");
+        assert_eq!(rows[0].len(), 14, "every column split with {param:?}");
+        assert_eq!(rows[1][col("name")], tricky);
+    }
     // No records: still the header.
     let r = app
         .admin_get("/api/v1/admin/memberships/export.csv?status=rejected")
         .await
         .expect(200);
-    assert_eq!(parse(&r.body[3..], b',').len(), 1);
+    assert_eq!(parse(&r.body[3..], b';').len(), 1);
 }
 
 fn parse(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {

@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use crate::api::extract::{OtherParams, unknown_params};
 use crate::auth::{Auth, policy::Content};
 use crate::domain::content::diff::VersionDiff;
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError, Problem};
 use crate::state::AppState;
 use crate::usecase::content::{history, view};
 
@@ -34,12 +34,13 @@ fn version_param(value: Option<&str>, name: &str, errors: &mut Vec<FieldError>) 
         Some(_) => {
             errors.push(FieldError::new(
                 name,
+                ErrorCode::OutOfRange,
                 "must be a version number (1 or more)",
             ));
             0
         }
         None => {
-            errors.push(FieldError::new(name, "is required"));
+            errors.push(FieldError::new(name, ErrorCode::Required, "is required"));
             0
         }
     }

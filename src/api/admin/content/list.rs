@@ -10,7 +10,7 @@ use crate::auth::{Auth, policy::Content};
 use crate::db::content::list::{Cursor, Filter, list as list_items};
 use crate::db::content::now;
 use crate::domain::content::{Kind, Sort, Status};
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError, Problem};
 use crate::state::AppState;
 use crate::usecase::content::view::{AdminList, AdminListItem};
 
@@ -72,6 +72,7 @@ impl ListQuery {
                 Some(_) => {}
                 None => errors.push(FieldError::new(
                     "status",
+                    ErrorCode::InvalidChoice,
                     format!("unknown status '{part}'; one of {}", Status::choices()),
                 )),
             }
@@ -79,18 +80,28 @@ impl ListQuery {
         let kinds = match self.kind.as_deref().map(str::trim) {
             None | Some("") => Vec::new(),
             Some(v) => Kind::parse_list(v).unwrap_or_else(|m| {
-                errors.push(FieldError::new("kind", m));
+                errors.push(FieldError::new("kind", ErrorCode::InvalidChoice, m));
                 Vec::new()
             }),
         };
         let q = text(self.q);
         if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-            errors.push(FieldError::new("q", "must be at most 200 characters"));
+            errors.push(FieldError::new(
+                "q",
+                ErrorCode::TooLong,
+                "must be at most 200 characters",
+            ));
         }
         let updated_since = self.updated_since.and_then(|v| {
             crate::domain::time::parse_rfc3339(&v)
                 .map(|t| t.naive_utc())
-                .map_err(|m| errors.push(FieldError::new("updated_since", m)))
+                .map_err(|m| {
+                    errors.push(FieldError::new(
+                        "updated_since",
+                        ErrorCode::InvalidFormat,
+                        m,
+                    ));
+                })
                 .ok()
         });
         let sort = match self.sort.as_deref().map(str::trim) {
@@ -100,6 +111,7 @@ impl ListQuery {
                 .unwrap_or_else(|| {
                     errors.push(FieldError::new(
                         "sort",
+                        ErrorCode::InvalidChoice,
                         format!("must be one of {}", Sort::names(&Sort::ADMIN)),
                     ));
                     Sort::default()

@@ -11,6 +11,7 @@ pub mod read;
 pub mod restore;
 pub mod unarchive;
 pub mod unpublish;
+pub mod unschedule;
 pub mod update;
 pub mod version;
 pub mod versions;

@@ -11,7 +11,7 @@ use crate::domain::files::FileFilter;
 use crate::domain::files::{
     DEFAULT_LIMIT, FileList, FileRecord, MAX_LIMIT, decode_cursor, encode_cursor, parse_type_filter,
 };
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError, Problem};
 use crate::state::AppState;
 
 /// The filters and paging of the library. Values are read as text and checked in
@@ -44,7 +44,11 @@ impl FileQuery {
             .and_then(|t| parse_type_filter(&t).map_err(|e| errors.push(e)).ok());
         let q = text(self.q);
         if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-            errors.push(FieldError::new("q", "must be at most 200 characters"));
+            errors.push(FieldError::new(
+                "q",
+                ErrorCode::TooLong,
+                "must be at most 200 characters",
+            ));
         }
         let limit = limit(self.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT, &mut errors);
         if !errors.is_empty() {

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Auth, policy::Content};
 use crate::domain::files::{FileRecord, parse_label};
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, Problem};
 use crate::state::AppState;
 use crate::storage::upload::UploadError;
 use crate::storage::{Staged, Upload, sanitize_filename};
@@ -68,11 +68,16 @@ async fn read_label(field: &mut Field) -> AppResult<Option<String>> {
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(multipart_error)?;
         if bytes.len() + chunk.len() > MAX_LABEL_BYTES {
-            return Err(AppError::field("label", "must be at most 200 characters"));
+            return Err(AppError::field(
+                "label",
+                ErrorCode::TooLong,
+                "must be at most 200 characters",
+            ));
         }
         bytes.extend_from_slice(&chunk);
     }
-    let text = String::from_utf8(bytes).map_err(|_| AppError::field("label", "must be UTF-8"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| AppError::field("label", ErrorCode::InvalidFormat, "must be UTF-8"))?;
     parse_label(&text).map_err(|e| AppError::Validation(vec![e]))
 }
 
@@ -100,7 +105,11 @@ async fn read_form(
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
             "file" if file.is_some() => {
-                return Err(AppError::field("file", "must be given once"));
+                return Err(AppError::field(
+                    "file",
+                    ErrorCode::Duplicate,
+                    "must be given once",
+                ));
             }
             "file" => {
                 let raw_name = part_filename(&field);
@@ -112,16 +121,21 @@ async fn read_form(
             other => {
                 return Err(AppError::field(
                     if other.is_empty() { "body" } else { other },
+                    ErrorCode::UnknownField,
                     "is not a known part; send `file` and optionally `label`",
                 ));
             }
         }
     }
     let Some((upload, raw_name)) = file else {
-        return Err(AppError::field("file", "is required"));
+        return Err(AppError::field("file", ErrorCode::Required, "is required"));
     };
     if upload.size() == 0 {
-        return Err(AppError::field("file", "must not be empty"));
+        return Err(AppError::field(
+            "file",
+            ErrorCode::Required,
+            "must not be empty",
+        ));
     }
     Ok((upload.finish().await?, raw_name, label))
 }

@@ -13,7 +13,7 @@ use crate::api::extract::{OtherParams, unknown_params, words_schema};
 use crate::auth::{Auth, policy::Members};
 use crate::db::memberships::{self as db, Membership};
 use crate::domain::memberships::spreadsheet_safe;
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError, Problem};
 use crate::state::AppState;
 
 /// The byte-order mark that makes spreadsheet programs read the file as UTF-8.
@@ -44,19 +44,36 @@ pub struct ExportQuery {
 }
 
 fn delimiters() -> utoipa::openapi::schema::Object {
-    words_schema(
+    let mut schema = words_schema(
         Delimiter::VARIANTS
             .iter()
             .map(|d| -> &'static str { d.into() }),
-    )
+    );
+    schema.description = Some(
+        "The field separator: `semicolon` (the default, which spreadsheet programs in Dutch \
+         settings split into columns), `comma` or `tab`."
+            .into(),
+    );
+    schema
 }
 
 /// The field separator of the export.
 #[derive(Debug, Clone, Copy, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
 #[strum(serialize_all = "lowercase")]
 pub enum Delimiter {
-    Comma,
     Semicolon,
+    Comma,
+    Tab,
+}
+
+impl Delimiter {
+    fn byte(self) -> u8 {
+        match self {
+            Self::Semicolon => b';',
+            Self::Comma => b',',
+            Self::Tab => b'\t',
+        }
+    }
 }
 
 /// The export's query: the filters, the delimiter and anything else (refused by name).
@@ -117,7 +134,7 @@ pub fn write_csv<S: std::hash::BuildHasher>(
     tag = "memberships",
     params(MembershipQuery, ExportQuery),
     responses(
-        (status = 200, description = "UTF-8 CSV with a byte-order mark and a header row, oldest first",
+        (status = 200, description = "UTF-8 CSV with a byte-order mark and a header row, oldest first; fields separated by semicolons unless `delimiter` says otherwise",
             content_type = "text/csv", body = String),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not see members", body = Problem, content_type = "application/problem+json"),
@@ -140,18 +157,19 @@ pub async fn export(
     unknown_params(&other, &mut errors);
     let filter = filters.into_filter(&mut errors);
     let delimiter = match export.delimiter.as_deref().map(str::trim) {
-        None | Some("") => b',',
-        Some(d) => match d.parse() {
-            Ok(Delimiter::Comma) => b',',
-            Ok(Delimiter::Semicolon) => b';',
-            Err(_) => {
+        None | Some("") => Delimiter::Semicolon.byte(),
+        Some(d) => {
+            if let Ok(d) = d.parse::<Delimiter>() {
+                d.byte()
+            } else {
                 errors.push(FieldError::new(
                     "delimiter",
-                    "must be one of: comma, semicolon",
+                    ErrorCode::InvalidChoice,
+                    "must be one of: semicolon, comma, tab",
                 ));
-                b','
+                Delimiter::Semicolon.byte()
             }
-        },
+        }
     };
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));

@@ -16,7 +16,7 @@ use crate::api::conditional;
 use crate::db::memberships::{Filter, Membership};
 use crate::domain::cursor;
 use crate::domain::memberships::{MemberRole, Sector, Status, etag};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 
 /// A sign-up as staff see it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -133,7 +133,11 @@ impl MembershipQuery {
         let mut check = |k: &str, v: Option<String>, ok: fn(&str) -> bool, choices: String| {
             text(v).filter(|v| {
                 ok(v) || {
-                    errors.push(FieldError::new(k, format!("must be one of: {choices}")));
+                    errors.push(FieldError::new(
+                        k,
+                        ErrorCode::InvalidChoice,
+                        format!("must be one of: {choices}"),
+                    ));
                     false
                 }
             })
@@ -160,6 +164,7 @@ impl MembershipQuery {
         if q.as_ref().is_some_and(|q| q.chars().count() > MAX_Q) {
             errors.push(FieldError::new(
                 "q",
+                ErrorCode::TooLong,
                 format!("must be at most {MAX_Q} characters"),
             ));
         }

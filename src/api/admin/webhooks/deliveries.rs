@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::extract::limit;
 use crate::auth::{Auth, policy::AdminOnly};
 use crate::domain::webhooks::DeliveryStatus;
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, ErrorCode, FieldError, Problem};
 use crate::state::AppState;
 use crate::usecase::webhooks::{self, DeliveryOut, DeliveryQuery};
 
@@ -60,6 +60,7 @@ pub async fn deliveries(
         Some(s) => DeliveryStatus::parse(s).or_else(|| {
             errors.push(FieldError::new(
                 "status",
+                ErrorCode::InvalidChoice,
                 format!("must be one of: {}", DeliveryStatus::choices()),
             ));
             None
