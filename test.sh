@@ -16,7 +16,7 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
-if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ]; then
   (cd tests/e2e && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
 fi
 # The debug binary that `cargo test` built may be stale for the binary target; build it.
@@ -29,7 +29,7 @@ if [ ! -d tests/openapi/node_modules/@redocly/cli ]; then
 fi
 tests/openapi/check.sh "$PWD/target/debug/oa-cms"
 
-(cd tests/e2e && OA_CMS_BIN="$PWD/../../target/debug/oa-cms" node --test --test-concurrency=1 admin.test.mjs)
+(cd tests/e2e && OA_CMS_BIN="$PWD/../../target/debug/oa-cms" node --test --test-concurrency=1 admin.test.mjs screens.test.mjs staff.test.mjs)
 
 # The example website (examples/site, Eleventy; installed when missing) built from the demo
 # content's public API: both seed texts in order on its pages, every link and file link
