@@ -141,6 +141,16 @@ fn due(now: NaiveDateTime) -> webhook_deliveries::BoxedQuery<'static, crate::db:
                 .is_null()
                 .or(webhook_deliveries::claimed_until.lt(now)),
         )
+        // An inactive webhook's deliveries wait (the test ping goes out regardless).
+        .filter(
+            webhook_deliveries::webhook_id
+                .eq_any(
+                    webhooks::table
+                        .filter(webhooks::active.eq(true))
+                        .select(webhooks::id),
+                )
+                .or(webhook_deliveries::event.eq("webhook.ping")),
+        )
         .order((webhook_deliveries::next_attempt_at, webhook_deliveries::id))
         .into_boxed()
 }
@@ -162,6 +172,16 @@ pub fn claim_due(
             webhook_deliveries::claimed_until
                 .is_null()
                 .or(webhook_deliveries::claimed_until.lt(now)),
+        )
+        // An inactive webhook's deliveries wait (the test ping goes out regardless).
+        .filter(
+            webhook_deliveries::webhook_id
+                .eq_any(
+                    webhooks::table
+                        .filter(webhooks::active.eq(true))
+                        .select(webhooks::id),
+                )
+                .or(webhook_deliveries::event.eq("webhook.ping")),
         )
         .order((webhook_deliveries::next_attempt_at, webhook_deliveries::id))
         .select(webhook_deliveries::id)
@@ -235,13 +255,15 @@ pub fn get_delivery(conn: &mut AnyConnection, webhook_id: &str, id: &str) -> App
         .ok_or_else(|| AppError::not_found("This webhook has no delivery with this id."))
 }
 
-/// Makes the delivery due now again (a manual retry); one being sent right now keeps its
-/// claim, so it is not sent twice at once.
+/// Makes the delivery due now again (a manual retry). Its claim is dropped, so an attempt
+/// in flight at this moment is not recorded over the retry.
 pub fn retry_now(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> AppResult<()> {
     diesel::update(webhook_deliveries::table.find(id))
         .set((
             webhook_deliveries::status.eq("pending"),
             webhook_deliveries::next_attempt_at.eq(now),
+            webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
+            webhook_deliveries::claim.eq(None::<String>),
         ))
         .execute(conn)?;
     Ok(())

@@ -5,6 +5,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
+
+use crate::error::ErrorCode;
 use sha2::Sha256;
 
 /// What happened. `webhook.ping` is sent only by the "test" action, to any webhook.
@@ -121,29 +123,40 @@ impl AllowHosts {
 
 /// Checks a webhook URL: absolute, `https` (or `http` for an allowed host), no credentials,
 /// and, when the host is an address, not a loopback, private or link-local one unless the
-/// host is allowed. Names are resolved and checked again at each delivery.
-pub fn check_url(raw: &str, allow: &AllowHosts) -> Result<url::Url, &'static str> {
-    if raw.trim().is_empty() || raw.len() > MAX_URL {
-        return Err("must be a URL of 1 to 2000 characters");
+/// host is allowed. A name is checked where it is resolved: when the webhook is saved (see
+/// `api::admin::webhooks`) and at each delivery.
+pub fn check_url(raw: &str, allow: &AllowHosts) -> Result<url::Url, (ErrorCode, &'static str)> {
+    if raw.trim().is_empty() {
+        return Err((ErrorCode::Required, "is required"));
     }
-    let url = url::Url::parse(raw.trim()).map_err(|_| "must be an absolute http(s) URL")?;
+    if raw.len() > MAX_URL {
+        return Err((ErrorCode::TooLong, "must be at most 2000 characters"));
+    }
+    let url = url::Url::parse(raw.trim())
+        .map_err(|_| (ErrorCode::InvalidFormat, "must be an absolute http(s) URL"))?;
     let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
-        return Err("must name a host");
+        return Err((ErrorCode::InvalidFormat, "must name a host"));
     };
     let allowed = allow.allows(host);
     match url.scheme() {
         "https" => {}
         "http" if allowed => {}
         "http" => {
-            return Err("must use https (http only for hosts in --webhook-allow-hosts)");
+            return Err((
+                ErrorCode::NotAllowed,
+                "must use https (http only for hosts in --webhook-allow-hosts)",
+            ));
         }
-        _ => return Err("must be an absolute http(s) URL"),
+        _ => return Err((ErrorCode::InvalidFormat, "must be an absolute http(s) URL")),
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("must not hold a user name or password");
+        return Err((
+            ErrorCode::InvalidFormat,
+            "must not hold a user name or password",
+        ));
     }
     if url.fragment().is_some() {
-        return Err("must not hold a fragment (#...)");
+        return Err((ErrorCode::InvalidFormat, "must not hold a fragment (#...)"));
     }
     let literal = match url.host() {
         Some(url::Host::Ipv4(a)) => Some(IpAddr::V4(a)),
@@ -151,9 +164,10 @@ pub fn check_url(raw: &str, allow: &AllowHosts) -> Result<url::Url, &'static str
         _ => None,
     };
     if literal.is_some_and(forbidden) && !allowed {
-        return Err(
+        return Err((
+            ErrorCode::NotAllowed,
             "must not point at a loopback, private or link-local address (unless its host is in --webhook-allow-hosts)",
-        );
+        ));
     }
     Ok(url)
 }

@@ -8,18 +8,21 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{SubsecRound, Utc};
-use futures_util::StreamExt;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-use crate::db::webhooks::Claimed;
+use tokio::sync::{Semaphore, mpsc};
+
+use crate::db::webhooks::{Claimed, Delivery};
 use crate::domain::webhooks::{self as rules, AllowHosts, TIMEOUT};
 use crate::state::AppState;
 use crate::usecase::webhooks::{self, Outcome};
 
-/// Deliveries claimed at once, and sent at once.
-const BATCH: i64 = 64;
-const BATCH_USIZE: usize = 64;
+/// Deliveries in flight at once.
 const PARALLEL: usize = 16;
+/// Results recorded in one transaction at most.
+const RECORD_BATCH: usize = 64;
+/// The most of an answer's body read (to reuse the connection); the rest is dropped.
+const MAX_ANSWER_READ: usize = 64 * 1024;
 
 /// A name that resolves only to addresses a delivery must not reach.
 #[derive(Debug)]
@@ -68,6 +71,8 @@ fn client(allow: &AllowHosts) -> reqwest::Result<reqwest::Client> {
             allow: allow.clone(),
         }))
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy would resolve and connect to the receiver itself, past the address check.
+        .no_proxy()
         .timeout(TIMEOUT)
         .connect_timeout(TIMEOUT)
         .user_agent(concat!("oa-cms-webhooks/", env!("CARGO_PKG_VERSION")))
@@ -104,7 +109,7 @@ async fn send(client: &reqwest::Client, allow: &AllowHosts, d: &Claimed) -> Outc
     };
     // Checked again: the allowed hosts may have changed since the webhook was saved, and a
     // literal address is connected to without resolving.
-    if let Err(e) = rules::check_url(&d.url, allow) {
+    if let Err((_, e)) = rules::check_url(&d.url, allow) {
         return done(None, Some(format!("the URL {e}")));
     }
     let t = Utc::now().timestamp();
@@ -120,10 +125,20 @@ async fn send(client: &reqwest::Client, allow: &AllowHosts, d: &Claimed) -> Outc
         .send()
         .await;
     match answer {
-        Ok(r) => {
+        Ok(mut r) => {
             let code = r.status().as_u16();
-            // The body is not needed; reading a little lets the connection be reused.
-            let _ = tokio::time::timeout(Duration::from_secs(1), r.bytes()).await;
+            // The body is not needed; reading a little (bounded in bytes and time) lets the
+            // connection be reused.
+            let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                let mut read = 0;
+                while let Ok(Some(chunk)) = r.chunk().await {
+                    read += chunk.len();
+                    if read > MAX_ANSWER_READ {
+                        break;
+                    }
+                }
+            })
+            .await;
             let error = (!(200..300).contains(&code)).then(|| format!("answered {code}"));
             done(Some(code), error)
         }
@@ -131,51 +146,73 @@ async fn send(client: &reqwest::Client, allow: &AllowHosts, d: &Claimed) -> Outc
     }
 }
 
-/// One round: claims what is due, sends it, records it. Answers how many were claimed.
-pub async fn round(state: &AppState, client: &reqwest::Client, allow: &AllowHosts) -> usize {
-    let claim = uuid::Uuid::now_v7().to_string();
-    let claimed = {
-        let claim = claim.clone();
-        match state
-            .db
-            .run(move |c| webhooks::claim(c, &claim, BATCH))
-            .await
-        {
-            Ok(list) => list,
-            Err(e) => {
-                tracing::warn!(error = %e, "claiming webhook deliveries failed");
-                return 0;
+/// What a sent delivery reports to the recorder.
+type Sent = (Delivery, Outcome, Arc<str>);
+
+/// Records what comes back in batches (one transaction each), so recording takes one write
+/// for many deliveries and never holds up a request in flight.
+async fn record(state: AppState, mut sent: mpsc::UnboundedReceiver<Sent>) {
+    while let Some(first) = sent.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < RECORD_BATCH {
+            match sent.try_recv() {
+                Ok(s) => batch.push(s),
+                Err(_) => break,
             }
         }
-    };
-    let n = claimed.len();
-    // Sent side by side; what has come back is recorded together, in one transaction, so
-    // recording does not take a write per delivery from the editors' saves.
-    let mut done = futures_util::stream::iter(claimed)
-        .map(|d| async move {
-            let outcome = send(client, allow, &d).await;
-            (d.delivery, outcome)
-        })
-        .buffer_unordered(PARALLEL)
-        .ready_chunks(BATCH_USIZE);
-    while let Some(batch) = done.next().await {
-        for (_, outcome) in &batch {
+        for (_, outcome, _) in &batch {
             crate::telemetry::metrics::webhook_attempt(outcome.succeeded());
         }
-        let claim = claim.clone();
-        let recorded = state
-            .db
-            .run(move |c| webhooks::finish_all(c, &batch, &claim))
-            .await;
+        let recorded = state.db.run(move |c| webhooks::finish_all(c, &batch)).await;
         if let Err(e) = recorded {
             tracing::warn!(error = %e, "recording webhook deliveries failed");
         }
     }
-    n
 }
 
-/// Runs the delivery worker until the server begins to shut down: a round every half second,
-/// at once again while rounds come back full.
+/// Claims as many due deliveries as there are free slots and starts sending each in a task
+/// of its own; answers how many it claimed and how many it could have.
+async fn claim_and_send(
+    state: &AppState,
+    client: &reqwest::Client,
+    allow: &AllowHosts,
+    slots: &Arc<Semaphore>,
+    sent: &mpsc::UnboundedSender<Sent>,
+) -> (usize, usize) {
+    let free = slots.available_permits();
+    if free == 0 {
+        return (0, 0);
+    }
+    let claim: Arc<str> = uuid::Uuid::now_v7().to_string().into();
+    let limit = i64::try_from(free).unwrap_or(1);
+    let c = claim.clone();
+    let claimed = match state.db.run(move |db| webhooks::claim(db, &c, limit)).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!(error = %e, "claiming webhook deliveries failed");
+            return (0, free);
+        }
+    };
+    let n = claimed.len();
+    for d in claimed {
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            break;
+        };
+        let (client, allow, sent, claim) =
+            (client.clone(), allow.clone(), sent.clone(), claim.clone());
+        actix_web::rt::spawn(async move {
+            let outcome = send(&client, &allow, &d).await;
+            drop(permit);
+            let _ = sent.send((d.delivery, outcome, claim));
+        });
+    }
+    (n, free)
+}
+
+/// Runs the delivery worker until the server begins to shut down: up to `PARALLEL`
+/// deliveries in flight, a free slot filled with the next due delivery at once, and a look
+/// for due deliveries every half second otherwise. A receiver that hangs holds one slot
+/// for at most 10 s and no other delivery waits for it.
 pub fn spawn(state: &AppState) {
     let allow = AllowHosts::new(&state.config.webhook_allow_hosts);
     let client = match client(&allow) {
@@ -185,16 +222,28 @@ pub fn spawn(state: &AppState) {
             return;
         }
     };
+    let (tx, rx) = mpsc::unbounded_channel();
+    actix_web::rt::spawn(record(state.clone(), rx));
     let state = state.clone();
+    let slots = Arc::new(Semaphore::new(PARALLEL));
     actix_web::rt::spawn(async move {
         loop {
-            let n = round(&state, &client, &allow).await;
-            if usize::try_from(BATCH).is_ok_and(|b| n >= b) {
-                continue;
-            }
+            let (claimed, free) = claim_and_send(&state, &client, &allow, &slots, &tx).await;
+            let pause = if free > 0 && claimed == free {
+                // More may be due: look again as soon as a slot is free.
+                Duration::ZERO
+            } else {
+                Duration::from_millis(500)
+            };
             tokio::select! {
-                () = tokio::time::sleep(Duration::from_millis(500)) => {}
+                () = tokio::time::sleep(pause) => {}
                 () = state.lifecycle.stopped() => break,
+            }
+            if free == 0 || claimed == free {
+                // Every slot busy: wait for one to come free.
+                if let Ok(p) = slots.acquire().await {
+                    drop(p);
+                }
             }
         }
     });

@@ -2,6 +2,8 @@
 //! transaction, and the claim-send-record cycle of the delivery worker. Each delivery is
 //! claimed by one process at a time, so with several processes it is sent by one of them.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -60,22 +62,13 @@ pub struct Draft {
     pub description: Option<Option<String>>,
 }
 
-/// The code of a refused webhook URL: an address it may not reach, or a malformed one.
-fn url_code(message: &str) -> ErrorCode {
-    if message.contains("loopback") || message.starts_with("must use https") {
-        ErrorCode::NotAllowed
-    } else {
-        ErrorCode::InvalidFormat
-    }
-}
-
 /// Fills `hook` from `draft`, collecting every field error.
 fn check(hook: &mut Webhook, draft: Draft, allow: &AllowHosts) -> AppResult<()> {
     let mut errors = Vec::new();
     if let Some(url) = draft.url {
         match crate::domain::webhooks::check_url(&url, allow) {
             Ok(u) => hook.url = u.to_string(),
-            Err(m) => errors.push(FieldError::new("url", url_code(m), m)),
+            Err((code, m)) => errors.push(FieldError::new("url", code, m)),
         }
     }
     if let Some(names) = draft.events {
@@ -461,11 +454,10 @@ impl Outcome {
 /// left to that worker.
 pub fn finish_all(
     conn: &mut AnyConnection,
-    done: &[(Delivery, Outcome)],
-    claim: &str,
+    done: &[(Delivery, Outcome, Arc<str>)],
 ) -> AppResult<()> {
     transaction(conn, |c| {
-        for (claimed, outcome) in done {
+        for (claimed, outcome, claim) in done {
             let (status, next) = next_step(claimed, outcome);
             let attempt = Attempt {
                 id: uuid::Uuid::now_v7().to_string(),

@@ -26,6 +26,7 @@ both_backends_with!(
     two_processes_send_each_delivery_once,
     sign_ups_and_uploads_are_announced_without_personal_data,
     inactive_and_deleted_webhooks_get_nothing_but_a_test,
+    an_inactive_webhook_keeps_its_retries_until_it_is_active_again,
 );
 
 const CONTENT_EVENTS: [&str; 4] = [
@@ -323,11 +324,18 @@ async fn a_scheduled_publication_is_announced_at_its_time(app: TestApp) {
         "{created} before {at}"
     );
     assert_eq!(body["data"]["version"], 1);
-    // A scheduled unpublication too.
+    // A scheduled unpublication too; one of a draft that was never public announces nothing.
+    let mut draft = app.news("Nooit gepubliceerd").draft().await;
+    draft
+        .unpublish(&app, Some(Utc::now() + chrono::Duration::seconds(1)))
+        .await;
     item.unpublish(&app, Some(Utc::now() + chrono::Duration::seconds(1)))
         .await;
     let got = rx.wait_for(2, 10).await;
+    actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+    let got_all = rx.received();
     assert_eq!(events(&got), ["content.published", "content.unpublished"]);
+    assert_eq!(got_all.len(), 2, "{:?}", events(&got_all));
 }
 
 async fn urls_events_and_access_are_checked(app: TestApp) {
@@ -410,16 +418,45 @@ async fn urls_events_and_access_are_checked(app: TestApp) {
 }
 
 async fn a_name_that_resolves_to_loopback_is_not_connected_to(app: TestApp) {
+    use diesel::prelude::*;
+    use oa_cms::db::schema::webhooks as w;
     let rx = Receiver::start();
-    // https and a name: accepted when saved, but `localhost` is not an allowed host and
-    // resolves to loopback, so the worker refuses to connect.
     let port = rx.addr.port();
-    let (hook_id, _) = hook(
-        &app,
-        &format!("https://localhost:{port}/x"),
-        &["content.published"],
-    )
-    .await;
+    let url = format!("https://localhost:{port}/x");
+    // Refused when saved: `localhost` resolves to loopback and is not an allowed host.
+    let p = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/admin/webhooks",
+            &json!({ "url": url, "events": ["content.published"] }),
+        )
+        .await
+        .problem(422);
+    assert_eq!(crate::support::Resp::fields(&p), ["url"]);
+    assert!(p.to_string().contains("loopback"), "{p}");
+    // A name that resolved to a public address when saved and to loopback now (DNS
+    // rebinding): the worker resolves it itself and does not connect.
+    let now = Utc::now().naive_utc();
+    let hook_id = uuid::Uuid::now_v7().to_string();
+    let row = (
+        w::id.eq(hook_id.clone()),
+        w::url.eq(url),
+        w::events.eq(r#"["content.published"]"#),
+        w::active.eq(true),
+        w::secret.eq("whsec_test"),
+        w::created_at.eq(now),
+        w::updated_at.eq(now),
+    );
+    app.state
+        .db
+        .run(move |c| {
+            diesel::insert_into(w::table)
+                .values(row)
+                .execute(c)
+                .map_err(Into::into)
+        })
+        .await
+        .unwrap();
     app.news("Niet naar binnen").published().await;
     let log = log_until(&app, &hook_id, 10, |l| {
         l.first()
@@ -429,6 +466,37 @@ async fn a_name_that_resolves_to_loopback_is_not_connected_to(app: TestApp) {
     let error = log[0]["attempts"][0]["error"].as_str().unwrap_or_default();
     assert!(error.contains("loopback"), "{log:?}");
     assert!(rx.received().is_empty());
+}
+
+async fn an_inactive_webhook_keeps_its_retries_until_it_is_active_again(app: TestApp) {
+    let rx = Receiver::start();
+    rx.fail_next(1);
+    let (id, _) = hook(&app, &rx.url("/pause"), &["content.published"]).await;
+    app.news("Even wachten").published().await;
+    rx.wait_for(1, 10).await;
+    app.admin_json(
+        Method::PATCH,
+        &format!("/api/v1/admin/webhooks/{id}"),
+        &json!({ "active": false }),
+    )
+    .await
+    .expect(200);
+    // The retry falls due after 5 s, but the webhook is off.
+    actix_web::rt::time::sleep(Duration::from_secs(7)).await;
+    assert_eq!(rx.received().len(), 1);
+    app.admin_json(
+        Method::PATCH,
+        &format!("/api/v1/admin/webhooks/{id}"),
+        &json!({ "active": true }),
+    )
+    .await
+    .expect(200);
+    let got = rx.wait_for(2, 10).await;
+    assert_eq!(got.len(), 2);
+    assert_eq!(
+        got[0].header("x-oa-delivery"),
+        got[1].header("x-oa-delivery")
+    );
 }
 
 async fn two_processes_send_each_delivery_once(app: TestApp) {

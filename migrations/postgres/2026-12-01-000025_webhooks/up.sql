@@ -29,7 +29,8 @@ CREATE TABLE webhook_deliveries (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
-CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries(webhook_id, created_at);
+CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries(webhook_id, id);
+CREATE INDEX webhook_deliveries_created ON webhook_deliveries(created_at);
 
 CREATE TABLE webhook_attempts (
     id TEXT PRIMARY KEY NOT NULL,

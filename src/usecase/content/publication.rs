@@ -8,6 +8,7 @@ use super::save::{load, lock_current, lock_editable};
 use super::view::AdminItem;
 use crate::db::AnyConnection;
 use crate::db::audit::{self, Actor};
+use crate::db::content::ItemRow;
 use crate::db::content::{items, now, versions};
 use crate::domain::content::{Document, Kind, Publication};
 use crate::domain::webhooks::Event;
@@ -39,9 +40,7 @@ pub fn archive(
     let now = now();
     let detail =
         json!({ "version": row.latest_version, "was_published_version": was.published_version });
-    let item = apply(conn, actor, id, "archive", &cleared, now, &detail)?;
-    webhooks::content_event(conn, Event::ContentArchived, id, was.published_version)?;
-    Ok(item)
+    apply(conn, &row, actor, "archive", &cleared, now, &detail)
 }
 
 /// Brings an archived item back as a draft.
@@ -63,7 +62,7 @@ pub fn unarchive(
         ..Publication::default()
     };
     let detail = json!({ "version": row.latest_version });
-    apply(conn, actor, id, "unarchive", &draft, now(), &detail)
+    apply(conn, &row, actor, "unarchive", &draft, now(), &detail)
 }
 
 /// Publishes `version` (default: the latest) now, or at `at` when that lies ahead.
@@ -91,7 +90,6 @@ pub fn publish(
     let now = now();
     // Schedules already due count as done; the new action applies on top of them.
     let mut p = row.publication().at(now);
-    let was_published = p.published_version;
     let scheduled = at.filter(|t| *t > now);
     if let Some(t) = scheduled {
         p.publish_version = Some(version);
@@ -103,12 +101,7 @@ pub fn publish(
         p.publish_at = None;
     }
     let detail = json!({ "version": version, "at": scheduled.map(super::view::utc) });
-    let item = apply(conn, actor, id, "publish", &p, now, &detail)?;
-    // A scheduled publication is announced when the scheduler applies it.
-    if scheduled.is_none() && was_published != Some(version) {
-        webhooks::content_event(conn, Event::ContentPublished, id, Some(version))?;
-    }
-    Ok(item)
+    apply(conn, &row, actor, "publish", &p, now, &detail)
 }
 
 /// 422 naming each field of version `version` whose file is gone. A file may be deleted
@@ -156,7 +149,6 @@ pub fn unpublish(
     let row = lock_editable(conn, id, if_match)?;
     let now = now();
     let mut p = row.publication().at(now);
-    let was_published = p.published_version;
     let scheduled = at.filter(|t| *t > now);
     if let Some(t) = scheduled {
         p.unpublish_at = Some(t);
@@ -167,30 +159,39 @@ pub fn unpublish(
         };
     }
     let detail = json!({ "at": scheduled.map(super::view::utc) });
-    let item = apply(conn, actor, id, "unpublish", &p, now, &detail)?;
-    if scheduled.is_none()
-        && let Some(was) = was_published
-    {
-        webhooks::content_event(conn, Event::ContentUnpublished, id, Some(was))?;
-    }
-    Ok(item)
+    apply(conn, &row, actor, "unpublish", &p, now, &detail)
 }
 
 /// Stores the item's new publication (an archived one archived at `now`), rebuilds its
-/// public rows as of `now`, audits `action` with `detail` and answers with the item.
+/// public rows as of `now`, audits `action` with `detail`, announces what changed in public
+/// to webhooks, and answers with the item.
+///
+/// What is announced comes from the stored publication before and after, in this one
+/// place: a schedule that was due but not yet applied by the scheduler, and that this
+/// action writes, is announced here (the scheduler then finds nothing to apply).
 fn apply(
     conn: &mut AnyConnection,
+    row: &ItemRow,
     actor: &Actor,
-    id: &str,
     action: &str,
     publication: &Publication,
     now: NaiveDateTime,
     detail: &serde_json::Value,
 ) -> AppResult<AdminItem> {
+    let id = row.id.as_str();
     let archived_at = publication.archived.then_some(now);
     items::set_publication(conn, id, publication, archived_at, now)?;
     crate::usecase::public_docs::sync_item(conn, id, now)?;
     audit::record(conn, actor, action, "content", Some(id), detail)?;
+    let (before, after) = (row.published_version, publication.published_version);
+    if publication.archived && row.archived_at.is_none() {
+        webhooks::content_event(conn, Event::ContentArchived, id, before)?;
+    } else if after != before {
+        match after {
+            Some(v) => webhooks::content_event(conn, Event::ContentPublished, id, Some(v))?,
+            None => webhooks::content_event(conn, Event::ContentUnpublished, id, before)?,
+        }
+    }
     load(conn, id)
 }
 
@@ -230,5 +231,5 @@ pub fn unschedule(
         ));
     };
     let detail = json!({ "change": what, "at": super::view::utc(at) });
-    apply(conn, actor, id, "unschedule", &p, now, &detail)
+    apply(conn, &row, actor, "unschedule", &p, now, &detail)
 }

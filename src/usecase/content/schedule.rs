@@ -56,15 +56,24 @@ fn due(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<Vec<Due>> {
 /// Applies one change if nobody has yet; true when this call applied it.
 fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResult<bool> {
     transaction(conn, |c| {
-        let mut unpublished_version = None;
+        // The version a webhook hears of, when there is something to announce.
+        let announce;
         let (id, claimed, action, detail) = match change {
             Due::Publish { id, at } => {
-                let version: Option<Option<i64>> = content_items::table
+                let versions: Option<(Option<i64>, Option<i64>)> = content_items::table
                     .find(id)
                     .filter(content_items::publish_at.eq(at))
-                    .select(content_items::publish_version)
+                    .select((
+                        content_items::publish_version,
+                        content_items::published_version,
+                    ))
                     .first(c)
                     .optional()?;
+                let version = versions.map(|(v, _)| v);
+                // Announced only when another version goes live (or one at all).
+                announce = versions
+                    .and_then(|(v, live)| (v != live).then_some(v))
+                    .flatten();
                 let n = diesel::update(
                     content_items::table
                         .find(id)
@@ -86,7 +95,7 @@ fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResul
                 )
             }
             Due::Unpublish { id, at } => {
-                unpublished_version = content_items::table
+                announce = content_items::table
                     .find(id)
                     .select(content_items::published_version)
                     .first::<Option<i64>>(c)
@@ -122,11 +131,13 @@ fn apply(conn: &mut AnyConnection, change: &Due, now: NaiveDateTime) -> AppResul
                 &detail,
             )?;
             crate::usecase::public_docs::sync_item(c, id, now)?;
-            let (event, version) = match change {
-                Due::Publish { .. } => (Event::ContentPublished, detail["version"].as_i64()),
-                Due::Unpublish { .. } => (Event::ContentUnpublished, unpublished_version),
+            let event = match change {
+                Due::Publish { .. } => Event::ContentPublished,
+                Due::Unpublish { .. } => Event::ContentUnpublished,
             };
-            webhooks::content_event(c, event, id, version)?;
+            if let Some(version) = announce {
+                webhooks::content_event(c, event, id, Some(version))?;
+            }
         }
         Ok(claimed)
     })

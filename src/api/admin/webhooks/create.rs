@@ -54,6 +54,8 @@ pub async fn create(
     body: ApiJson<CreateWebhook>,
 ) -> AppResult<HttpResponse> {
     let b = body.0;
+    let allow = super::allow(&state);
+    super::check_resolves(&b.url, &allow).await?;
     let draft = Draft {
         url: Some(b.url),
         events: Some(b.events),
@@ -61,7 +63,6 @@ pub async fn create(
         description: Some(b.description),
     };
     let actor = staff.actor();
-    let allow = super::allow(&state);
     let (webhook, secret) = state
         .db
         .tx(move |c| webhooks::create(c, &actor, draft, &allow))

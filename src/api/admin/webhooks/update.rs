@@ -45,6 +45,10 @@ pub async fn update(
     body: ApiJson<UpdateWebhook>,
 ) -> AppResult<HttpResponse> {
     let b = body.0;
+    let allow = super::allow(&state);
+    if let Some(url) = &b.url {
+        super::check_resolves(url, &allow).await?;
+    }
     let draft = Draft {
         url: b.url,
         events: b.events,
@@ -52,7 +56,6 @@ pub async fn update(
         description: b.description.map(Some),
     };
     let actor = staff.actor();
-    let allow = super::allow(&state);
     let id = id.into_inner();
     let hook = state
         .db
