@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod files;
 pub mod memberships;
 pub mod public_docs;
+pub mod public_item;
 pub mod sessions;
 pub mod site;
 pub mod sync;
