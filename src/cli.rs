@@ -99,6 +99,12 @@ pub struct ServeArgs {
     /// `https://www.onderwijsalliantie.nl/{kind}/{slug}`).
     #[arg(long, env = "PUBLIC_URL_TEMPLATE", default_value = "/{kind}/{slug}")]
     pub public_url_template: String,
+    /// Where the website previews a draft: `{token}` (the preview token) is filled in, and
+    /// `{kind}`, `{slug}` and `{id}` as for `--public-url-template` (e.g.
+    /// `https://www.onderwijsalliantie.nl/preview?token={token}`). Preview links then carry
+    /// `site_url` too.
+    #[arg(long, env = "PREVIEW_URL_TEMPLATE")]
+    pub preview_url_template: Option<String>,
     /// `Cache-Control: max-age` of public responses, in seconds.
     #[arg(long, env = "CACHE_MAX_AGE", default_value_t = 60)]
     pub cache_max_age: u32,

@@ -39,6 +39,8 @@ pub struct Config {
     pub public_url_template: String,
     /// Hosts webhooks may reach over `http` and at non-public addresses.
     pub webhook_allow_hosts: Vec<String>,
+    /// Where the website previews a draft: `{token}`, `{kind}`, `{slug}` and `{id}` filled in.
+    pub preview_url_template: Option<String>,
 }
 
 /// The longest public URL template (`--public-url-template`).
@@ -47,28 +49,51 @@ const MAX_URL_TEMPLATE: usize = 500;
 /// Checks a public URL template: it names the item by `{slug}` or `{id}`, and holds no
 /// other `{...}` than `{kind}`, `{slug}` and `{id}`.
 fn check_url_template(t: &str) -> Result<(), String> {
+    check_template(t, "public URL template", &["{slug}", "{id}"], &[])
+}
+
+/// Checks a preview URL template: it holds `{token}`, and no other `{...}` than `{token}`,
+/// `{kind}`, `{slug}` and `{id}`.
+fn check_preview_template(t: &str) -> Result<(), String> {
+    check_template(t, "preview URL template", &["{token}"], &["{token}"])
+}
+
+/// A template of `what` must contain one of `needs`, and no `{...}` other than `{kind}`,
+/// `{slug}`, `{id}` and `extra`.
+fn check_template(t: &str, what: &str, needs: &[&str], extra: &[&str]) -> Result<(), String> {
     if t.is_empty() || t.len() > MAX_URL_TEMPLATE {
         return Err(format!(
-            "the public URL template must be 1 to {MAX_URL_TEMPLATE} characters"
+            "the {what} must be 1 to {MAX_URL_TEMPLATE} characters"
         ));
     }
-    if !t.contains("{slug}") && !t.contains("{id}") {
-        return Err("the public URL template must contain {slug} or {id}".into());
+    if !needs.iter().any(|n| t.contains(n)) {
+        return Err(format!("the {what} must contain {}", needs.join(" or ")));
     }
-    let rest = t
-        .replace("{kind}", "")
-        .replace("{slug}", "")
-        .replace("{id}", "");
+    let mut allowed = extra.to_vec();
+    allowed.extend(["{kind}", "{slug}", "{id}"]);
+    let rest = allowed.iter().fold(t.to_owned(), |r, p| r.replace(p, ""));
     if rest.contains('{') || rest.contains('}') {
-        return Err("the public URL template may only use {kind}, {slug} and {id}".into());
+        return Err(format!(
+            "the {what} may only use {}",
+            allowed_list(&allowed)
+        ));
     }
     if rest
         .chars()
         .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
     {
-        return Err("the public URL template must not contain spaces, quotes or < >".into());
+        return Err(format!("the {what} must not contain spaces, quotes or < >"));
     }
     Ok(())
+}
+
+/// `{a}, {b} and {c}`.
+fn allowed_list(names: &[&str]) -> String {
+    match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// At most `count` events per `minutes`, counted in fixed windows.
@@ -223,6 +248,14 @@ impl Config {
                 check_url_template(&t).map_err(|e| format!("--public-url-template: {e}"))?;
                 t
             },
+            preview_url_template: match a.preview_url_template.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(t) => {
+                    check_preview_template(t)
+                        .map_err(|e| format!("--preview-url-template: {e}"))?;
+                    Some(t.to_owned())
+                }
+            },
         })
     }
 
@@ -244,6 +277,7 @@ impl Config {
             log_format: "text".into(),
             shutdown_timeout: 5,
             public_url_template: "/{kind}/{slug}".into(),
+            preview_url_template: None,
             metrics_token: None,
             trusted_proxies: Vec::new(),
             webhook_allow_hosts: Vec::new(),
@@ -284,6 +318,22 @@ mod tests {
         assert!(check_url_template("/{kind}").is_err());
         assert!(check_url_template("/{kind}/{title}").is_err());
         assert!(check_url_template("/a b/{slug}").is_err());
+        assert!(check_url_template("/{token}/{slug}").is_err());
+    }
+
+    #[test]
+    fn preview_templates_name_the_token_and_nothing_unknown() {
+        assert!(check_preview_template("https://www.example.nl/preview?token={token}").is_ok());
+        assert!(
+            check_preview_template("https://www.example.nl/{kind}/{slug}?t={token}&id={id}")
+                .is_ok()
+        );
+        assert!(check_preview_template("https://www.example.nl/{kind}/{slug}").is_err());
+        assert_eq!(
+            check_preview_template("/p?t={token}&x={title}").unwrap_err(),
+            "the preview URL template may only use {token}, {kind}, {slug} and {id}"
+        );
+        assert!(check_preview_template("/p?t={token} x").is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod health;
 pub mod memberships;
 pub mod metrics;
 pub mod openapi;
+pub mod preview;
 pub mod public;
 pub mod screen;
 
@@ -53,7 +54,10 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(admin::content::publish::publish)
         .service(admin::content::unpublish::unpublish)
         .service(admin::content::unschedule::unschedule)
+        .service(admin::content::preview::create)
         .service(admin::preview::preview)
+        .service(preview::show::show)
+        .service(preview::file::file)
         .service(files::download::download)
         .service(admin::files::upload::create)
         .service(admin::files::list::list)

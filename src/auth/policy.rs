@@ -10,6 +10,9 @@ pub trait Policy: 'static {
 pub struct AnyStaff;
 /// Content and files: admin and editor write; read reads.
 pub struct Content;
+/// A content action that changes nothing though it is a POST (making a preview link): every
+/// role that reads content.
+pub struct ContentRead;
 /// Membership records: admin and membership.
 pub struct Members;
 /// Users, tokens, audit: admin only.
@@ -27,6 +30,12 @@ impl Policy for Content {
             Role::Read => !write,
             Role::Membership => false,
         }
+    }
+}
+
+impl Policy for ContentRead {
+    fn allows(role: Role, _: bool) -> bool {
+        Content::allows(role, false)
     }
 }
 

@@ -43,6 +43,7 @@ pub mod cursor;
 pub mod files;
 pub mod markdown;
 pub mod memberships;
+pub mod preview;
 pub mod search;
 pub mod site;
 pub mod time;

@@ -13,6 +13,13 @@ pub fn url(template: &str, kind: Kind, slug: &str, id: &str) -> String {
         .replace("{id}", id)
 }
 
+/// Where the website previews an item: `--preview-url-template` with `{token}` filled in
+/// besides the item's `{kind}`, `{slug}` and `{id}`.
+pub fn preview_url(template: &str, token: &str, kind: Kind, slug: &str, id: &str) -> String {
+    // A token is base64url, so it holds no placeholder of its own.
+    url(&template.replace("{token}", token), kind, slug, id)
+}
+
 /// The key `sort=position` orders by: the position, zero-padded, then the title key; items
 /// without a position after every item with one.
 pub fn position_key(position: Option<i64>, title_key: &str) -> String {
@@ -31,6 +38,20 @@ mod tests {
         assert_eq!(
             url("/site/{kind}/{slug}?id={id}", Kind::Page, "missie", "x"),
             "/site/page/missie?id=x"
+        );
+    }
+
+    #[test]
+    fn preview_templates_are_filled_in() {
+        assert_eq!(
+            preview_url(
+                "https://www.example.nl/preview?token={token}&p=/{kind}/{slug}",
+                "abc-_1",
+                Kind::News,
+                "welkom",
+                "x"
+            ),
+            "https://www.example.nl/preview?token=abc-_1&p=/news/welkom"
         );
     }
 

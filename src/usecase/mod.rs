@@ -6,6 +6,7 @@ pub mod content;
 pub mod feeds;
 pub mod files;
 pub mod memberships;
+pub mod preview;
 pub mod public_docs;
 pub mod public_item;
 pub mod sessions;

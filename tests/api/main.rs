@@ -36,6 +36,7 @@ mod ops_restore;
 mod ops_shutdown;
 mod parsing;
 mod platform;
+mod preview;
 mod public;
 mod roles;
 mod shapes;

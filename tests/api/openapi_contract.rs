@@ -9,8 +9,10 @@ use serde_json::Value;
 const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
 /// Operations anyone may call, without a session or a token.
-const PUBLIC: [&str; 12] = [
+const PUBLIC: [&str; 14] = [
     "GET /api/v1/sync",
+    "GET /api/v1/preview/{token}",
+    "GET /api/v1/preview/{token}/files/{file_id}/{filename}",
     "GET /api/v1/feed.atom",
     "GET /sitemap.xml",
     "GET /api/v1/site",

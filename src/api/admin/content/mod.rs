@@ -6,6 +6,7 @@ pub mod archive;
 pub mod create;
 pub mod diff;
 pub mod list;
+pub mod preview;
 pub mod publish;
 pub mod read;
 pub mod restore;
