@@ -1,8 +1,9 @@
 // What the screens of one content item share: loading it with its ETag, and the header with
-// live-versus-latest at a glance and the tabs Bewerken / Versies / Publiceren.
+// live-versus-latest at a glance, the Voorbeeld button and the tabs Bewerken / Versies /
+// Publiceren.
 
 import * as api from '../api.js';
-import { h, KINDS, statusBadge, formatTime } from '../ui.js';
+import { h, fill, flash, KINDS, statusBadge, formatTime } from '../ui.js';
 
 /** The item and its ETag (needed as If-Match on every write). */
 export async function loadItem(id) {
@@ -38,6 +39,43 @@ export function itemPath(item, tab = '') {
   return tab ? `${base}/${tab}` : base;
 }
 
+/**
+ * "Voorbeeld": makes a preview link to `version` (default: the latest) and opens it in a new
+ * tab: the website's preview when a preview URL template is configured, else the version in
+ * the public API's shape. The links stay beside the button, with how long they last.
+ */
+export function previewButton(item, version, ariaLabel) {
+  const links = h('span', { class: 'preview-links', 'aria-live': 'polite' });
+  const button = h('button', {
+    type: 'button',
+    class: 'preview-button',
+    'aria-label': ariaLabel,
+    onclick: async () => {
+      // Opened during the click, so no popup blocker stops it; it gets its address once the
+      // link is made.
+      const tab = window.open('', '_blank');
+      if (tab) tab.opener = null;
+      button.disabled = true;
+      try {
+        const { data } = await api.post(`/admin/content/${item.id}/preview`, version ? { version } : undefined);
+        if (tab) tab.location.href = data.site_url || data.url;
+        fill(
+          links,
+          h('a', { href: data.url, target: '_blank', rel: 'noopener' }, 'Voorbeeld (API)'),
+          data.site_url ? h('a', { href: data.site_url, target: '_blank', rel: 'noopener' }, 'Voorbeeld op de website') : null,
+          h('span', { class: 'muted' }, `geldig tot ${formatTime(data.expires_at)}`),
+        );
+      } catch (err) {
+        if (tab) tab.close();
+        flash(`Geen voorbeeld: ${err.message}`, 'warn');
+      } finally {
+        button.disabled = false;
+      }
+    },
+  }, 'Voorbeeld');
+  return h('span', { class: 'preview-action' }, button, links);
+}
+
 export function itemHeader(item, active) {
   const tabs = [
     ['', 'Bewerken'],
@@ -52,6 +90,8 @@ export function itemHeader(item, active) {
       : h('p', { class: 'crumbs' }, h('a', { href: '/admin/inhoud' }, 'Inhoud'), ' › ', KINDS[item.kind] || item.kind),
     h('h1', {}, item.title, ' ', statusBadge(item.status)),
     liveSummary(item),
+    // An archived item has nothing to preview until it is brought back.
+    item.status === 'archived' ? null : h('div', { class: 'item-actions' }, previewButton(item)),
     h(
       'nav',
       { class: 'tabs', 'aria-label': 'Onderdelen van dit item' },

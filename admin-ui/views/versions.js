@@ -3,7 +3,7 @@
 import * as api from '../api.js';
 import { h, fill, setTitle, flash, errorBox, timeEl } from '../ui.js';
 import { can, navigate } from '../app.js';
-import { loadItem, itemHeader, itemPath } from './item.js';
+import { loadItem, itemHeader, itemPath, previewButton } from './item.js';
 import { sideBySide, readVersion } from './worddiff.js';
 
 const FIELD_LABELS = {
@@ -131,6 +131,8 @@ export default async function versions(root, { id }) {
               'td',
               { class: 'version-actions' },
               h('button', { type: 'button', class: 'read', onclick: () => readVersion(reader, id, v.version), 'aria-label': `Versie ${v.version} bekijken` }, 'Bekijken'),
+              ' ',
+              item.status === 'archived' ? null : previewButton(item, v.version, `Voorbeeld van versie ${v.version}`),
               ' ',
               writable && v.version !== newest
                 ? h('button', { type: 'button', class: 'restore', onclick: () => restore(v.version), 'aria-label': `Versie ${v.version} terugzetten`, title: `Maakt versie ${newest + 1} met de inhoud van versie ${v.version}` }, 'Terugzetten')

@@ -794,6 +794,45 @@ describe('admin UI', () => {
     }
   });
 
+  it('opens a preview of the draft in a new tab with the Voorbeeld button', async (t) => {
+    if (!has('/api/v1/admin/content/{id}/preview')) return t.skip('the preview API is not there');
+    const fields = { display_date: '2026-11-24' };
+    const id = await makeItem({ kind: 'news', title: 'Live titel', fields }, { publish: true });
+    const { etag } = await inPage(`/api/v1/admin/content/${id}`);
+    const saved = await send('PUT', `/api/v1/admin/content/${id}`, { slug: 'live-titel', title: 'Titel van het concept', fields }, etag);
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    await page.goto(`${server.base}/admin/inhoud/${id}`);
+    const [tab] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('button', { name: 'Voorbeeld', exact: true }).click(),
+    ]);
+    await tab.waitForURL(/\/api\/v1\/preview\/[A-Za-z0-9_-]{86}$/);
+    // Chromium shows JSON as text in a <pre>.
+    const shown = JSON.parse(await tab.evaluate(() => (document.querySelector('pre') || document.body).textContent));
+    assert.equal(shown.title, 'Titel van het concept');
+    assert.equal(shown.version, 2);
+    await tab.close();
+    // The public still shows the live version; the links stay beside the button.
+    const pub = await (await fetch(`${server.base}/api/v1/content/news/live-titel`)).json();
+    assert.equal(pub.title, 'Live titel');
+    const links = page.locator('.item-actions .preview-links');
+    await links.getByRole('link', { name: 'Voorbeeld (API)' }).waitFor();
+    assert.match(await links.innerText(), /geldig tot/);
+    await shot('27-voorbeeld');
+    // Each version has its own.
+    await page.getByRole('navigation', { name: 'Onderdelen van dit item' }).getByRole('link', { name: 'Versies' }).click();
+    const [old] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('button', { name: 'Voorbeeld van versie 1' }).click(),
+    ]);
+    await old.waitForURL(/\/api\/v1\/preview\//);
+    const first = JSON.parse(await old.evaluate(() => (document.querySelector('pre') || document.body).textContent));
+    assert.deepEqual([first.title, first.version], ['Live titel', 1]);
+    await old.close();
+    await shot('28-versies-voorbeeld');
+    return undefined;
+  });
+
   it('fits the new screens on a phone', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'nl-NL' });
     const p2 = await phone.newPage();
