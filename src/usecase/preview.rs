@@ -124,7 +124,10 @@ fn open(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> AppResult<
         .filter(|r| r.archived_at.is_none())
         .ok_or_else(gone)?;
     let kind = row.kind()?;
-    let version = versions::get(conn, &row.id, ticket.version).map_err(|_| gone())?;
+    let version = match versions::get(conn, &row.id, ticket.version) {
+        Err(AppError::NotFound(_)) => return Err(gone()),
+        other => other?,
+    };
     let doc = Document::from_json(kind, &version.content)?;
     Ok(Opened {
         row,
