@@ -291,6 +291,43 @@ def site_setup(base, token):
     return {"site": "/api/v1/site", "item_refs": path}
 
 
+PREVIEW_SLUG = "benchmark-voorbeeld"
+
+
+def preview_setup(base, token, manifest):
+    """The draft the `preview` case reads through a preview link, as a site's preview page
+    would: a news item with the text of a sample item, links in it to three published items
+    and those three as related items, made through the admin API the first time (found
+    again after that), never published. Returns the link's path, or None."""
+    if not token:
+        return None
+    auth = {"Authorization": f"Bearer {token}"}
+    st, _, body = http("GET", f"{base}/api/v1/admin/content?kind=news&status=draft&limit=100"
+                              "&q=Benchmark+voorbeeld", None, auth)
+    found = [i for i in json.loads(body)["items"] if i["slug"] == PREVIEW_SLUG] if st == 200 else []
+    if found:
+        item_id = found[0]["id"]
+    else:
+        st, _, body = http("GET", base + manifest["sample"][0]["path"])
+        sample = json.loads(body) if st == 200 else {}
+        st, _, body = http("GET", base + "/api/v1/content?limit=3")
+        targets = [i["id"] for i in json.loads(body)["items"]] if st == 200 else []
+        links = "\n\n".join(f"Zie ook [dit stuk](item:{t})." for t in targets)
+        st, _, body = http("POST", base + "/api/v1/admin/content", {
+            "kind": "news", "title": "Benchmark voorbeeld", "slug": PREVIEW_SLUG,
+            "summary": sample.get("summary", ""), "tags": sample.get("tags", []),
+            "body": (sample.get("body") or "") + "\n\n" + links,
+            "fields": {"display_date": "2026-11-24", "related": targets}}, auth)
+        if st != 201:
+            raise SystemExit(f"creating the preview draft: {st} {body[:300]!r}")
+        item_id = json.loads(body)["id"]
+    st, _, body = http("POST", f"{base}/api/v1/admin/content/{item_id}/preview",
+                       {"expires_in": 604800}, auth)
+    if st != 200:
+        return None
+    return json.loads(body)["url"]
+
+
 def write_cases(manifest, tmp):
     """The public-read cases: (name, file of requests, expected status, target)."""
     def lines(name, rows):
@@ -329,6 +366,10 @@ def write_cases(manifest, tmp):
     # Feed readers and search engines.
     cases.append(("feed_atom", lines("feed_atom", [("/api/v1/feed.atom",)]), 200))
     cases.append(("sitemap", lines("sitemap", [("/sitemap.xml",)]), 200))
+    # A site's preview page showing an editor's draft: never kept in memory, so each one is
+    # read and rendered from the database.
+    if manifest.get("preview"):
+        cases.append(("preview", lines("preview", [(manifest["preview"],)]), 200))
     site = manifest.get("site")
     if site:
         cases.append(("site", lines("site", [(site["site"],)]), 200))
@@ -617,6 +658,8 @@ def measure_dataset(ds, args, wanted, tmp):
             manifest["big_file"] = big_file(app.base, token)
         if wanted("site") or wanted("item_refs"):
             manifest["site"] = site_setup(app.base, token)
+        if wanted("preview"):
+            manifest["preview"] = preview_setup(app.base, token, manifest)
         cases = [c for c in write_cases(manifest, tmp) if wanted(c[0])]
         for name, path, expected in cases:
             check(app.base, path, expected)

@@ -42,6 +42,7 @@ LABELS = {
     "feed_atom": "Atom feed, 20 newest news",
     "webhooks": "admin saves (8 writers) while each save's webhook delivery is sent",
     "sitemap": "sitemap.xml (an index above 50 000 items)",
+    "preview": "preview link of a draft (3 links, 3 related; built per request)",
 }
 # The public reads measured again with no answers in memory (bench.py's DB_PATH_CASES).
 for _name in list(LABELS):
