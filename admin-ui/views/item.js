@@ -42,10 +42,11 @@ export function itemPath(item, tab = '') {
 /**
  * "Voorbeeld": makes a preview link to `version` (default: the latest) and opens it in a new
  * tab: the website's preview when a preview URL template is configured, else the version in
- * the public API's shape. The links stay beside the button, with how long they last.
+ * the public API's shape. The links stay beside the button (or in `linksBox`), with how long
+ * they last.
  */
-export function previewButton(item, version, ariaLabel) {
-  const links = h('span', { class: 'preview-links', 'aria-live': 'polite' });
+export function previewButton(item, version, ariaLabel, linksBox) {
+  const links = linksBox || h('span', { class: 'preview-links', 'aria-live': 'polite' });
   const button = h('button', {
     type: 'button',
     class: 'preview-button',
@@ -73,7 +74,8 @@ export function previewButton(item, version, ariaLabel) {
       }
     },
   }, 'Voorbeeld');
-  return h('span', { class: 'preview-action' }, button, links);
+  // With a box of its own, the links go there (a table row keeps its buttons on one line).
+  return linksBox ? button : h('span', { class: 'preview-action' }, button, links);
 }
 
 export function itemHeader(item, active) {

@@ -117,8 +117,10 @@ export default async function versions(root, { id }) {
       h(
         'tbody',
         {},
-        list.map((v) =>
-          h(
+        list.map((v) => {
+          // The links a version's Voorbeeld makes show under the row's buttons.
+          const links = h('div', { class: 'preview-links', 'aria-live': 'polite' });
+          return h(
             'tr',
             { dataset: { version: v.version } },
             h('td', { 'data-label': 'Versie' }, String(v.version)),
@@ -132,14 +134,15 @@ export default async function versions(root, { id }) {
               { class: 'version-actions' },
               h('button', { type: 'button', class: 'read', onclick: () => readVersion(reader, id, v.version), 'aria-label': `Versie ${v.version} bekijken` }, 'Bekijken'),
               ' ',
-              item.status === 'archived' ? null : previewButton(item, v.version, `Voorbeeld van versie ${v.version}`),
+              item.status === 'archived' ? null : previewButton(item, v.version, `Voorbeeld van versie ${v.version}`, links),
               ' ',
               writable && v.version !== newest
                 ? h('button', { type: 'button', class: 'restore', onclick: () => restore(v.version), 'aria-label': `Versie ${v.version} terugzetten`, title: `Maakt versie ${newest + 1} met de inhoud van versie ${v.version}` }, 'Terugzetten')
                 : null,
+              links,
             ),
-          ),
-        ),
+          );
+        }),
       ),
     ),
     list.length > 1
