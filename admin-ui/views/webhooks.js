@@ -16,6 +16,16 @@ export const EVENTS = {
 
 const STATUS = { pending: 'wacht', delivered: 'afgeleverd', failed: 'opgegeven' };
 
+/** Why an attempt failed, in Dutch (the server's sentence when it is not one of these). */
+function attemptError(error) {
+  if (error === 'could not connect') return 'kon geen verbinding maken';
+  if (error === 'the request failed') return 'het verzoek mislukte';
+  if (/^no answer within/.test(error)) return 'geen antwoord binnen 10 seconden';
+  if (/resolves only to loopback/.test(error)) return 'het adres wijst naar een intern netwerk en is niet toegestaan';
+  if (/^the URL /.test(error)) return 'het adres is niet (meer) toegestaan';
+  return error;
+}
+
 export default async function webhooks(root, { parts }) {
   if (parts[0]) return log(root, parts[0]);
   setTitle('Webhooks');
@@ -155,7 +165,7 @@ async function log(root, id) {
       ? h(
           'ol',
           { class: 'attempts' },
-          d.attempts.map((a) => h('li', {}, timeEl(a.at), ` · ${a.duration_ms} ms · `, a.status_code ? `antwoord ${a.status_code}` : 'geen antwoord', a.error && !a.status_code ? ` · ${a.error}` : '')),
+          d.attempts.map((a) => h('li', {}, timeEl(a.at), ` · ${a.duration_ms} ms · `, a.status_code ? `antwoord ${a.status_code}` : 'geen antwoord', a.error && !a.status_code ? ` · ${attemptError(a.error)}` : '')),
         )
       : 'nog niet geprobeerd';
   fill(

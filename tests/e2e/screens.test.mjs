@@ -44,6 +44,10 @@ describe('accessibility of every screen', () => {
     assert.equal(user.status, 201, JSON.stringify(user.body));
     const token = await send(page, 'POST', '/api/v1/admin/tokens', { name: 'website', role: 'read' });
     assert.equal(token.status, 201, JSON.stringify(token.body));
+    const hook = await send(page, 'POST', '/api/v1/admin/webhooks', { url: 'https://example.org/hook', events: ['content.published'], description: 'Website' });
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    ids.hook = hook.body.id;
+    assert.equal((await send(page, 'POST', `/api/v1/admin/webhooks/${ids.hook}/test`, {})).status, 202);
   });
 
   after(async () => {
@@ -68,7 +72,8 @@ describe('accessibility of every screen', () => {
     ['gebruikers', '/admin/gebruikers', 'table.users', true],
     ['tokens', '/admin/tokens', 'table.tokens', true],
     ['activiteit', '/admin/activiteit', 'table.audit', true],
-    ['webhooks', '/admin/webhooks', 'h1', true],
+    ['webhooks', '/admin/webhooks', 'table.webhooks', true],
+    ['webhook-log', `/admin/webhooks/${ids.hook}`, 'table.deliveries', true],
   ];
 
   for (const width of WIDTHS) {
