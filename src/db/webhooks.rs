@@ -122,37 +122,36 @@ pub fn insert_deliveries(conn: &mut AnyConnection, rows: &[Delivery]) -> AppResu
     Ok(())
 }
 
-/// Whether any delivery is due at `now` and free to claim.
-pub fn any_due(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<bool> {
-    Ok(due(now)
-        .select(webhook_deliveries::id)
-        .first::<String>(conn)
-        .optional()?
-        .is_some())
+/// The pending deliveries due at `$now` that nobody holds, soonest first (a macro, since the
+/// claim adds PostgreSQL's row locks, which a boxed query for both backends cannot take).
+macro_rules! due {
+    ($now:expr) => {
+        webhook_deliveries::table
+            .filter(webhook_deliveries::status.eq("pending"))
+            .filter(webhook_deliveries::next_attempt_at.le($now))
+            .filter(
+                webhook_deliveries::claimed_until
+                    .is_null()
+                    .or(webhook_deliveries::claimed_until.lt($now)),
+            )
+            // An inactive webhook's deliveries wait (the test ping goes out regardless).
+            .filter(
+                webhook_deliveries::webhook_id
+                    .eq_any(
+                        webhooks::table
+                            .filter(webhooks::active.eq(true))
+                            .select(webhooks::id),
+                    )
+                    .or(webhook_deliveries::event.eq("webhook.ping")),
+            )
+            .order((webhook_deliveries::next_attempt_at, webhook_deliveries::id))
+            .select(webhook_deliveries::id)
+    };
 }
 
-/// The pending deliveries due at `now` that nobody holds, soonest first.
-fn due(now: NaiveDateTime) -> webhook_deliveries::BoxedQuery<'static, crate::db::MultiBackend> {
-    webhook_deliveries::table
-        .filter(webhook_deliveries::status.eq("pending"))
-        .filter(webhook_deliveries::next_attempt_at.le(now))
-        .filter(
-            webhook_deliveries::claimed_until
-                .is_null()
-                .or(webhook_deliveries::claimed_until.lt(now)),
-        )
-        // An inactive webhook's deliveries wait (the test ping goes out regardless).
-        .filter(
-            webhook_deliveries::webhook_id
-                .eq_any(
-                    webhooks::table
-                        .filter(webhooks::active.eq(true))
-                        .select(webhooks::id),
-                )
-                .or(webhook_deliveries::event.eq("webhook.ping")),
-        )
-        .order((webhook_deliveries::next_attempt_at, webhook_deliveries::id))
-        .into_boxed()
+/// Whether any delivery is due at `now` and free to claim.
+pub fn any_due(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<bool> {
+    Ok(due!(now).first::<String>(conn).optional()?.is_some())
 }
 
 /// Claims up to `limit` deliveries due at `now` that nobody holds, for this caller (`claim`)
@@ -165,27 +164,7 @@ pub fn claim_due(
     claim: &str,
     limit: i64,
 ) -> AppResult<Vec<Claimed>> {
-    let due = webhook_deliveries::table
-        .filter(webhook_deliveries::status.eq("pending"))
-        .filter(webhook_deliveries::next_attempt_at.le(now))
-        .filter(
-            webhook_deliveries::claimed_until
-                .is_null()
-                .or(webhook_deliveries::claimed_until.lt(now)),
-        )
-        // An inactive webhook's deliveries wait (the test ping goes out regardless).
-        .filter(
-            webhook_deliveries::webhook_id
-                .eq_any(
-                    webhooks::table
-                        .filter(webhooks::active.eq(true))
-                        .select(webhooks::id),
-                )
-                .or(webhook_deliveries::event.eq("webhook.ping")),
-        )
-        .order((webhook_deliveries::next_attempt_at, webhook_deliveries::id))
-        .select(webhook_deliveries::id)
-        .limit(limit);
+    let due = due!(now).limit(limit);
     let ids: Vec<String> = match conn {
         AnyConnection::Postgresql(pg) => due.for_update().skip_locked().load(pg)?,
         AnyConnection::Sqlite(_) => due.load(conn)?,

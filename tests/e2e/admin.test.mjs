@@ -3,90 +3,11 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createHmac } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const shots = join(here, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function binary() {
-  if (process.env.OA_CMS_BIN) return process.env.OA_CMS_BIN;
-  for (const profile of ['debug', 'release']) {
-    const p = join(root, 'target', profile, 'oa-cms');
-    if (existsSync(p)) return p;
-  }
-  throw new Error('no oa-cms binary: run `cargo build` first');
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
-}
-
-/** Starts `oa-cms serve` and reads the first admin's e-mail and password from its output. */
-async function startServer() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'oa-cms-e2e-'));
-  const port = await freePort();
-  const child = spawn(binary(), ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' },
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => {
-    err += d;
-  });
-  const creds = await new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server printed no password in 60 s:\n${out}\n${err}`)), 60_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const email = /E-mail:\s*(\S+)/.exec(out);
-      const password = /Password:\s*(\S+)/.exec(out);
-      if (email && password) {
-        clearTimeout(timer);
-        res({ email: email[1], password: password[1] });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      rej(new Error(`server exited with ${code}:\n${out}\n${err}`));
-    });
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i += 1) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, base, dataDir, ...creds };
-}
+import { join } from 'node:path';
+import { shots, launch, startServer } from './support.mjs';
 
 /** A one-page PDF, small but valid enough for Chromium's viewer and for type sniffing. */
 function tinyPdf(text) {
@@ -185,7 +106,7 @@ describe('admin UI', () => {
     server = await startServer();
     const doc = await (await fetch(`${server.base}/api/openapi.json`)).json();
     paths = new Set(Object.keys(doc.paths));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launch();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', timezoneId: 'UTC' });
     page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));

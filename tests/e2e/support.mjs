@@ -52,7 +52,8 @@ export async function startServer() {
   const port = await freePort();
   const child = spawn(binary(), ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
+    // Webhook receivers in the tests listen on loopback.
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' },
   });
   let out = '';
   let err = '';
