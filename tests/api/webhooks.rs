@@ -109,6 +109,33 @@ async fn log_until(
     }
 }
 
+/// True once the newest delivery of the log has been tried.
+fn tried(log: &[Value]) -> bool {
+    log.first()
+        .is_some_and(|d| !d["attempts"].as_array().unwrap().is_empty())
+}
+
+/// Turns webhook `id` on or off.
+async fn set_active(app: &TestApp, id: &str, active: bool) {
+    app.admin_json(
+        Method::PATCH,
+        &format!("/api/v1/admin/webhooks/{id}"),
+        &json!({ "active": active }),
+    )
+    .await
+    .expect(200);
+}
+
+/// Asks for delivery `delivery` of webhook `hook` to be sent again.
+async fn retry(app: &TestApp, hook: &str, delivery: &str) -> crate::support::Resp {
+    app.admin_json(
+        Method::POST,
+        &format!("/api/v1/admin/webhooks/{hook}/deliveries/{delivery}/retry"),
+        &json!({}),
+    )
+    .await
+}
+
 async fn content_changes_are_delivered_signed_after_commit(app: TestApp) {
     let rx = Receiver::start();
     let (id, secret) = hook(&app, &rx.url("/hook"), &CONTENT_EVENTS).await;
@@ -205,11 +232,7 @@ async fn a_hanging_receiver_is_given_up_on_after_ten_seconds(app: TestApp) {
     rx.hang(true);
     let (hook_id, _) = hook(&app, &rx.url("/slow"), &["content.published"]).await;
     app.news("Trage ontvanger").published().await;
-    let log = log_until(&app, &hook_id, 25, |l| {
-        l.first()
-            .is_some_and(|d| !d["attempts"].as_array().unwrap().is_empty())
-    })
-    .await;
+    let log = log_until(&app, &hook_id, 25, tried).await;
     rx.hang(false);
     let attempt = &log[0]["attempts"][0];
     assert_eq!(attempt["error"], "no answer within 10 s", "{log:?}");
@@ -274,15 +297,7 @@ async fn the_log_shows_attempts_and_a_delivery_can_be_sent_again(app: TestApp) {
 
     // Sent again by hand: the same id and body.
     let delivery = log[1]["id"].as_str().unwrap();
-    let r = app
-        .admin_json(
-            Method::POST,
-            &format!("/api/v1/admin/webhooks/{hook_id}/deliveries/{delivery}/retry"),
-            &json!({}),
-        )
-        .await
-        .expect(202)
-        .json();
+    let r = retry(&app, &hook_id, delivery).await.expect(202).json();
     assert_eq!(r["status"], "pending");
     let got = rx.wait_for(3, 10).await;
     assert_eq!(got.len(), 3);
@@ -293,13 +308,9 @@ async fn the_log_shows_attempts_and_a_delivery_can_be_sent_again(app: TestApp) {
         .unwrap();
     assert_eq!(got[2].body, first.body);
     let unknown = uuid::Uuid::now_v7();
-    app.admin_json(
-        Method::POST,
-        &format!("/api/v1/admin/webhooks/{hook_id}/deliveries/{unknown}/retry"),
-        &json!({}),
-    )
-    .await
-    .problem(404);
+    retry(&app, &hook_id, &unknown.to_string())
+        .await
+        .problem(404);
 }
 
 async fn a_scheduled_publication_is_announced_at_its_time(app: TestApp) {
@@ -458,11 +469,7 @@ async fn a_name_that_resolves_to_loopback_is_not_connected_to(app: TestApp) {
         .await
         .unwrap();
     app.news("Niet naar binnen").published().await;
-    let log = log_until(&app, &hook_id, 10, |l| {
-        l.first()
-            .is_some_and(|d| !d["attempts"].as_array().unwrap().is_empty())
-    })
-    .await;
+    let log = log_until(&app, &hook_id, 10, tried).await;
     let error = log[0]["attempts"][0]["error"].as_str().unwrap_or_default();
     assert!(error.contains("loopback"), "{log:?}");
     assert!(rx.received().is_empty());
@@ -474,23 +481,11 @@ async fn an_inactive_webhook_keeps_its_retries_until_it_is_active_again(app: Tes
     let (id, _) = hook(&app, &rx.url("/pause"), &["content.published"]).await;
     app.news("Even wachten").published().await;
     rx.wait_for(1, 10).await;
-    app.admin_json(
-        Method::PATCH,
-        &format!("/api/v1/admin/webhooks/{id}"),
-        &json!({ "active": false }),
-    )
-    .await
-    .expect(200);
+    set_active(&app, &id, false).await;
     // The retry falls due after 5 s, but the webhook is off.
     actix_web::rt::time::sleep(Duration::from_secs(7)).await;
     assert_eq!(rx.received().len(), 1);
-    app.admin_json(
-        Method::PATCH,
-        &format!("/api/v1/admin/webhooks/{id}"),
-        &json!({ "active": true }),
-    )
-    .await
-    .expect(200);
+    set_active(&app, &id, true).await;
     let got = rx.wait_for(2, 10).await;
     assert_eq!(got.len(), 2);
     assert_eq!(
@@ -552,13 +547,7 @@ async fn sign_ups_and_uploads_are_announced_without_personal_data(app: TestApp) 
 async fn inactive_and_deleted_webhooks_get_nothing_but_a_test(app: TestApp) {
     let rx = Receiver::start();
     let (id, secret) = hook(&app, &rx.url("/quiet"), &["content.published"]).await;
-    app.admin_json(
-        Method::PATCH,
-        &format!("/api/v1/admin/webhooks/{id}"),
-        &json!({ "active": false }),
-    )
-    .await
-    .expect(200);
+    set_active(&app, &id, false).await;
     app.news("Niemand hoort dit").published().await;
     let ping = app
         .admin_json(
@@ -603,11 +592,7 @@ async fn a_delivery_failing_for_a_day_is_given_up(app: TestApp) {
     rx.fail_next(usize::MAX);
     let (hook_id, _) = hook(&app, &rx.url("/down"), &["content.published"]).await;
     app.news("Ontvanger ligt eruit").published().await;
-    let log = log_until(&app, &hook_id, 10, |l| {
-        l.first()
-            .is_some_and(|d| !d["attempts"].as_array().unwrap().is_empty())
-    })
-    .await;
+    let log = log_until(&app, &hook_id, 10, tried).await;
     assert_eq!(log[0]["status"], "pending", "tried again after a pause");
     let next =
         chrono::DateTime::parse_from_rfc3339(log[0]["next_attempt_at"].as_str().unwrap()).unwrap();
@@ -627,13 +612,7 @@ async fn a_delivery_failing_for_a_day_is_given_up(app: TestApp) {
         .await
         .unwrap();
     let id = log[0]["id"].as_str().unwrap();
-    app.admin_json(
-        Method::POST,
-        &format!("/api/v1/admin/webhooks/{hook_id}/deliveries/{id}/retry"),
-        &json!({}),
-    )
-    .await
-    .expect(202);
+    retry(&app, &hook_id, id).await.expect(202);
     let log = log_until(&app, &hook_id, 10, |l| l[0]["status"] == "failed").await;
     assert_eq!(log[0]["status"], "failed", "{log:?}");
     assert!(log[0]["next_attempt_at"].is_null());
