@@ -7,7 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { shots, launch, startServer } from './support.mjs';
+import { shots, launch, startServer, send as sendFrom } from './support.mjs';
 
 /** A one-page PDF, small but valid enough for Chromium's viewer and for type sniffing. */
 function tinyPdf(text) {
@@ -63,18 +63,7 @@ describe('admin UI', () => {
     }, path);
 
   /** A write to the admin API from inside the page (JSON, optional If-Match). */
-  const send = (method, path, body, etag, p = page) =>
-    p.evaluate(
-      async ([m, u, b, e]) => {
-        const r = await fetch(u, {
-          method: m,
-          headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...(e ? { 'If-Match': e } : {}) },
-          body: b === null ? undefined : JSON.stringify(b),
-        });
-        return { status: r.status, etag: r.headers.get('etag'), body: await r.json().catch(() => null) };
-      },
-      [method, path, body ?? null, etag ?? null],
-    );
+  const send = (method, path, body, etag, p = page) => sendFrom(p, method, path, body, etag);
   /** Makes an item through the API; with `publish`, its first version goes live. */
   const makeItem = async (doc, { publish = false } = {}) => {
     const made = await send('POST', '/api/v1/admin/content', doc);
